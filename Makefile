@@ -1,0 +1,95 @@
+# stella-rti build. `make` builds the library and CLI; `make test` runs the
+# whole suite twice (release, then ASan+UBSan) and ends with one line
+# "N passed, N failed"; `make demo`, `make fuzz`, `make bench`.
+#
+# Sources are found by wildcard: src/<stage>/*.c form libstella-rti.a,
+# cmd/stella-rti/*.c the CLI, tests/unit/test_*.c one test program each.
+# Extra rules (generated protobuf code, test peers) live in mk/*.mk.
+
+CC      ?= cc
+CLANG   ?= clang
+PKGS    := zlib yaml-0.1 libcrypto libelf sqlite3 libpq libnghttp2 libprotobuf-c libcurl
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+WARN    := -Wall -Wextra -Wno-unused-parameter -Wformat=2 -Wvla -Wstrict-prototypes
+BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -g $(WARN) -Iinclude -Isrc -Ibuild/gen $(PKG_CFLAGS)
+LIBS    := $(PKG_LIBS) -lpthread -lm
+
+# variant: rel (default) or asan
+V       ?= rel
+ifeq ($(V),asan)
+VCFLAGS := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+VLDFLAGS := -fsanitize=address,undefined
+else
+VCFLAGS := -O2
+VLDFLAGS :=
+endif
+CFLAGS  ?=
+CFLAGS  += $(BASE_CFLAGS) $(VCFLAGS)
+
+O       := build/$(V)
+LIB_SRCS := $(sort $(wildcard src/*/*.c))
+GEN_SRCS  =
+CMD_SRCS := $(sort $(wildcard cmd/stella-rti/*.c))
+TEST_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+
+-include $(sort $(wildcard mk/*.mk))
+
+LIB_OBJS  = $(LIB_SRCS:%.c=$(O)/%.o) $(GEN_SRCS:%.c=$(O)/%.o)
+CMD_OBJS  = $(CMD_SRCS:%.c=$(O)/%.o)
+TEST_BINS = $(TEST_SRCS:tests/unit/%.c=$(O)/tests/%)
+LIB       = $(O)/libstella-rti.a
+BIN       = $(O)/stella-rti
+
+.PHONY: all lib test test-rel test-asan demo fuzz bench deps clean check-banned
+all: $(BIN) $(TEST_BINS) $(EXTRA_BINS)
+
+lib: $(LIB)
+
+$(O)/%.o: %.c | gen
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(LIB): $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BIN): $(CMD_OBJS) $(LIB)
+	$(CC) $(VLDFLAGS) -o $@ $(CMD_OBJS) $(LIB) $(LIBS)
+
+$(O)/tests/%: tests/unit/%.c $(LIB) tests/unit/tap.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(VLDFLAGS) -Itests/unit -o $@ $< $(LIB) $(LIBS)
+
+.PHONY: gen
+gen: $(GEN_HDRS)
+
+-include $(shell find build -name '*.d' 2>/dev/null)
+
+deps:
+	@bash scripts/install-deps.sh
+
+# The suite, run on the release build and on the ASan+UBSan build.
+test: deps
+	@$(MAKE) --no-print-directory V=rel all
+	@$(MAKE) --no-print-directory V=asan all
+	@bash tests/run.sh
+
+demo: deps
+	@$(MAKE) --no-print-directory V=rel all
+	@bash scripts/demo.sh
+
+fuzz: deps
+	@bash fuzz/run.sh $(FUZZ_SECONDS)
+
+bench: deps
+	@$(MAKE) --no-print-directory V=rel all
+	@bash bench/run.sh
+
+check-banned:
+	@! git grep -nE '\b(sprintf|vsprintf|strcpy|strcat|gets|strtok)\s*\(' -- '*.c' '*.h'
+
+clean:
+	rm -rf build

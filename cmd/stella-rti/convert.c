@@ -1,0 +1,269 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "ingest/records.h"
+#include "rti/pipeline.h"
+#include "summary.h"
+
+#define MAX_POLICIES 64
+#define FOLLOW_POLL_MS 200
+
+static void convert_usage(FILE *f)
+{
+	fputs("usage: stella-rti convert [FILE...|-] [options]\n"
+	      "\n"
+	      "Reads Tetragon JSON exports (JSON Lines, plain or gzip; pretty-printed\n"
+	      "samples too) and writes canonical RuntimeCallEvent v1 NDJSON.\n"
+	      "\n"
+	      "  -o, --output OUT       write events to OUT (default: stdout)\n"
+	      "  -f, --follow           follow one growing export file like tail -F\n"
+	      "                         (survives rotation and truncation)\n"
+	      "  -p, --policy PATH      TracingPolicy YAML file or directory (repeatable);\n"
+	      "                         tells fentry/fexit from kprobe/kretprobe and\n"
+	      "                         uretprobe from uprobe\n"
+	      "      --strict           stop at the first malformed record (exit 1)\n"
+	      "      --privacy NAME     privacy profile (built-in: strict, the default)\n"
+	      "      --max-record-bytes N  largest accepted record (default 8388608)\n"
+	      "      --quiet            no summary on stderr\n",
+	      f);
+}
+
+static int open_output(const char *path, int *fd)
+{
+	if (!path || !strcmp(path, "-")) {
+		*fd = 1;
+		return 0;
+	}
+	*fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	return *fd < 0 ? -errno : 0;
+}
+
+static void sleep_ms(unsigned ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL); /* EINTR by a signal is fine: we check the flag */
+}
+
+/* Returns 0, or an exit code to stop with. */
+static int run_input(struct rti_pipeline *p, const char *path,
+		     const struct rti_records_opts *ro, int strict,
+		     struct rti_summary *sum)
+{
+	struct rti_records *r = rti_records_open(path, ro);
+	struct rti_record rec;
+	int rc = 0;
+
+	if (!r) {
+		fprintf(stderr, "stella-rti: %s: %s\n", path, strerror(errno));
+		sum->inputs_failed++;
+		return EXIT_IO;
+	}
+	while (!rti_cli_stop) {
+		struct rti_diag d;
+		int st = rti_records_next(r, &rec);
+		int err;
+
+		if (st == RTI_REC_EOF)
+			break;
+		if (st == RTI_REC_AGAIN) {
+			rti_pipeline_flush(p);
+			sleep_ms(FOLLOW_POLL_MS);
+			continue;
+		}
+		if (st == RTI_REC_ERROR) {
+			if (rti_cli_stop)
+				break;
+			fprintf(stderr, "stella-rti: %s: read error: %s\n",
+				rti_records_name(r), rec.why);
+			rc = EXIT_IO;
+			break;
+		}
+		if (st == RTI_REC_BAD) {
+			sum->framing_errors++;
+			fprintf(stderr, "%s:%llu: %s (byte %zu)\n", rti_records_name(r),
+				(unsigned long long)rec.line, rec.why, rec.err_off);
+			if (strict) {
+				rc = EXIT_BAD_INPUT;
+				break;
+			}
+			continue;
+		}
+		err = rti_pipeline_feed_json(p, rec.p, rec.n, &d);
+		if (err == -EINVAL) {
+			fprintf(stderr, "%s:%llu: %s (byte %zu)\n", rti_records_name(r),
+				(unsigned long long)rec.line, d.msg, d.offset);
+			if (strict) {
+				rc = EXIT_BAD_INPUT;
+				break;
+			}
+		} else if (err) {
+			fprintf(stderr, "stella-rti: %s\n", d.msg);
+			rc = EXIT_IO;
+			break;
+		}
+	}
+	{
+		const struct rti_records_counters *c = rti_records_counters(r);
+
+		sum->lines += c->lines;
+		sum->bytes += c->bytes;
+		sum->rotations += c->rotations;
+		sum->truncations += c->truncations;
+	}
+	rti_records_close(r);
+	return rc;
+}
+
+int cmd_convert(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "follow", no_argument, NULL, 'f' },
+		{ "policy", required_argument, NULL, 'p' },
+		{ "strict", no_argument, NULL, 'S' },
+		{ "privacy", required_argument, NULL, 'P' },
+		{ "max-record-bytes", required_argument, NULL, 'M' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *out = NULL;
+	const char *privacy = NULL;
+	const char *policies[MAX_POLICIES];
+	int npol = 0;
+	int follow = 0;
+	int strict = 0;
+	int quiet = 0;
+	struct rti_records_opts ro = { 0, 0, false };
+	struct rti_pipeline_opts po;
+	struct rti_pipeline *p;
+	const struct rti_sink_ops *ops;
+	void *sctx;
+	struct rti_summary sum;
+	int ofd;
+	int rc = EXIT_OK;
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:fp:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			out = optarg;
+			break;
+		case 'f':
+			follow = 1;
+			break;
+		case 'p':
+			if (npol >= MAX_POLICIES) {
+				fprintf(stderr, "stella-rti: more than %d --policy options\n",
+					MAX_POLICIES);
+				return EXIT_USAGE;
+			}
+			policies[npol++] = optarg;
+			break;
+		case 'S':
+			strict = 1;
+			break;
+		case 'P':
+			privacy = optarg;
+			break;
+		case 'M': {
+			char *end;
+			unsigned long long v = strtoull(optarg, &end, 10);
+
+			if (*end || v < 1024 || v > (1ULL << 30)) {
+				fprintf(stderr, "stella-rti: --max-record-bytes: expected 1024..1073741824\n");
+				return EXIT_USAGE;
+			}
+			ro.max_record = (size_t)v;
+			break;
+		}
+		case 'q':
+			quiet = 1;
+			break;
+		case 'h':
+			convert_usage(stdout);
+			return EXIT_OK;
+		default:
+			convert_usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (follow && argc - optind != 1) {
+		fprintf(stderr, "stella-rti: --follow takes exactly one FILE\n");
+		return EXIT_USAGE;
+	}
+	if (follow && !strcmp(argv[optind], "-")) {
+		fprintf(stderr, "stella-rti: --follow needs a file, not stdin\n");
+		return EXIT_USAGE;
+	}
+	ro.follow = follow;
+	memset(&po, 0, sizeof(po));
+	po.sz = sizeof(po);
+	po.privacy = privacy;
+	p = rti_pipeline_new(&po);
+	if (!p) {
+		if (errno == ENOENT)
+			fprintf(stderr, "stella-rti: unknown privacy profile '%s' (built-in: strict)\n",
+				privacy);
+		else
+			fprintf(stderr, "stella-rti: %s\n", strerror(errno));
+		return EXIT_USAGE;
+	}
+	for (int i = 0; i < npol; i++) {
+		char err[512];
+
+		if (rti_pipeline_add_policy(p, policies[i], err, sizeof(err))) {
+			fprintf(stderr, "stella-rti: policy: %s\n", err);
+			rti_pipeline_free(p);
+			return EXIT_USAGE;
+		}
+	}
+	if (open_output(out, &ofd)) {
+		fprintf(stderr, "stella-rti: %s: %s\n", out, strerror(errno));
+		rti_pipeline_free(p);
+		return EXIT_IO;
+	}
+	if (rti_ndjson_sink_new(ofd, ofd != 1, &ops, &sctx) ||
+	    rti_pipeline_add_sink(p, ops, sctx)) {
+		fprintf(stderr, "stella-rti: out of memory\n");
+		rti_pipeline_free(p);
+		return EXIT_IO;
+	}
+	rti_cli_install_signals();
+	memset(&sum, 0, sizeof(sum));
+	if (optind == argc) {
+		rc = run_input(p, "-", &ro, strict, &sum);
+	} else {
+		for (int i = optind; i < argc && !rti_cli_stop; i++) {
+			int r = run_input(p, argv[i], &ro, strict, &sum);
+
+			if (r == EXIT_BAD_INPUT) {
+				rc = r;
+				break;
+			}
+			if (r)
+				rc = r; /* go on with the other inputs, remember the failure */
+		}
+	}
+	if (rti_pipeline_flush(p) && !rc) {
+		fprintf(stderr, "stella-rti: writing output: %s\n", strerror(errno));
+		rc = EXIT_IO;
+	}
+	if (rti_cli_stop && !follow && !rc)
+		rc = EXIT_INTERRUPTED;
+	if (!quiet)
+		rti_summary_print(stderr, "convert", &sum, rti_pipeline_stats(p),
+				  rti_cli_stop != 0);
+	rti_pipeline_free(p);
+	return rc;
+}

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+volatile sig_atomic_t rti_cli_stop;
+
+static void on_signal(int sig)
+{
+	rti_cli_stop = sig;
+}
+
+void rti_cli_install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	/* no SA_RESTART: a blocking read returns EINTR so we can stop */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static void usage(FILE *f)
+{
+	fputs("usage: stella-rti <command> [options]\n"
+	      "\n"
+	      "commands:\n"
+	      "  convert [FILE...|-] [-o OUT] [--follow] [--policy PATH]... [--strict]\n"
+	      "          Tetragon JSON export -> canonical RuntimeCallEvent NDJSON\n"
+	      "  help    this text\n"
+	      "\n"
+	      "Run `stella-rti <command> --help` for the options of a command.\n",
+	      f);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "convert"))
+		return cmd_convert(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	fprintf(stderr, "stella-rti: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return EXIT_USAGE;
+}

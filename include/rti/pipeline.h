@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The stella-rti pipeline: decode -> probe mapping -> privacy -> stack
+ * canonicalization -> sinks. Inputs (JSON export records, gRPC messages)
+ * feed it; one pipeline is used by one thread.
+ */
+#ifndef RTI_PIPELINE_H
+#define RTI_PIPELINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rti/canon.h"
+#include "rti/event.h"
+#include "rti/sink.h"
+
+struct rti_pipeline;
+
+struct rti_pipeline_opts {
+	size_t sz;                /* sizeof(struct rti_pipeline_opts) */
+	const char *privacy;      /* built-in profile name; NULL = "strict" */
+	unsigned max_tokens;      /* JSON tokens per record; 0 = 1Mi */
+	size_t arena_max;         /* decoded bytes per record; 0 = 64 MiB */
+	unsigned frame_cache;     /* frame_id cache slots; 0 = 16384 */
+};
+
+#define RTI_MAX_UNKNOWN_KINDS 16
+
+struct rti_stats {
+	uint64_t records;          /* records handed to the pipeline */
+	uint64_t bad_records;      /* malformed: diagnostics were printed */
+	uint64_t kind_in[RTI_KIND__COUNT];
+	uint64_t written[RTI_PROBE__COUNT];
+	uint64_t written_total;
+	uint64_t by_policy;        /* probe type decided by a TracingPolicy */
+	uint64_t rate_limit_dropped; /* events Tetragon said it dropped */
+	uint64_t throttle_start, throttle_stop;
+	uint64_t sink_errors;
+	struct {
+		char name[40];
+		uint64_t n;
+	} unknown[RTI_MAX_UNKNOWN_KINDS];
+	uint64_t unknown_other;    /* unknown kinds beyond the table */
+	/* stack stage */
+	uint64_t frames_kernel, frames_user, frames_agent, frames_unresolved;
+	uint64_t frame_modules_withheld;
+};
+
+struct rti_diag {
+	char msg[384];  /* "field.path: reason" */
+	size_t offset;  /* byte offset in the record */
+};
+
+struct rti_pipeline *rti_pipeline_new(const struct rti_pipeline_opts *opts);
+void rti_pipeline_free(struct rti_pipeline *p);
+
+/* TracingPolicy YAML file or directory. 0, or -errno with err filled. */
+int rti_pipeline_add_policy(struct rti_pipeline *p, const char *path, char *err,
+			    size_t errlen);
+/* The pipeline owns the sink afterwards. */
+int rti_pipeline_add_sink(struct rti_pipeline *p, const struct rti_sink_ops *ops,
+			  void *ctx);
+
+/*
+ * One JSON record (a GetEventsResponse in protojson). Returns 0 when the
+ * record was emitted or skipped for a counted reason, -EINVAL when it is
+ * malformed (d filled, counted in bad_records), other -errno when a sink
+ * failed.
+ */
+int rti_pipeline_feed_json(struct rti_pipeline *p, const char *rec, size_t len,
+			   struct rti_diag *d);
+/* An event already decoded (e.g. from protobuf) into the event view. */
+int rti_pipeline_feed_event(struct rti_pipeline *p, const struct rti_event *ev,
+			    struct rti_diag *d);
+/* Arena for decoders feeding rti_pipeline_feed_event (reset per event). */
+struct rti_arena *rti_pipeline_arena(struct rti_pipeline *p);
+
+int rti_pipeline_flush(struct rti_pipeline *p);
+const struct rti_stats *rti_pipeline_stats(const struct rti_pipeline *p);
+
+/* Writes the human summary (spec: lines read, written per probe type,
+ * skipped per reason) to a buffer-less FILE-free callback: one line each. */
+void rti_stats_print(const struct rti_stats *st, uint64_t lines, int fd);
+
+#endif

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs the Debian packages stella-rti needs, when something is missing
+# and we are root. Quiet when everything is there.
+set -eu
+PKGS=(
+  build-essential pkg-config clang libclang-rt-14-dev
+  libjsmn-dev zlib1g-dev libyaml-dev libssl-dev libelf-dev libsqlite3-dev
+  libpq-dev libnghttp2-dev libprotobuf-c-dev protobuf-c-compiler libprotobuf-dev
+  libcurl4-openssl-dev libiberty-dev
+  python3 python3-jsonschema python3-grpcio python3-grpc-tools python3-protobuf python3-yaml
+  postgresql sqlite3 jq binutils elfutils libsimdjson-dev g++
+)
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+  echo "missing Debian packages (run as root to install): ${missing[*]}" >&2
+  exit 1
+fi
+echo "installing: ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q >/dev/null
+apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,283 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <errno.h>
+#include <string.h>
+
+#include "adapt/canon_write.h"
+#include "rti/cjson.h"
+#include "util/hash.h"
+#include "util/timefmt.h"
+
+bool rti_image_digest(const char *image_id, char out[7 + 64 + 1])
+{
+	const char *d;
+
+	if (!image_id)
+		return false;
+	d = strstr(image_id, "sha256:");
+	if (!d || (d != image_id && d[-1] != '@'))
+		return false;
+	d += 7;
+	for (int i = 0; i < 64; i++)
+		if (!((d[i] >= '0' && d[i] <= '9') || (d[i] >= 'a' && d[i] <= 'f')))
+			return false;
+	if (d[64] != '\0')
+		return false;
+	memcpy(out, "sha256:", 7);
+	memcpy(out + 7, d, 64);
+	out[71] = '\0';
+	return true;
+}
+
+static void put_time(struct rti_cjw *w, const char *key, const struct rti_time *t)
+{
+	char ts[RTI_TIME_STRLEN];
+
+	if (!t->set)
+		return;
+	rti_cjw_key(w, key);
+	rti_cjw_str(w, ts, rti_time_format(t, ts));
+}
+
+static void put_container(struct rti_cjw *w, const struct rti_process *p,
+			  const struct rti_canon *cn)
+{
+	const struct rti_pod *pod = &p->pod;
+	bool has_image = cn->image_digest[0] || pod->image_name;
+	bool has_pod = pod->name || pod->namespace_ || pod->workload || pod->workload_kind;
+
+	if (!p->has_pod || (!pod->container_id && !pod->container_name && !has_image &&
+			    !has_pod))
+		return;
+	rti_cjw_key(w, "container");
+	rti_cjw_obj_open(w);
+	rti_cjw_kv_str(w, "id", pod->container_id);
+	if (has_image) {
+		rti_cjw_key(w, "image");
+		rti_cjw_obj_open(w);
+		if (cn->image_digest[0]) {
+			rti_cjw_key(w, "digest");
+			rti_cjw_cstr(w, cn->image_digest);
+		}
+		rti_cjw_kv_str(w, "name", pod->image_name);
+		rti_cjw_obj_close(w);
+	}
+	rti_cjw_kv_str(w, "name", pod->container_name);
+	if (has_pod) {
+		rti_cjw_key(w, "pod");
+		rti_cjw_obj_open(w);
+		rti_cjw_kv_str(w, "name", pod->name);
+		rti_cjw_kv_str(w, "namespace", pod->namespace_);
+		rti_cjw_kv_str(w, "workload", pod->workload);
+		rti_cjw_kv_str(w, "workload_kind", pod->workload_kind);
+		rti_cjw_obj_close(w);
+	}
+	rti_cjw_obj_close(w);
+}
+
+/* "KPROBE_ACTION_POST" -> "post" */
+static void put_action(struct rti_cjw *w, const char *action)
+{
+	static const char pre[] = "KPROBE_ACTION_";
+	char low[64];
+	size_t n;
+
+	if (!action || !*action)
+		return;
+	if (!strncmp(action, pre, sizeof(pre) - 1))
+		action += sizeof(pre) - 1;
+	n = strlen(action);
+	if (n == 0 || n >= sizeof(low) || !strcmp(action, "UNKNOWN"))
+		return;
+	for (size_t i = 0; i < n; i++) {
+		char c = action[i];
+
+		low[i] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+	}
+	rti_cjw_key(w, "action");
+	rti_cjw_str(w, low, n);
+}
+
+static void put_probe(struct rti_cjw *w, const struct rti_event *ev,
+		      const struct rti_canon *cn)
+{
+	enum rti_probe_type t = cn->probe;
+	bool user = t == RTI_PROBE_UPROBE || t == RTI_PROBE_URETPROBE;
+	bool kern = t == RTI_PROBE_KPROBE || t == RTI_PROBE_KRETPROBE ||
+		    t == RTI_PROBE_FENTRY || t == RTI_PROBE_FEXIT || t == RTI_PROBE_LSM;
+
+	rti_cjw_key(w, "probe");
+	rti_cjw_obj_open(w);
+	put_action(w, ev->action);
+	if (user || t == RTI_PROBE_USDT)
+		rti_cjw_kv_str(w, "code_id", cn->probe_code_id);
+	if (t == RTI_PROBE_TRACEPOINT)
+		rti_cjw_kv_str(w, "event", ev->tp_event);
+	if (user || t == RTI_PROBE_USDT)
+		rti_cjw_kv_str(w, "module", cn->probe_module);
+	if (t == RTI_PROBE_USDT)
+		rti_cjw_kv_str(w, "name", ev->usdt_name);
+	if (user && ev->has_offset) {
+		rti_cjw_key(w, "offset");
+		rti_cjw_hex(w, ev->offset);
+	}
+	if (t == RTI_PROBE_USDT)
+		rti_cjw_kv_str(w, "provider", ev->provider);
+	if (t == RTI_PROBE_TRACEPOINT)
+		rti_cjw_kv_str(w, "subsystem", ev->subsys);
+	if (user || kern)
+		rti_cjw_kv_str(w, "symbol", ev->function);
+	rti_cjw_key(w, "type");
+	rti_cjw_cstr(w, rti_probe_type_name(t));
+	rti_cjw_obj_close(w);
+}
+
+static void put_process(struct rti_cjw *w, const struct rti_process *p,
+			const char *binary)
+{
+	rti_cjw_key(w, "process");
+	rti_cjw_obj_open(w);
+	rti_cjw_kv_str(w, "binary", binary);
+	rti_cjw_kv_str(w, "exec_id", p->exec_id);
+	rti_cjw_kv_str(w, "parent_exec_id", p->parent_exec_id);
+	if (p->has_pid) {
+		rti_cjw_key(w, "pid");
+		rti_cjw_u64(w, p->pid);
+	}
+	put_time(w, "start_time", &p->start_time);
+	if (p->has_tid) {
+		rti_cjw_key(w, "tid");
+		rti_cjw_u64(w, p->tid);
+	}
+	if (p->has_uid) {
+		rti_cjw_key(w, "uid");
+		rti_cjw_u64(w, p->uid);
+	}
+	rti_cjw_obj_close(w);
+}
+
+static void put_frame(struct rti_cjw *w, const struct rti_frame *f)
+{
+	rti_cjw_obj_open(w);
+	rti_cjw_key(w, "code_id");
+	rti_cjw_cstr(w, f->code_id);
+	rti_cjw_key(w, "frame_id");
+	rti_cjw_str(w, f->frame_id, RTI_FRAME_ID_LEN);
+	rti_cjw_kv_str(w, "module", f->module);
+	rti_cjw_key(w, "offset");
+	rti_cjw_hex(w, f->offset);
+	rti_cjw_key(w, "resolved_by");
+	rti_cjw_cstr(w, f->resolved_by);
+	rti_cjw_key(w, "space");
+	rti_cjw_cstr(w, f->space == RTI_SPACE_KERNEL ? "kernel" : "user");
+	rti_cjw_kv_str(w, "symbol", f->symbol);
+	if (f->has_symbol_offset) {
+		rti_cjw_key(w, "symbol_offset");
+		rti_cjw_hex(w, f->symbol_offset);
+	}
+	rti_cjw_kv_str(w, "unresolved", f->unresolved);
+	rti_cjw_obj_close(w);
+}
+
+int rti_canon_write(const struct rti_event *ev, const struct rti_canon *cn,
+		    struct rti_buf *out)
+{
+	struct rti_cjw w;
+	size_t start = out->len;
+	size_t id_pos;
+	char hex[65];
+	char idmember[12 + 7 + 64 + 3];
+	int err;
+
+	rti_cjw_init(&w, out);
+	rti_cjw_obj_open(&w);
+	rti_cjw_kv_str(&w, "cluster", ev->cluster_name);
+	put_container(&w, &ev->process, cn);
+	/* event_id goes here: first comma-separated member after this point */
+	id_pos = out->len;
+	if (ev->kind == RTI_KIND_EXIT) {
+		rti_cjw_key(&w, "exit");
+		rti_cjw_obj_open(&w);
+		rti_cjw_kv_str(&w, "signal", ev->exit_signal);
+		rti_cjw_key(&w, "status");
+		rti_cjw_u64(&w, ev->exit_status);
+		rti_cjw_obj_close(&w);
+	}
+	rti_cjw_kv_str(&w, "node", ev->node_name);
+	if (ev->parent.present && (cn->parent_binary || ev->parent.exec_id)) {
+		rti_cjw_key(&w, "parent");
+		rti_cjw_obj_open(&w);
+		rti_cjw_kv_str(&w, "binary", cn->parent_binary);
+		rti_cjw_kv_str(&w, "exec_id", ev->parent.exec_id);
+		rti_cjw_obj_close(&w);
+	}
+	rti_cjw_kv_str(&w, "policy", ev->policy_name);
+	rti_cjw_key(&w, "privacy");
+	rti_cjw_obj_open(&w);
+	rti_cjw_key(&w, "profile");
+	rti_cjw_cstr(&w, cn->privacy_profile);
+	if (cn->redacted) {
+		rti_cjw_key(&w, "redacted");
+		rti_cjw_arr_open(&w);
+		for (int r = 0; r < RTI_R__COUNT; r++)
+			if (cn->redacted & ((uint64_t)1 << r))
+				rti_cjw_cstr(&w, rti_redact_path((enum rti_redact)r));
+		rti_cjw_arr_close(&w);
+	}
+	rti_cjw_obj_close(&w);
+	put_probe(&w, ev, cn);
+	if (ev->process.present &&
+	    (cn->process_binary || ev->process.exec_id || ev->process.has_pid ||
+	     ev->process.has_tid || ev->process.has_uid || ev->process.parent_exec_id ||
+	     ev->process.start_time.set))
+		put_process(&w, &ev->process, cn->process_binary);
+	rti_cjw_key(&w, "schema");
+	rti_cjw_cstr(&w, RTI_SCHEMA);
+	rti_cjw_key(&w, "source");
+	rti_cjw_obj_open(&w);
+	rti_cjw_key(&w, "agent");
+	rti_cjw_cstr(&w, "tetragon");
+	rti_cjw_key(&w, "kind");
+	rti_cjw_cstr(&w, rti_kind_name(ev->kind));
+	rti_cjw_obj_close(&w);
+	if (cn->n_frames) {
+		rti_cjw_key(&w, "stack");
+		rti_cjw_arr_open(&w);
+		for (unsigned i = 0; i < cn->n_frames; i++)
+			put_frame(&w, &cn->frames[i]);
+		rti_cjw_arr_close(&w);
+	}
+	put_time(&w, "time", &ev->time);
+	rti_cjw_obj_close(&w);
+	if (w.err || w.depth != 0) {
+		err = w.err ? w.err : -EINVAL;
+		goto undo;
+	}
+	rti_sha256_hex(out->p + start, out->len - start, hex);
+	/* id_pos is either right after '{' or at the ',' before the next key */
+	{
+		size_t n = 0;
+		bool after_brace = id_pos == start + 1;
+
+		if (!after_brace)
+			idmember[n++] = ',';
+		memcpy(idmember + n, "\"event_id\":\"sha256:", 19);
+		n += 19;
+		memcpy(idmember + n, hex, 64);
+		n += 64;
+		idmember[n++] = '"';
+		if (after_brace)
+			idmember[n++] = ',';
+		err = rti_buf_insert(out, id_pos, idmember, n);
+		if (err)
+			goto undo;
+	}
+	err = rti_buf_addch(out, '\n');
+	if (err)
+		goto undo;
+	return 0;
+undo:
+	out->len = start;
+	if (out->p)
+		out->p[start] = '\0';
+	return err;
+}

@@ -1,0 +1,497 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "ingest/records.h"
+
+#define READ_CHUNK (256 * 1024)
+
+enum scan_rc { SCAN_NEED = 0, SCAN_OK = 1, SCAN_BAD = 2 };
+
+struct rti_records {
+	char *name;
+	gzFile gz;      /* plain and gzip input (zlib reads plain transparently) */
+	int fd;         /* follow mode: plain fd */
+	bool own_fd;
+	bool follow;
+	dev_t dev;
+	ino_t ino;
+	off_t off;      /* follow: bytes consumed from the current file */
+
+	char *buf;
+	size_t len, cap, max_cap;
+	size_t start;   /* first byte of the current record (or scan origin) */
+	size_t scan;    /* next byte to scan */
+
+	/* framer state */
+	bool in_value, in_str, skip, at_line_start;
+	unsigned depth, max_depth;
+	size_t max_record;
+	uint64_t line, rec_line;
+	bool eof;
+
+	struct rti_records_counters c;
+};
+
+static struct rti_records *alloc_common(const char *name,
+					const struct rti_records_opts *o)
+{
+	struct rti_records *r = calloc(1, sizeof(*r));
+
+	if (!r)
+		return NULL;
+	r->name = strdup(name);
+	r->max_record = o && o->max_record ? o->max_record : (8u << 20);
+	r->max_depth = o && o->max_depth ? o->max_depth : 64;
+	r->follow = o && o->follow;
+	r->max_cap = r->max_record + READ_CHUNK + 1;
+	r->cap = READ_CHUNK * 2 < r->max_cap ? READ_CHUNK * 2 : r->max_cap;
+	r->buf = malloc(r->cap);
+	r->line = 1;
+	r->at_line_start = true;
+	r->fd = -1;
+	if (!r->name || !r->buf) {
+		free(r->name);
+		free(r->buf);
+		free(r);
+		errno = ENOMEM;
+		return NULL;
+	}
+	return r;
+}
+
+struct rti_records *rti_records_fdopen(int fd, const char *name,
+				       const struct rti_records_opts *o)
+{
+	struct rti_records *r = alloc_common(name, o);
+	int dfd;
+
+	if (!r)
+		return NULL;
+	if (r->follow) {
+		struct stat st;
+
+		r->fd = fd;
+		if (fstat(fd, &st) == 0) {
+			r->dev = st.st_dev;
+			r->ino = st.st_ino;
+		}
+		return r;
+	}
+	dfd = dup(fd);
+	r->gz = dfd >= 0 ? gzdopen(dfd, "rb") : NULL;
+	if (!r->gz) {
+		if (dfd >= 0)
+			close(dfd);
+		rti_records_close(r);
+		errno = errno ? errno : ENOMEM;
+		return NULL;
+	}
+	gzbuffer(r->gz, READ_CHUNK);
+	return r;
+}
+
+struct rti_records *rti_records_open(const char *path,
+				     const struct rti_records_opts *o)
+{
+	struct rti_records *r;
+	int fd;
+
+	if (!strcmp(path, "-")) {
+		r = rti_records_fdopen(0, "<stdin>", o);
+		return r;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	r = rti_records_fdopen(fd, path, o);
+	if (!r) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		return NULL;
+	}
+	if (r->follow)
+		r->own_fd = true;
+	else
+		close(fd); /* gz holds a dup */
+	return r;
+}
+
+void rti_records_close(struct rti_records *r)
+{
+	if (!r)
+		return;
+	if (r->gz)
+		gzclose(r->gz);
+	if (r->own_fd && r->fd >= 0)
+		close(r->fd);
+	free(r->name);
+	free(r->buf);
+	free(r);
+}
+
+const struct rti_records_counters *rti_records_counters(const struct rti_records *r)
+{
+	return &r->c;
+}
+
+const char *rti_records_name(const struct rti_records *r)
+{
+	return r->name;
+}
+
+static void reset_value(struct rti_records *r)
+{
+	r->in_value = false;
+	r->in_str = false;
+	r->depth = 0;
+}
+
+static int bad_at(struct rti_records *r, struct rti_record *rec, size_t from,
+		  size_t to, const char *why)
+{
+	rec->p = r->buf + from;
+	rec->n = to - from;
+	rec->line = r->in_value ? r->rec_line : r->line;
+	rec->why = why;
+	rec->err_off = to > from ? to - from : 0;
+	return SCAN_BAD;
+}
+
+/* The framer: finds the next complete record in buf[scan..len). */
+static int scan(struct rti_records *r, struct rti_record *rec)
+{
+	char *b = r->buf;
+	size_t n = r->len;
+	size_t i = r->scan;
+	int rc = SCAN_NEED;
+
+	while (i < n) {
+		if (r->skip) {
+			char *nl = memchr(b + i, '\n', n - i);
+
+			if (!nl) {
+				i = n;
+				r->start = n;
+				break;
+			}
+			i = (size_t)(nl - b) + 1;
+			r->line++;
+			r->c.lines++;
+			r->skip = false;
+			r->at_line_start = true;
+			r->start = i;
+			continue;
+		}
+		if (!r->in_value) {
+			unsigned char c = (unsigned char)b[i];
+
+			if (c == '\n') {
+				r->line++;
+				r->c.lines++;
+				r->at_line_start = true;
+				i++;
+				r->start = i;
+				continue;
+			}
+			if (c == ' ' || c == '\t' || c == '\r') {
+				i++;
+				r->start = i;
+				continue;
+			}
+			if (c == '{' || c == '[') {
+				r->in_value = true;
+				r->depth = 1;
+				r->start = i;
+				r->rec_line = r->line;
+				r->at_line_start = false;
+				i++;
+				continue;
+			}
+			/* anything else between values: report the rest of the line */
+			{
+				char *nl = memchr(b + i, '\n', n - i);
+				size_t end = nl ? (size_t)(nl - b) : n;
+
+				if (!nl && !r->eof)
+					break; /* wait for the whole line */
+				rc = bad_at(r, rec, i, end, "expected a JSON object");
+				rec->err_off = 0;
+				r->skip = true;
+				r->scan = i;
+				return rc;
+			}
+		}
+		if (r->in_str) {
+			char *q = memchr(b + i, '"', n - i);
+			size_t lim = q ? (size_t)(q - b) : n;
+			char *nl = memchr(b + i, '\n', lim - i);
+
+			if (nl) {
+				size_t at = (size_t)(nl - b);
+
+				rc = bad_at(r, rec, r->start, at,
+					    "unterminated string (line ends inside a string)");
+				reset_value(r);
+				r->scan = at; /* the newline is consumed as a separator */
+				r->start = at;
+				return rc;
+			}
+			if (!q) {
+				i = n;
+				break;
+			}
+			{
+				size_t k = lim;
+				size_t bs = 0;
+
+				while (k > r->start && b[k - 1] == '\\') {
+					bs++;
+					k--;
+				}
+				i = lim + 1;
+				if (bs % 2 == 0)
+					r->in_str = false;
+			}
+			continue;
+		}
+		{
+			unsigned char c = (unsigned char)b[i];
+
+			if (r->at_line_start && c == '{') {
+				/* a new record begins while the old one is open */
+				rc = bad_at(r, rec, r->start, i, "truncated JSON value");
+				reset_value(r);
+				r->scan = i;
+				r->start = i;
+				return rc;
+			}
+			if (c != ' ' && c != '\t')
+				r->at_line_start = false;
+			switch (c) {
+			case '"':
+				r->in_str = true;
+				break;
+			case '{':
+			case '[':
+				if (++r->depth > r->max_depth) {
+					rc = bad_at(r, rec, r->start, i, "nesting too deep");
+					rec->err_off = i - r->start;
+					reset_value(r);
+					r->skip = true;
+					r->scan = i;
+					return rc;
+				}
+				break;
+			case '}':
+			case ']':
+				if (--r->depth == 0) {
+					rec->p = b + r->start;
+					rec->n = i + 1 - r->start;
+					rec->line = r->rec_line;
+					rec->why = NULL;
+					rec->err_off = 0;
+					reset_value(r);
+					r->scan = i + 1;
+					r->start = i + 1;
+					return SCAN_OK;
+				}
+				break;
+			case '\n':
+				r->line++;
+				r->c.lines++;
+				r->at_line_start = true;
+				break;
+			default:
+				break;
+			}
+			i++;
+		}
+	}
+	r->scan = i;
+	if (!r->in_value && !r->skip && r->start < i)
+		r->start = i;
+	return SCAN_NEED;
+}
+
+/* Moves the unscanned tail to the front and reads more. >0 bytes read,
+ * 0 at EOF, -1 on error. */
+static ssize_t refill(struct rti_records *r)
+{
+	ssize_t got;
+	size_t room;
+
+	if (r->start > 0) {
+		memmove(r->buf, r->buf + r->start, r->len - r->start);
+		r->len -= r->start;
+		r->scan -= r->start;
+		r->start = 0;
+	}
+	if (r->cap - r->len < READ_CHUNK / 2 && r->cap < r->max_cap) {
+		size_t nc = r->cap * 2 < r->max_cap ? r->cap * 2 : r->max_cap;
+		char *nb = realloc(r->buf, nc);
+
+		if (!nb)
+			return -1;
+		r->buf = nb;
+		r->cap = nc;
+	}
+	room = r->cap - r->len - 1;
+	if (room > READ_CHUNK)
+		room = READ_CHUNK;
+	if (room == 0)
+		return -2; /* record larger than the cap */
+	if (r->gz) {
+		int g = gzread(r->gz, r->buf + r->len, (unsigned)room);
+
+		if (g < 0)
+			return -1;
+		got = g;
+	} else {
+		do {
+			got = read(r->fd, r->buf + r->len, room);
+		} while (got < 0 && errno == EINTR);
+		if (got < 0)
+			return -1;
+		r->off += got;
+	}
+	r->len += (size_t)got;
+	r->c.bytes += (uint64_t)got;
+	return got;
+}
+
+/* Follow mode at EOF: detect rotation (a new inode under the name) and
+ * truncation (the file shrank). 1 when reading can go on now. */
+static int follow_check(struct rti_records *r)
+{
+	struct stat st;
+
+	if (stat(r->name, &st) != 0)
+		return 0; /* renamed, new file not there yet */
+	if (st.st_ino != r->ino || st.st_dev != r->dev) {
+		int nfd = open(r->name, O_RDONLY | O_CLOEXEC);
+
+		if (nfd < 0)
+			return 0;
+		/* the old file was fully drained: read() returned 0 just now */
+		if (r->own_fd)
+			close(r->fd);
+		r->fd = nfd;
+		r->own_fd = true;
+		r->dev = st.st_dev;
+		r->ino = st.st_ino;
+		r->off = 0;
+		r->line = 1;
+		r->c.rotations++;
+		return 1;
+	}
+	if (st.st_size < r->off) {
+		if (lseek(r->fd, 0, SEEK_SET) < 0)
+			return 0;
+		r->off = 0;
+		r->len = r->start = r->scan = 0;
+		reset_value(r);
+		r->skip = false;
+		r->line = 1;
+		r->c.truncations++;
+		return 1;
+	}
+	return 0;
+}
+
+int rti_records_next(struct rti_records *r, struct rti_record *rec)
+{
+	for (;;) {
+		int rc = scan(r, rec);
+		ssize_t got;
+
+		if (rc != SCAN_NEED)
+			return rc;
+		if (r->in_value && r->len - r->start > r->max_record) {
+			rec->p = r->buf + r->start;
+			rec->n = 0;
+			rec->line = r->rec_line;
+			rec->why = "record longer than the maximum record size";
+			rec->err_off = r->max_record;
+			reset_value(r);
+			r->skip = true;
+			r->start = r->scan;
+			return RTI_REC_BAD;
+		}
+		if (r->eof && !r->follow)
+			goto at_eof;
+		got = refill(r);
+		if (got > 0)
+			continue;
+		if (got == -2) {
+			rec->p = r->buf + r->start;
+			rec->n = 0;
+			rec->line = r->rec_line;
+			rec->why = "record longer than the maximum record size";
+			rec->err_off = r->max_record;
+			reset_value(r);
+			r->skip = true;
+			return RTI_REC_BAD;
+		}
+		if (got < 0) {
+			rec->why = strerror(errno);
+			rec->line = r->line;
+			return RTI_REC_ERROR;
+		}
+		/* EOF */
+		if (r->follow) {
+			size_t pending = r->len - r->start;
+			uint64_t rot = r->c.rotations;
+
+			if (follow_check(r)) {
+				if (rot != r->c.rotations && (r->in_value || r->skip || pending)) {
+					/* the old file ended inside a record */
+					r->eof = true;
+					rc = scan(r, rec);
+					r->eof = false;
+					if (rc != SCAN_NEED)
+						return rc;
+					if (r->in_value) {
+						rec->p = r->buf + r->start;
+						rec->n = r->len - r->start;
+						rec->line = r->rec_line;
+						rec->why = "truncated JSON value at end of rotated file";
+						rec->err_off = rec->n;
+						reset_value(r);
+						r->start = r->scan = r->len;
+						r->skip = false;
+						return RTI_REC_BAD;
+					}
+					r->skip = false;
+					r->start = r->scan = r->len;
+				}
+				continue;
+			}
+			return RTI_REC_AGAIN;
+		}
+		r->eof = true;
+at_eof:
+		rc = scan(r, rec);
+		if (rc != SCAN_NEED)
+			return rc;
+		if (r->in_value) {
+			rec->p = r->buf + r->start;
+			rec->n = r->len - r->start;
+			rec->line = r->rec_line;
+			rec->why = "truncated JSON value at end of input";
+			rec->err_off = rec->n;
+			reset_value(r);
+			r->start = r->scan = r->len;
+			return RTI_REC_BAD;
+		}
+		return RTI_REC_EOF;
+	}
+}

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Record input: splits Tetragon JSON exports into records (one JSON value
+ * each). Works for JSON Lines (the export format) and for pretty-printed
+ * or concatenated values (documentation samples), in linear time:
+ *
+ *   - a structural pre-scan tracks strings and nesting, so the nesting
+ *     depth is capped before jsmn sees a record (deep nesting is quadratic
+ *     in jsmn), and the record length is capped (no unbounded buffering);
+ *   - a raw newline inside a string, or a '{' at the start of a line while
+ *     a value is still open, ends a broken record: one bad line never
+ *     swallows the good lines after it.
+ *
+ * Sources: files (plain or gzip, detected by content), stdin ("-"), and
+ * follow mode (tail -F): survives rename-then-create rotation and
+ * truncation without losing or duplicating a line.
+ */
+#ifndef RTI_RECORDS_H
+#define RTI_RECORDS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct rti_records;
+
+struct rti_records_opts {
+	size_t max_record;   /* bytes; 0 = 8 MiB */
+	unsigned max_depth;  /* 0 = 64 */
+	bool follow;
+};
+
+enum rti_rec_status {
+	RTI_REC_EOF = 0,   /* input finished */
+	RTI_REC_OK = 1,    /* rec holds a record */
+	RTI_REC_BAD = 2,   /* rec holds the line and reason of a broken record */
+	RTI_REC_AGAIN = 3, /* follow mode: no complete record yet, poll again */
+	RTI_REC_ERROR = -1 /* I/O error, rec->why says which */
+};
+
+struct rti_record {
+	const char *p;    /* record bytes (valid until the next call) */
+	size_t n;
+	uint64_t line;    /* 1-based line where the record starts */
+	const char *why;  /* RTI_REC_BAD / ERROR: reason */
+	size_t err_off;   /* byte offset of the problem within the record */
+};
+
+struct rti_records_counters {
+	uint64_t lines;       /* newline-terminated lines consumed */
+	uint64_t bytes;
+	uint64_t rotations;   /* follow: a new file appeared under the name */
+	uint64_t truncations; /* follow: the file shrank */
+};
+
+/* path "-" is stdin. NULL with errno on failure. */
+struct rti_records *rti_records_open(const char *path,
+				     const struct rti_records_opts *opts);
+/* Reads from an open fd (not closed by rti_records_close). */
+struct rti_records *rti_records_fdopen(int fd, const char *name,
+				       const struct rti_records_opts *opts);
+int rti_records_next(struct rti_records *r, struct rti_record *rec);
+const struct rti_records_counters *rti_records_counters(const struct rti_records *r);
+const char *rti_records_name(const struct rti_records *r);
+void rti_records_close(struct rti_records *r);
+
+#endif

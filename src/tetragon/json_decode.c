@@ -1,0 +1,863 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#define JSMN_PARENT_LINKS
+#define JSMN_STRICT
+#define JSMN_STATIC
+#include <jsmn.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tetragon/jstr.h"
+#include "tetragon/json_decode.h"
+#include "util/base64.h"
+#include "util/timefmt.h"
+
+#define INITIAL_TOKENS 1024
+
+struct rti_json_decoder {
+	jsmntok_t *tok;
+	unsigned cap;
+	unsigned max;
+};
+
+/* Decoding context of one record. */
+struct dctx {
+	const char *js;
+	jsmntok_t *t;
+	int nt;
+	struct rti_arena *a;
+	struct rti_decode_error *err;
+	char path[192];
+	size_t plen;
+};
+
+struct rti_json_decoder *rti_json_decoder_new(unsigned max_tokens)
+{
+	struct rti_json_decoder *d = calloc(1, sizeof(*d));
+
+	if (!d)
+		return NULL;
+	d->max = max_tokens ? max_tokens : (1u << 20);
+	d->cap = INITIAL_TOKENS < d->max ? INITIAL_TOKENS : d->max;
+	d->tok = malloc(sizeof(*d->tok) * d->cap);
+	if (!d->tok) {
+		free(d);
+		return NULL;
+	}
+	return d;
+}
+
+void rti_json_decoder_free(struct rti_json_decoder *d)
+{
+	if (!d)
+		return;
+	free(d->tok);
+	free(d);
+}
+
+/* ---- errors and field paths ---- */
+
+/* fmt is one of our literals with at most one %s. */
+static int fail(struct dctx *c, int ti, const char *fmt, const char *arg)
+{
+	char reason[200];
+	const char *pct = strstr(fmt, "%s");
+
+	if (pct)
+		snprintf(reason, sizeof(reason), "%.*s%s%s", (int)(pct - fmt), fmt,
+			 arg ? arg : "", pct + 2);
+	else
+		snprintf(reason, sizeof(reason), "%s", fmt);
+	if (c->plen)
+		snprintf(c->err->msg, sizeof(c->err->msg), "%.*s: %s",
+			 (int)c->plen, c->path, reason);
+	else
+		snprintf(c->err->msg, sizeof(c->err->msg), "%s", reason);
+	c->err->offset = ti >= 0 && ti < c->nt ? (size_t)c->t[ti].start : 0;
+	return -1;
+}
+
+static size_t path_push(struct dctx *c, const char *seg, int index)
+{
+	size_t old = c->plen;
+	int n;
+
+	if (index >= 0)
+		n = snprintf(c->path + c->plen, sizeof(c->path) - c->plen, "[%d]", index);
+	else
+		n = snprintf(c->path + c->plen, sizeof(c->path) - c->plen, "%s%s",
+			     c->plen ? "." : "", seg);
+	if (n > 0)
+		c->plen += (size_t)n;
+	if (c->plen >= sizeof(c->path))
+		c->plen = sizeof(c->path) - 1;
+	return old;
+}
+
+static void path_pop(struct dctx *c, size_t old)
+{
+	c->plen = old;
+	c->path[old] = '\0';
+}
+
+/* ---- token helpers ---- */
+
+/* Index of the token after the whole subtree rooted at i. */
+static int skip(const struct dctx *c, int i)
+{
+	int end = c->t[i].end;
+	int j = i + 1;
+
+	while (j < c->nt && c->t[j].start < end)
+		j++;
+	return j;
+}
+
+static int is_null(const struct dctx *c, int i)
+{
+	return c->t[i].type == JSMN_PRIMITIVE && c->js[c->t[i].start] == 'n';
+}
+
+/*
+ * Keys are matched after folding: '_' dropped, ASCII lowercased. protojson
+ * writes proto names (exec_id), but accepts and other tools write
+ * lowerCamelCase (execId); Tetragon has a few CamelCase names (Key, Value).
+ */
+#define KEYMAX 40
+static size_t fold_key(const struct dctx *c, int i, char *out)
+{
+	const char *s = c->js + c->t[i].start;
+	size_t n = (size_t)(c->t[i].end - c->t[i].start);
+	size_t o = 0;
+
+	for (size_t k = 0; k < n && o < KEYMAX - 1; k++) {
+		char ch = s[k];
+
+		if (ch == '_')
+			continue;
+		if (ch >= 'A' && ch <= 'Z')
+			ch = (char)(ch + 32);
+		out[o++] = ch;
+	}
+	if (n >= KEYMAX * 2)
+		o = 0; /* absurdly long: matches nothing */
+	out[o] = '\0';
+	return o;
+}
+
+#define KEY(k, lit) (strcmp((k), (lit)) == 0)
+
+static int get_str(struct dctx *c, int i, const char **out)
+{
+	const char *why;
+	size_t off;
+	size_t n;
+	char *buf;
+	long dl;
+
+	if (is_null(c, i)) {
+		*out = NULL;
+		return 0;
+	}
+	if (c->t[i].type != JSMN_STRING)
+		return fail(c, i, "expected a string", NULL);
+	n = (size_t)(c->t[i].end - c->t[i].start);
+	buf = rti_arena_alloc(c->a, n + 1);
+	if (!buf)
+		return fail(c, i, "string too large for the event arena", NULL);
+	dl = rti_jstr_decode(c->js + c->t[i].start, n, buf, &why, &off);
+	if (dl < 0) {
+		fail(c, i, "%s", why);
+		c->err->offset = (size_t)c->t[i].start + off;
+		return -1;
+	}
+	*out = dl ? buf : NULL;
+	return 0;
+}
+
+/* Parses a decimal integer token: a JSON number, or a string holding one
+ * (protojson writes 64-bit integers as strings and accepts both). */
+static int get_int(struct dctx *c, int i, int64_t min, uint64_t max, int64_t *sv,
+		   uint64_t *uv, const char *what)
+{
+	const char *s = c->js + c->t[i].start;
+	size_t n = (size_t)(c->t[i].end - c->t[i].start);
+	uint64_t v = 0;
+	int neg = 0;
+	size_t k = 0;
+
+	if (c->t[i].type != JSMN_PRIMITIVE && c->t[i].type != JSMN_STRING)
+		return fail(c, i, "expected %s", what);
+	if (n && s[0] == '-') {
+		neg = 1;
+		k = 1;
+	}
+	if (k == n)
+		return fail(c, i, "expected %s", what);
+	for (; k < n; k++) {
+		unsigned dgt;
+
+		if (s[k] < '0' || s[k] > '9')
+			return fail(c, i, "expected %s", what);
+		dgt = (unsigned)(s[k] - '0');
+		if (v > (UINT64_MAX - dgt) / 10)
+			return fail(c, i, "%s out of range", what);
+		v = v * 10 + dgt;
+	}
+	if (neg) {
+		if (min >= 0 || v > (uint64_t)INT64_MAX + 1 || (int64_t)(0 - v) < min)
+			return fail(c, i, "%s out of range", what);
+		if (sv)
+			*sv = (int64_t)(0 - v);
+		if (uv)
+			*uv = 0;
+		return 0;
+	}
+	if (v > max)
+		return fail(c, i, "%s out of range", what);
+	if (sv)
+		*sv = (int64_t)v;
+	if (uv)
+		*uv = v;
+	return 0;
+}
+
+static int get_u32(struct dctx *c, int i, uint32_t *v)
+{
+	uint64_t u;
+
+	if (get_int(c, i, 0, UINT32_MAX, NULL, &u, "an unsigned 32-bit integer"))
+		return -1;
+	*v = (uint32_t)u;
+	return 0;
+}
+
+static int get_u64(struct dctx *c, int i, uint64_t *v)
+{
+	return get_int(c, i, 0, UINT64_MAX, NULL, v, "an unsigned 64-bit integer");
+}
+
+/* Wrapper types (UInt32Value) print as a bare number in protojson; accept
+ * the explicit {"value": N} form some re-serializers produce too. */
+static int get_u32_wrapped(struct dctx *c, int i, uint32_t *v, bool *has)
+{
+	if (is_null(c, i))
+		return 0;
+	if (c->t[i].type == JSMN_OBJECT) {
+		int j = i + 1;
+
+		*v = 0;
+		*has = true;
+		for (int m = 0; m < c->t[i].size; m++) {
+			char k[KEYMAX];
+
+			fold_key(c, j, k);
+			if (KEY(k, "value") && get_u32(c, j + 1, v))
+				return -1;
+			j = skip(c, j + 1);
+		}
+		return 0;
+	}
+	if (get_u32(c, i, v))
+		return -1;
+	*has = true;
+	return 0;
+}
+
+static int get_time(struct dctx *c, int i, struct rti_time *t)
+{
+	const char *why;
+
+	if (is_null(c, i))
+		return 0;
+	if (c->t[i].type != JSMN_STRING)
+		return fail(c, i, "expected an RFC 3339 timestamp string", NULL);
+	if (rti_time_parse(c->js + c->t[i].start,
+			   (size_t)(c->t[i].end - c->t[i].start), t, &why))
+		return fail(c, i, "%s", why);
+	return 0;
+}
+
+static int expect(struct dctx *c, int i, jsmntype_t type, const char *what)
+{
+	if (c->t[i].type != type)
+		return fail(c, i, "expected %s", what);
+	return 0;
+}
+
+/* Number of members of a map or elements of a list, tolerating null. */
+static int count_of(struct dctx *c, int i, jsmntype_t type, unsigned *n,
+		    const char *what)
+{
+	if (is_null(c, i))
+		return 0;
+	if (expect(c, i, type, what))
+		return -1;
+	*n = (unsigned)c->t[i].size;
+	return 0;
+}
+
+/* ---- messages ---- */
+
+struct member_it {
+	int m;          /* member index */
+	int j;          /* key token */
+	int v;          /* value token */
+	char k[KEYMAX]; /* folded key */
+};
+
+/* Iterates over the members of the object at token i. `break` and
+ * `continue` work as in any loop. */
+#define FOR_MEMBERS(c, i, it)                                                  \
+	for (struct member_it it = { 0, (i) + 1, (i) + 2, { 0 } };             \
+	     it.m < (c)->t[i].size && (fold_key((c), it.j, it.k), 1);          \
+	     it.m++, it.j = skip((c), it.j + 1), it.v = it.j + 1)
+
+static int dec_pod(struct dctx *c, int i, struct rti_pod *p)
+{
+	if (is_null(c, i))
+		return 0;
+	if (expect(c, i, JSMN_OBJECT, "an object"))
+		return -1;
+	FOR_MEMBERS(c, i, m1) {
+		size_t o = path_push(c, m1.k, -1);
+		int r = 0;
+
+		if (KEY(m1.k, "namespace"))
+			r = get_str(c, m1.v, &p->namespace_);
+		else if (KEY(m1.k, "name"))
+			r = get_str(c, m1.v, &p->name);
+		else if (KEY(m1.k, "workload"))
+			r = get_str(c, m1.v, &p->workload);
+		else if (KEY(m1.k, "workloadkind"))
+			r = get_str(c, m1.v, &p->workload_kind);
+		else if (KEY(m1.k, "podlabels"))
+			r = count_of(c, m1.v, JSMN_OBJECT, &p->n_labels, "an object");
+		else if (KEY(m1.k, "podannotations"))
+			r = count_of(c, m1.v, JSMN_OBJECT, &p->n_annotations, "an object");
+		else if (KEY(m1.k, "container") && !is_null(c, m1.v)) {
+			if (expect(c, m1.v, JSMN_OBJECT, "an object"))
+				r = -1;
+			else FOR_MEMBERS(c, m1.v, m2) {
+				size_t o2 = path_push(c, m2.k, -1);
+
+				if (KEY(m2.k, "id"))
+					r = get_str(c, m2.v, &p->container_id);
+				else if (KEY(m2.k, "name"))
+					r = get_str(c, m2.v, &p->container_name);
+				else if (KEY(m2.k, "image") && !is_null(c, m2.v)) {
+					if (expect(c, m2.v, JSMN_OBJECT, "an object"))
+						r = -1;
+					else FOR_MEMBERS(c, m2.v, m3) {
+						size_t o3 = path_push(c, m3.k, -1);
+
+						if (KEY(m3.k, "id"))
+							r = get_str(c, m3.v, &p->image_id);
+						else if (KEY(m3.k, "name"))
+							r = get_str(c, m3.v, &p->image_name);
+						path_pop(c, o3);
+						if (r)
+							break;
+					}
+				}
+				path_pop(c, o2);
+				if (r)
+					break;
+			}
+		}
+		path_pop(c, o);
+		if (r)
+			return -1;
+	}
+	return 0;
+}
+
+static int dec_process(struct dctx *c, int i, struct rti_process *p)
+{
+	if (is_null(c, i))
+		return 0;
+	if (expect(c, i, JSMN_OBJECT, "an object"))
+		return -1;
+	p->present = true;
+	FOR_MEMBERS(c, i, m1) {
+		size_t o = path_push(c, m1.k, -1);
+		int r = 0;
+
+		if (KEY(m1.k, "execid"))
+			r = get_str(c, m1.v, &p->exec_id);
+		else if (KEY(m1.k, "pid"))
+			r = get_u32_wrapped(c, m1.v, &p->pid, &p->has_pid);
+		else if (KEY(m1.k, "uid"))
+			r = get_u32_wrapped(c, m1.v, &p->uid, &p->has_uid);
+		else if (KEY(m1.k, "tid"))
+			r = get_u32_wrapped(c, m1.v, &p->tid, &p->has_tid);
+		else if (KEY(m1.k, "auid"))
+			r = get_u32_wrapped(c, m1.v, &p->auid, &p->has_auid);
+		else if (KEY(m1.k, "cwd"))
+			r = get_str(c, m1.v, &p->cwd);
+		else if (KEY(m1.k, "binary"))
+			r = get_str(c, m1.v, &p->binary);
+		else if (KEY(m1.k, "arguments"))
+			r = get_str(c, m1.v, &p->arguments);
+		else if (KEY(m1.k, "starttime"))
+			r = get_time(c, m1.v, &p->start_time);
+		else if (KEY(m1.k, "parentexecid"))
+			r = get_str(c, m1.v, &p->parent_exec_id);
+		else if (KEY(m1.k, "pod")) {
+			p->has_pod = !is_null(c, m1.v);
+			r = dec_pod(c, m1.v, &p->pod);
+		} else if (KEY(m1.k, "environmentvariables"))
+			r = count_of(c, m1.v, JSMN_ARRAY, &p->n_env, "an array");
+		else if (KEY(m1.k, "cap"))
+			p->has_caps = !is_null(c, m1.v);
+		else if (KEY(m1.k, "processcredentials") || KEY(m1.k, "binaryproperties"))
+			p->has_credentials |= !is_null(c, m1.v);
+		else if (KEY(m1.k, "ns"))
+			p->has_ns = !is_null(c, m1.v);
+		else if (KEY(m1.k, "user") && !is_null(c, m1.v)) {
+			if (expect(c, m1.v, JSMN_OBJECT, "an object"))
+				r = -1;
+			else FOR_MEMBERS(c, m1.v, m2) {
+				if (KEY(m2.k, "name"))
+					r = get_str(c, m2.v, &p->user_name);
+				if (r)
+					break;
+			}
+		}
+		path_pop(c, o);
+		if (r)
+			return -1;
+	}
+	return 0;
+}
+
+static int dec_stack(struct dctx *c, int i, struct rti_stack_entry **out,
+		     unsigned *n)
+{
+	struct rti_stack_entry *e;
+	int j;
+
+	if (is_null(c, i))
+		return 0;
+	if (expect(c, i, JSMN_ARRAY, "an array"))
+		return -1;
+	if (c->t[i].size == 0)
+		return 0;
+	e = rti_arena_alloc(c->a, sizeof(*e) * (size_t)c->t[i].size);
+	if (!e)
+		return fail(c, i, "stack too large for the event arena", NULL);
+	memset(e, 0, sizeof(*e) * (size_t)c->t[i].size);
+	j = i + 1;
+	for (int x = 0; x < c->t[i].size; x++) {
+		size_t o = path_push(c, NULL, x);
+
+		if (expect(c, j, JSMN_OBJECT, "an object"))
+			return -1;
+		FOR_MEMBERS(c, j, m1) {
+			size_t o2 = path_push(c, m1.k, -1);
+			int r = 0;
+
+			if (KEY(m1.k, "address"))
+				r = get_u64(c, m1.v, &e[x].address);
+			else if (KEY(m1.k, "offset"))
+				r = get_u64(c, m1.v, &e[x].offset);
+			else if (KEY(m1.k, "symbol"))
+				r = get_str(c, m1.v, &e[x].symbol);
+			else if (KEY(m1.k, "module"))
+				r = get_str(c, m1.v, &e[x].module);
+			path_pop(c, o2);
+			if (r)
+				return -1;
+		}
+		path_pop(c, o);
+		j = skip(c, j);
+	}
+	*out = e;
+	*n = (unsigned)c->t[i].size;
+	return 0;
+}
+
+/* One KprobeArgument: the oneof member decides the type. Only the parts a
+ * privacy profile may allow are kept (numbers, socket family and ports);
+ * free text is kept as a pointer for the privacy stage, never emitted by
+ * the default profile. */
+static int dec_arg(struct dctx *c, int i, struct rti_arg *a)
+{
+	if (is_null(c, i))
+		return 0;
+	if (expect(c, i, JSMN_OBJECT, "an object"))
+		return -1;
+	FOR_MEMBERS(c, i, m1) {
+		size_t o = path_push(c, m1.k, -1);
+		int r = 0;
+		int64_t sv;
+
+		if (KEY(m1.k, "label")) {
+			path_pop(c, o);
+			continue;
+		}
+		a->type_name = rti_arena_strndup(c->a, c->js + c->t[m1.j].start,
+						 (size_t)(c->t[m1.j].end - c->t[m1.j].start));
+		if (KEY(m1.k, "intarg") || KEY(m1.k, "longarg")) {
+			a->type = RTI_ARG_INT;
+			r = get_int(c, m1.v, INT64_MIN, INT64_MAX, &sv, NULL, "an integer");
+			a->ival = sv;
+		} else if (KEY(m1.k, "uintarg") || KEY(m1.k, "sizearg")) {
+			uint64_t uv;
+
+			a->type = RTI_ARG_INT;
+			r = get_u64(c, m1.v, &uv);
+			a->ival = (int64_t)uv;
+		} else if (KEY(m1.k, "sockarg") || KEY(m1.k, "skbarg") || KEY(m1.k, "sockaddrarg")) {
+			a->type = RTI_ARG_SOCK;
+			if (!is_null(c, m1.v) && !expect(c, m1.v, JSMN_OBJECT, "an object")) {
+				FOR_MEMBERS(c, m1.v, m2) {
+					if (KEY(m2.k, "family"))
+						r = get_str(c, m2.v, &a->family);
+					else if (KEY(m2.k, "sport"))
+						r = get_u32(c, m2.v, &a->sport);
+					else if (KEY(m2.k, "dport") || KEY(m2.k, "port"))
+						r = get_u32(c, m2.v, &a->dport);
+					if (r)
+						break;
+				}
+			} else if (!is_null(c, m1.v)) {
+				r = -1;
+			}
+		} else if (KEY(m1.k, "filearg") || KEY(m1.k, "patharg") ||
+			   KEY(m1.k, "linuxbinprmarg")) {
+			a->type = RTI_ARG_FILE;
+			if (!is_null(c, m1.v) && !expect(c, m1.v, JSMN_OBJECT, "an object")) {
+				FOR_MEMBERS(c, m1.v, m2) {
+					if (KEY(m2.k, "path"))
+						r = get_str(c, m2.v, &a->text);
+					if (r)
+						break;
+				}
+			} else if (!is_null(c, m1.v)) {
+				r = -1;
+			}
+		} else if (KEY(m1.k, "bytesarg") || KEY(m1.k, "truncatedbytesarg")) {
+			a->type = RTI_ARG_BYTES;
+		} else if (c->t[m1.v].type == JSMN_STRING) {
+			a->type = RTI_ARG_STRING;
+			r = get_str(c, m1.v, &a->text);
+		} else {
+			a->type = RTI_ARG_OTHER;
+		}
+		path_pop(c, o);
+		if (r)
+			return -1;
+	}
+	return 0;
+}
+
+static int dec_args(struct dctx *c, int i, struct rti_arg **out, unsigned *n)
+{
+	struct rti_arg *a;
+	int j;
+
+	if (is_null(c, i))
+		return 0;
+	if (expect(c, i, JSMN_ARRAY, "an array"))
+		return -1;
+	if (c->t[i].size == 0)
+		return 0;
+	a = rti_arena_alloc(c->a, sizeof(*a) * (size_t)c->t[i].size);
+	if (!a)
+		return fail(c, i, "arguments too large for the event arena", NULL);
+	memset(a, 0, sizeof(*a) * (size_t)c->t[i].size);
+	j = i + 1;
+	for (int x = 0; x < c->t[i].size; x++) {
+		size_t o = path_push(c, NULL, x);
+
+		if (dec_arg(c, j, &a[x]))
+			return -1;
+		path_pop(c, o);
+		j = skip(c, j);
+	}
+	*out = a;
+	*n = (unsigned)c->t[i].size;
+	return 0;
+}
+
+/* Enum values print as names; an unknown numeric value prints as a number. */
+static int get_enum(struct dctx *c, int i, const char **out)
+{
+	if (c->t[i].type == JSMN_PRIMITIVE && !is_null(c, i)) {
+		*out = rti_arena_strndup(c->a, c->js + c->t[i].start,
+					 (size_t)(c->t[i].end - c->t[i].start));
+		return 0;
+	}
+	return get_str(c, i, out);
+}
+
+/* The members shared by the process_* event bodies. Returns 1 when the key
+ * was one of them, 0 when not, -1 on error. */
+static int dec_common(struct dctx *c, const char *k, int v, struct rti_event *ev)
+{
+	if (KEY(k, "process"))
+		return dec_process(c, v, &ev->process) ? -1 : 1;
+	if (KEY(k, "parent"))
+		return dec_process(c, v, &ev->parent) ? -1 : 1;
+	if (KEY(k, "ancestors"))
+		return count_of(c, v, JSMN_ARRAY, &ev->n_ancestors, "an array") ? -1 : 1;
+	if (KEY(k, "policyname"))
+		return get_str(c, v, &ev->policy_name) ? -1 : 1;
+	if (KEY(k, "action"))
+		return get_enum(c, v, &ev->action) ? -1 : 1;
+	if (KEY(k, "args"))
+		return dec_args(c, v, &ev->args, &ev->n_args) ? -1 : 1;
+	if (KEY(k, "data"))
+		return count_of(c, v, JSMN_ARRAY, &ev->n_data, "an array") ? -1 : 1;
+	if (KEY(k, "message"))
+		return get_str(c, v, &ev->message) ? -1 : 1;
+	if (KEY(k, "tags"))
+		return count_of(c, v, JSMN_ARRAY, &ev->n_tags, "an array") ? -1 : 1;
+	return 0;
+}
+
+static int dec_body(struct dctx *c, int i, struct rti_event *ev)
+{
+	if (expect(c, i, JSMN_OBJECT, "an object"))
+		return -1;
+	FOR_MEMBERS(c, i, m1) {
+		size_t o = path_push(c, m1.k, -1);
+		int r = dec_common(c, m1.k, m1.v, ev);
+
+		if (r == 0) {
+			r = 0;
+			switch (ev->kind) {
+			case RTI_KIND_KPROBE:
+			case RTI_KIND_LSM:
+				if (KEY(m1.k, "functionname"))
+					r = get_str(c, m1.v, &ev->function);
+				else if (KEY(m1.k, "return") && !is_null(c, m1.v)) {
+					ev->has_return = true;
+					r = dec_arg(c, m1.v, &ev->ret);
+				} else if (KEY(m1.k, "kernelstacktrace") || KEY(m1.k, "stacktrace"))
+					r = dec_stack(c, m1.v, &ev->kstack, &ev->n_kstack);
+				else if (KEY(m1.k, "userstacktrace"))
+					r = dec_stack(c, m1.v, &ev->ustack, &ev->n_ustack);
+				else if (KEY(m1.k, "imahash"))
+					r = get_str(c, m1.v, &ev->ima_hash);
+				break;
+			case RTI_KIND_UPROBE:
+				if (KEY(m1.k, "path"))
+					r = get_str(c, m1.v, &ev->path);
+				else if (KEY(m1.k, "symbol"))
+					r = get_str(c, m1.v, &ev->function);
+				else if (KEY(m1.k, "offset")) {
+					r = get_u64(c, m1.v, &ev->offset);
+					ev->has_offset = true;
+				}
+				break;
+			case RTI_KIND_USDT:
+				if (KEY(m1.k, "path"))
+					r = get_str(c, m1.v, &ev->path);
+				else if (KEY(m1.k, "provider"))
+					r = get_str(c, m1.v, &ev->provider);
+				else if (KEY(m1.k, "name"))
+					r = get_str(c, m1.v, &ev->usdt_name);
+				break;
+			case RTI_KIND_TRACEPOINT:
+				if (KEY(m1.k, "subsys"))
+					r = get_str(c, m1.v, &ev->subsys);
+				else if (KEY(m1.k, "event"))
+					r = get_str(c, m1.v, &ev->tp_event);
+				break;
+			case RTI_KIND_EXIT:
+				if (KEY(m1.k, "signal"))
+					r = get_str(c, m1.v, &ev->exit_signal);
+				else if (KEY(m1.k, "status"))
+					r = get_u32(c, m1.v, &ev->exit_status);
+				else if (KEY(m1.k, "time"))
+					r = get_time(c, m1.v, &ev->exit_time);
+				break;
+			case RTI_KIND_LOADER:
+				if (KEY(m1.k, "path"))
+					r = get_str(c, m1.v, &ev->path);
+				else if (KEY(m1.k, "buildid") && !is_null(c, m1.v)) {
+					unsigned char *bid;
+					long bn;
+					size_t sn = (size_t)(c->t[m1.v].end - c->t[m1.v].start);
+
+					if (expect(c, m1.v, JSMN_STRING, "a base64 string")) {
+						r = -1;
+						break;
+					}
+					bid = rti_arena_alloc(c->a, sn / 4 * 3 + 3);
+					bn = bid ? rti_base64_decode(c->js + c->t[m1.v].start, sn, bid) : -1;
+					if (bn < 0)
+						r = fail(c, m1.v, "expected a base64 string", NULL);
+					ev->build_id = bid;
+					ev->build_id_len = bn > 0 ? (size_t)bn : 0;
+				}
+				break;
+			case RTI_KIND_THROTTLE:
+				if (KEY(m1.k, "type"))
+					r = get_enum(c, m1.v, &ev->throttle_type);
+				else if (KEY(m1.k, "cgroup"))
+					r = get_str(c, m1.v, &ev->cgroup);
+				break;
+			case RTI_KIND_RATE_LIMIT_INFO:
+				if (KEY(m1.k, "numberofdroppedprocessevents"))
+					r = get_u64(c, m1.v, &ev->dropped_events);
+				break;
+			default:
+				break;
+			}
+		}
+		path_pop(c, o);
+		if (r < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static const struct {
+	const char *folded;
+	enum rti_kind kind;
+} kinds[] = {
+	{ "processexec", RTI_KIND_EXEC },
+	{ "processexit", RTI_KIND_EXIT },
+	{ "processkprobe", RTI_KIND_KPROBE },
+	{ "processtracepoint", RTI_KIND_TRACEPOINT },
+	{ "processloader", RTI_KIND_LOADER },
+	{ "processuprobe", RTI_KIND_UPROBE },
+	{ "processthrottle", RTI_KIND_THROTTLE },
+	{ "processlsm", RTI_KIND_LSM },
+	{ "processusdt", RTI_KIND_USDT },
+	{ "test", RTI_KIND_TEST },
+	{ "ratelimitinfo", RTI_KIND_RATE_LIMIT_INFO },
+};
+
+static int dec_response(struct dctx *c, struct rti_event *ev)
+{
+	int body = -1;
+	int body_key = -1;
+
+	if (c->t[0].type != JSMN_OBJECT)
+		return fail(c, 0, "top-level value is not an object", NULL);
+	FOR_MEMBERS(c, 0, m1) {
+		enum rti_kind kind = RTI_KIND_NONE;
+		int r = 0;
+
+		for (size_t x = 0; x < sizeof(kinds) / sizeof(kinds[0]); x++)
+			if (KEY(m1.k, kinds[x].folded))
+				kind = kinds[x].kind;
+		if (kind == RTI_KIND_NONE && c->t[m1.v].type == JSMN_OBJECT &&
+		    !KEY(m1.k, "nodelabels") && !KEY(m1.k, "aggregationinfo"))
+			kind = RTI_KIND_UNKNOWN; /* a oneof member we do not know */
+		if (kind != RTI_KIND_NONE) {
+			if (is_null(c, m1.v))
+				continue;
+			if (body >= 0)
+				return fail(c, m1.j, "more than one event kind in one record", NULL);
+			ev->kind = kind;
+			body = m1.v;
+			body_key = m1.j;
+			continue;
+		}
+		{
+			size_t o = path_push(c, m1.k, -1);
+
+			if (KEY(m1.k, "nodename"))
+				r = get_str(c, m1.v, &ev->node_name);
+			else if (KEY(m1.k, "clustername"))
+				r = get_str(c, m1.v, &ev->cluster_name);
+			else if (KEY(m1.k, "time"))
+				r = get_time(c, m1.v, &ev->time);
+			else if (KEY(m1.k, "nodelabels"))
+				r = count_of(c, m1.v, JSMN_OBJECT, &ev->n_node_labels, "an object");
+			path_pop(c, o);
+		}
+		if (r)
+			return -1;
+	}
+	if (body < 0)
+		return fail(c, 0, "no event kind in record", NULL);
+	if (ev->kind == RTI_KIND_UNKNOWN) {
+		ev->unknown_kind = rti_arena_strndup(c->a, c->js + c->t[body_key].start,
+			(size_t)(c->t[body_key].end - c->t[body_key].start));
+		return 0;
+	}
+	{
+		size_t o = path_push(c, rti_kind_name(ev->kind), -1);
+		int r = dec_body(c, body, ev);
+
+		path_pop(c, o);
+		return r;
+	}
+}
+
+int rti_json_decode(struct rti_json_decoder *d, const char *js, size_t len,
+		    struct rti_arena *arena, struct rti_event *ev,
+		    struct rti_decode_error *err)
+{
+	jsmn_parser p;
+	struct dctx c;
+	int n;
+
+	memset(ev, 0, sizeof(*ev));
+	err->msg[0] = '\0';
+	err->offset = 0;
+	jsmn_init(&p);
+	for (;;) {
+		n = jsmn_parse(&p, js, len, d->tok, d->cap);
+		if (n != JSMN_ERROR_NOMEM)
+			break;
+		if (d->cap >= d->max) {
+			snprintf(err->msg, sizeof(err->msg),
+				 "record has more than %u JSON tokens", d->max);
+			err->offset = p.pos;
+			return -1;
+		}
+		{
+			unsigned ncap = d->cap * 2 > d->max ? d->max : d->cap * 2;
+			jsmntok_t *nt = realloc(d->tok, sizeof(*nt) * ncap);
+
+			if (!nt) {
+				snprintf(err->msg, sizeof(err->msg), "out of memory");
+				return -1;
+			}
+			d->tok = nt;
+			d->cap = ncap;
+		}
+	}
+	if (n < 0) {
+		snprintf(err->msg, sizeof(err->msg), "%s",
+			 n == JSMN_ERROR_PART ? "truncated JSON value" : "invalid JSON");
+		err->offset = p.pos;
+		return -1;
+	}
+	if (n == 0) {
+		snprintf(err->msg, sizeof(err->msg), "empty record");
+		return -1;
+	}
+	if (d->tok[0].end < 0 || p.toksuper != -1) {
+		snprintf(err->msg, sizeof(err->msg), "truncated JSON value");
+		err->offset = len;
+		return -1;
+	}
+	for (size_t x = (size_t)d->tok[0].end; x < len; x++) {
+		char ch = js[x];
+
+		if (ch != ' ' && ch != '\t' && ch != '\r' && ch != '\n') {
+			snprintf(err->msg, sizeof(err->msg),
+				 "unexpected data after the JSON value");
+			err->offset = x;
+			return -1;
+		}
+	}
+	c.js = js;
+	c.t = d->tok;
+	c.nt = n;
+	c.a = arena;
+	c.err = err;
+	c.plen = 0;
+	c.path[0] = '\0';
+	return dec_response(&c, ev);
+}

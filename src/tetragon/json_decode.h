@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Tetragon JSON export (protojson of GetEventsResponse) -> struct rti_event.
+ *
+ * jsmn is built with JSMN_PARENT_LINKS (linear time for wide values) and
+ * JSMN_STRICT. Depth and record length are capped by the framer before the
+ * record gets here (deep nesting is quadratic in jsmn). The token array
+ * grows on JSMN_ERROR_NOMEM up to a cap.
+ */
+#ifndef RTI_JSON_DECODE_H
+#define RTI_JSON_DECODE_H
+
+#include <stddef.h>
+
+#include "rti/event.h"
+#include "util/arena.h"
+
+struct rti_json_decoder;
+
+struct rti_decode_error {
+	char msg[320];   /* "field.path: reason" */
+	size_t offset;   /* byte offset in the record */
+};
+
+struct rti_json_decoder *rti_json_decoder_new(unsigned max_tokens);
+void rti_json_decoder_free(struct rti_json_decoder *d);
+
+/*
+ * Decodes one JSON value. Strings are copied into arena (reset by the
+ * caller between events). 0 on success, -1 with *err filled.
+ */
+int rti_json_decode(struct rti_json_decoder *d, const char *js, size_t len,
+		    struct rti_arena *arena, struct rti_event *ev,
+		    struct rti_decode_error *err);
+
+#endif

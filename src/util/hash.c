@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <openssl/evp.h>
+
+#include "util/hash.h"
+
+void rti_hex(const unsigned char *in, size_t n, char *out)
+{
+	static const char d[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = d[in[i] >> 4];
+		out[2 * i + 1] = d[in[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+/* The one-shot SHA256() of OpenSSL 3 fetches the algorithm on every call;
+ * a fetched EVP_MD and a reused context per thread cost far less per event. */
+static _Thread_local EVP_MD_CTX *tl_ctx;
+static EVP_MD *sha256_md;
+
+void rti_sha256_hex(const void *data, size_t n, char out[65])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+
+	if (!sha256_md)
+		sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
+	if (!tl_ctx)
+		tl_ctx = EVP_MD_CTX_new();
+	if (!sha256_md || !tl_ctx || !EVP_DigestInit_ex(tl_ctx, sha256_md, NULL) ||
+	    !EVP_DigestUpdate(tl_ctx, data, n) ||
+	    !EVP_DigestFinal_ex(tl_ctx, md, &mdlen)) {
+		/* libcrypto broken: an unusable digest must never look valid */
+		out[0] = '\0';
+		return;
+	}
+	rti_hex(md, mdlen, out);
+}

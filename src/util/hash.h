@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef RTI_HASH_H
+#define RTI_HASH_H
+#include <stddef.h>
+#include <stdint.h>
+/* Lowercase hex SHA-256 of data (64 chars + NUL into out[65]). */
+void rti_sha256_hex(const void *data, size_t n, char out[65]);
+void rti_hex(const unsigned char *in, size_t n, char *out); /* 2n + NUL */
+/* FNV-1a, for in-memory hash tables only (never emitted). */
+static inline uint64_t rti_fnv1a(const void *p, size_t n, uint64_t h)
+{
+	const unsigned char *s = p;
+
+	for (size_t i = 0; i < n; i++) {
+		h ^= s[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+#define RTI_FNV_INIT 0xcbf29ce484222325ULL
+#endif
