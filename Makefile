@@ -13,7 +13,7 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 WARN    := -Wall -Wextra -Wno-unused-parameter -Wformat=2 -Wvla -Wstrict-prototypes
-BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -g $(WARN) -Iinclude -Isrc -Ibuild/gen $(PKG_CFLAGS)
+BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -g $(WARN) -Iinclude -Isrc -I$(BUILD)/gen $(PKG_CFLAGS)
 LIBS    := $(PKG_LIBS) -lpthread -lm
 
 # variant: rel (default) or asan
@@ -28,7 +28,8 @@ endif
 CFLAGS  ?=
 CFLAGS  += $(BASE_CFLAGS) $(VCFLAGS)
 
-O       := build/$(V)
+BUILD   ?= build
+O       := $(BUILD)/$(V)
 LIB_SRCS := $(sort $(wildcard src/*/*.c))
 GEN_SRCS  =
 CMD_SRCS := $(sort $(wildcard cmd/stella-rti/*.c))
@@ -66,7 +67,7 @@ $(O)/tests/%: tests/unit/%.c $(LIB) tests/unit/tap.h
 .PHONY: gen
 gen: $(GEN_HDRS)
 
--include $(shell find build -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD)/$(V) -name '*.d' 2>/dev/null)
 
 deps:
 	@bash scripts/install-deps.sh
@@ -75,7 +76,7 @@ deps:
 test: deps
 	@$(MAKE) --no-print-directory V=rel all
 	@$(MAKE) --no-print-directory V=asan all
-	@bash tests/run.sh
+	@RTI_BUILD_ROOT=$(BUILD) bash tests/run.sh
 
 demo: deps
 	@$(MAKE) --no-print-directory V=rel all

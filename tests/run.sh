@@ -16,7 +16,7 @@ pass=0
 fail=0
 failed_list=()
 for V in $variants; do
-  B=$ROOT/build/$V
+  B=$ROOT/${RTI_BUILD_ROOT:-build}/$V
   tests=()
   for t in "$B"/tests/test_*; do [ -x "$t" ] && tests+=("$t"); done
   for t in tests/*/t_*.sh; do [ -f "$t" ] && tests+=("$t"); done

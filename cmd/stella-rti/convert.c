@@ -11,9 +11,9 @@
 #include "cli.h"
 #include "ingest/records.h"
 #include "rti/pipeline.h"
+#include "common.h"
 #include "summary.h"
 
-#define MAX_POLICIES 64
 #define FOLLOW_POLL_MS 200
 
 static void convert_usage(FILE *f)
@@ -23,27 +23,12 @@ static void convert_usage(FILE *f)
 	      "Reads Tetragon JSON exports (JSON Lines, plain or gzip; pretty-printed\n"
 	      "samples too) and writes canonical RuntimeCallEvent v1 NDJSON.\n"
 	      "\n"
-	      "  -o, --output OUT       write events to OUT (default: stdout)\n"
+	      RTI_COMMON_HELP
 	      "  -f, --follow           follow one growing export file like tail -F\n"
 	      "                         (survives rotation and truncation)\n"
-	      "  -p, --policy PATH      TracingPolicy YAML file or directory (repeatable);\n"
-	      "                         tells fentry/fexit from kprobe/kretprobe and\n"
-	      "                         uretprobe from uprobe\n"
 	      "      --strict           stop at the first malformed record (exit 1)\n"
-	      "      --privacy NAME     privacy profile (built-in: strict, the default)\n"
-	      "      --max-record-bytes N  largest accepted record (default 8388608)\n"
-	      "      --quiet            no summary on stderr\n",
+	      "      --max-record-bytes N  largest accepted record (default 8388608)\n",
 	      f);
-}
-
-static int open_output(const char *path, int *fd)
-{
-	if (!path || !strcmp(path, "-")) {
-		*fd = 1;
-		return 0;
-	}
-	*fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	return *fd < 0 ? -errno : 0;
 }
 
 static void sleep_ms(unsigned ms)
@@ -123,60 +108,44 @@ static int run_input(struct rti_pipeline *p, const char *path,
 	return rc;
 }
 
+enum { OPT_FOLLOW = 'f', OPT_STRICT = OPT_COMMON__END, OPT_MAX_RECORD, OPT_HELP = 'h' };
+
 int cmd_convert(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "follow", no_argument, NULL, 'f' },
-		{ "policy", required_argument, NULL, 'p' },
-		{ "strict", no_argument, NULL, 'S' },
-		{ "privacy", required_argument, NULL, 'P' },
-		{ "max-record-bytes", required_argument, NULL, 'M' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
+		RTI_COMMON_LONGOPTS,
+		{ "follow", no_argument, NULL, OPT_FOLLOW },
+		{ "strict", no_argument, NULL, OPT_STRICT },
+		{ "max-record-bytes", required_argument, NULL, OPT_MAX_RECORD },
+		{ "help", no_argument, NULL, OPT_HELP },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *out = NULL;
-	const char *privacy = NULL;
-	const char *policies[MAX_POLICIES];
-	int npol = 0;
+	struct rti_common co;
 	int follow = 0;
 	int strict = 0;
-	int quiet = 0;
 	struct rti_records_opts ro = { 0, 0, false };
-	struct rti_pipeline_opts po;
 	struct rti_pipeline *p;
-	const struct rti_sink_ops *ops;
-	void *sctx;
 	struct rti_summary sum;
-	int ofd;
 	int rc = EXIT_OK;
 	int c;
 
+	rti_common_init(&co);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:fp:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, RTI_COMMON_SHORTOPTS "fh", longopts, NULL)) != -1) {
+		int r = rti_common_opt(&co, c, optarg);
+
+		if (r < 0)
+			return EXIT_USAGE;
+		if (r > 0)
+			continue;
 		switch (c) {
-		case 'o':
-			out = optarg;
-			break;
-		case 'f':
+		case OPT_FOLLOW:
 			follow = 1;
 			break;
-		case 'p':
-			if (npol >= MAX_POLICIES) {
-				fprintf(stderr, "stella-rti: more than %d --policy options\n",
-					MAX_POLICIES);
-				return EXIT_USAGE;
-			}
-			policies[npol++] = optarg;
-			break;
-		case 'S':
+		case OPT_STRICT:
 			strict = 1;
 			break;
-		case 'P':
-			privacy = optarg;
-			break;
-		case 'M': {
+		case OPT_MAX_RECORD: {
 			char *end;
 			unsigned long long v = strtoull(optarg, &end, 10);
 
@@ -187,10 +156,7 @@ int cmd_convert(int argc, char **argv)
 			ro.max_record = (size_t)v;
 			break;
 		}
-		case 'q':
-			quiet = 1;
-			break;
-		case 'h':
+		case OPT_HELP:
 			convert_usage(stdout);
 			return EXIT_OK;
 		default:
@@ -207,38 +173,9 @@ int cmd_convert(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	ro.follow = follow;
-	memset(&po, 0, sizeof(po));
-	po.sz = sizeof(po);
-	po.privacy = privacy;
-	p = rti_pipeline_new(&po);
-	if (!p) {
-		if (errno == ENOENT)
-			fprintf(stderr, "stella-rti: unknown privacy profile '%s' (built-in: strict)\n",
-				privacy);
-		else
-			fprintf(stderr, "stella-rti: %s\n", strerror(errno));
-		return EXIT_USAGE;
-	}
-	for (int i = 0; i < npol; i++) {
-		char err[512];
-
-		if (rti_pipeline_add_policy(p, policies[i], err, sizeof(err))) {
-			fprintf(stderr, "stella-rti: policy: %s\n", err);
-			rti_pipeline_free(p);
-			return EXIT_USAGE;
-		}
-	}
-	if (open_output(out, &ofd)) {
-		fprintf(stderr, "stella-rti: %s: %s\n", out, strerror(errno));
-		rti_pipeline_free(p);
-		return EXIT_IO;
-	}
-	if (rti_ndjson_sink_new(ofd, ofd != 1, &ops, &sctx) ||
-	    rti_pipeline_add_sink(p, ops, sctx)) {
-		fprintf(stderr, "stella-rti: out of memory\n");
-		rti_pipeline_free(p);
-		return EXIT_IO;
-	}
+	rc = rti_common_setup(&co, &p);
+	if (rc)
+		return rc;
 	rti_cli_install_signals();
 	memset(&sum, 0, sizeof(sum));
 	if (optind == argc) {
@@ -261,7 +198,7 @@ int cmd_convert(int argc, char **argv)
 	}
 	if (rti_cli_stop && !follow && !rc)
 		rc = EXIT_INTERRUPTED;
-	if (!quiet)
+	if (!co.quiet)
 		rti_summary_print(stderr, "convert", &sum, rti_pipeline_stats(p),
 				  rti_cli_stop != 0);
 	rti_pipeline_free(p);

@@ -25,17 +25,24 @@ void rti_cli_install_signals(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
+/* The commands. Each lives in its own file under cmd/stella-rti/. */
+static const struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *synopsis;
+} commands[] = {
+	{ "convert", cmd_convert,
+	  "convert [FILE...|-] [-o OUT] [--follow] [--policy PATH]... [--strict]\n"
+	  "          Tetragon JSON export -> canonical RuntimeCallEvent NDJSON" },
+};
+
 static void usage(FILE *f)
 {
-	fputs("usage: stella-rti <command> [options]\n"
-	      "\n"
-	      "commands:\n"
-	      "  convert [FILE...|-] [-o OUT] [--follow] [--policy PATH]... [--strict]\n"
-	      "          Tetragon JSON export -> canonical RuntimeCallEvent NDJSON\n"
-	      "  help    this text\n"
-	      "\n"
-	      "Run `stella-rti <command> --help` for the options of a command.\n",
-	      f);
+	fputs("usage: stella-rti <command> [options]\n\ncommands:\n", f);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %s\n", commands[i].synopsis);
+	fputs("  help    this text\n\n"
+	      "Run `stella-rti <command> --help` for the options of a command.\n", f);
 }
 
 int main(int argc, char **argv)
@@ -44,8 +51,9 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (!strcmp(argv[1], "convert"))
-		return cmd_convert(argc - 1, argv + 1);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].run(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		usage(stdout);
 		return EXIT_OK;
