@@ -18,7 +18,12 @@ LIBS    := $(PKG_LIBS) -lpthread -lm
 
 # variant: rel (default) or asan
 V       ?= rel
-ifeq ($(V),asan)
+ifeq ($(V),fuzz)
+# libFuzzer: the library is instrumented for coverage; fuzz/run.sh links targets
+CC      := $(CLANG)
+VCFLAGS := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined,fuzzer-no-link
+VLDFLAGS := -fsanitize=address,undefined
+else ifeq ($(V),asan)
 VCFLAGS := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 VLDFLAGS := -fsanitize=address,undefined
 else
@@ -82,7 +87,9 @@ demo: deps
 	@$(MAKE) --no-print-directory V=rel all
 	@bash scripts/demo.sh
 
+# FUZZ_SECONDS per target (default 60)
 fuzz: deps
+	@$(MAKE) --no-print-directory V=fuzz lib
 	@bash fuzz/run.sh $(FUZZ_SECONDS)
 
 bench: deps
