@@ -1,0 +1,221 @@
+#!/usr/bin/env bash
+# make bench: convert throughput of stella-rti against two anchors measured
+# in the same run on the same generated corpus:
+#   - simdjson parse-only (bench/simdjson-parse.cpp), the fastest JSON parser
+#     in Debian: target convert >= 0.20 x its MB/s;
+#   - jq -c bench/jq-map.jq, a comparable field mapping: target >= 20 x jq
+#     (jq runs on a slice of the corpus: it is too slow for all of it);
+#   - peak RSS of convert <= 16 MiB whatever the input size.
+# The corpus is generated once into bench/out/ and reused while the
+# generator version, seed and size are unchanged.
+#
+# Environment: BUILD (default build), BENCH_SEED (42), BENCH_BYTES (128 MiB),
+# BENCH_RUNS (3), BENCH_JQ_BYTES (10 MB), BENCH_ENV_BYTES (32 MiB).
+set -euo pipefail
+export LC_ALL=C
+cd "$(dirname "$0")/.."
+
+BUILD=${BUILD:-build}
+B=$BUILD/rel
+SEED=${BENCH_SEED:-42}
+BYTES=${BENCH_BYTES:-134217728}
+RUNS=${BENCH_RUNS:-3}
+JQ_BYTES=${BENCH_JQ_BYTES:-10000000}
+ENV_BYTES=${BENCH_ENV_BYTES:-33554432}
+OUT=bench/out
+RSS_LIMIT_KIB=16384
+
+RTI=$B/stella-rti
+GEN=$B/rti-gen
+SJ=$B/rti-simdjson-parse
+TIME=/usr/bin/time
+fail=0
+
+for t in "$RTI" "$GEN" "$SJ"; do
+	[ -x "$t" ] || { echo "bench: $t missing (make V=rel all BUILD=$BUILD)" >&2; exit 1; }
+done
+command -v jq >/dev/null || { echo "bench: jq missing (make deps)" >&2; exit 1; }
+[ -x "$TIME" ] || { echo "bench: $TIME missing (Debian package time; make deps)" >&2; exit 1; }
+mkdir -p "$OUT"
+
+GENV=$("$GEN" --version | awk '{print $2}')
+CORPUS=$OUT/corpus-g$GENV-s$SEED-b$BYTES.jsonl
+POL=$OUT/policies-g$GENV.yaml
+ENVF=$OUT/envheavy-g$GENV-s$SEED-b$ENV_BYTES.jsonl
+SMALL=$OUT/small-g$GENV-s$SEED-e200.jsonl
+SLICE=$OUT/slice-g$GENV-s$SEED-b$BYTES-j$JQ_BYTES.jsonl
+
+# gen FILE ARGS...: generate unless present (written under a temporary name
+# first, so an interrupted run never leaves a truncated corpus behind)
+gen() {
+	local f=$1; shift
+	if [ -s "$f" ] && [ -s "$f.gen.txt" ]; then
+		echo "bench: reusing $f" >&2
+		return
+	fi
+	echo "bench: generating $f" >&2
+	"$GEN" --seed "$SEED" "$@" -o "$f.tmp" 2>"$f.gen.txt.tmp"
+	mv "$f.gen.txt.tmp" "$f.gen.txt"
+	mv "$f.tmp" "$f"
+}
+gen "$CORPUS" --bytes "$BYTES" --policies "$POL"
+[ -s "$POL" ] || "$GEN" --events 1 --quiet --policies "$POL" -o /dev/null
+gen "$ENVF" --bytes "$ENV_BYTES" --env-heavy
+gen "$SMALL" --events 200
+if [ ! -s "$SLICE" ]; then
+	awk -v max="$JQ_BYTES" '{ n += length($0) + 1; if (n > max) exit; print }' "$CORPUS" >"$SLICE.tmp"
+	mv "$SLICE.tmp" "$SLICE"
+fi
+
+fsize() { stat -c %s "$1"; }
+lines() { wc -l <"$1" | tr -d ' '; }
+big_lines() { awk 'length($0) > 16384 { n++ } END { print n + 0 }' "$1"; }
+calc() { awk "BEGIN { printf \"$1\", $2 }"; }
+now_ns() { date +%s%N; }
+
+# timed NAME CMD...: runs CMD with stdout/stderr into $OUT/NAME.{out,err};
+# sets WALL (s), RSS (KiB), CPU (user+sys s)
+timed() {
+	local name=$1; shift
+	local t0 t1
+	t0=$(now_ns)
+	"$TIME" -o "$OUT/$name.time" -f '%M %U %S' "$@" >"$OUT/$name.out" 2>"$OUT/$name.err" || {
+		echo "bench: $name failed:" >&2; tail -5 "$OUT/$name.err" >&2; exit 1; }
+	t1=$(now_ns)
+	WALL=$(calc '%.4f' "($t1 - $t0) / 1e9")
+	read -r RSS u s <"$OUT/$name.time"
+	CPU=$(calc '%.2f' "$u + $s")
+}
+
+# kv FILE KEY: the word after KEY on the anchor's "key value ..." line
+kv() { awk -v k="$2" '{ for (i = 1; i < NF; i++) if ($i == k) { print $(i + 1); exit } }' "$1"; }
+
+# summary_num FILE LABEL: a number from the convert summary on stderr
+summary_num() { awk -v l="$2" 'index($0, l) { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+$/) { print $i; exit } }' "$1"; }
+
+check_convert() {
+	local err=$1 bad
+	bad=$(summary_num "$err" "malformed")
+	if [ "${bad:-x}" != 0 ]; then
+		echo "bench: convert reported malformed ${bad:-?} records ($err)" >&2
+		fail=1
+	fi
+}
+
+max_rss=0
+note_rss() { [ "$1" -gt "$max_rss" ] && max_rss=$1; return 0; }
+
+# warm the page cache: every tool then reads from memory
+cat "$CORPUS" "$SLICE" "$ENVF" "$SMALL" >/dev/null
+
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+
+# best of RUNS, interleaved so that load from other work hits all alike
+c_wall=; s_mbs=0; s_first=0; s_cpu=; s_wall=; cs_wall=; j_wall=
+for i in $(seq 1 "$RUNS"); do
+	echo "bench: run $i/$RUNS" >&2
+	timed convert "$RTI" convert -p "$POL" -o /dev/null "$CORPUS"
+	check_convert "$OUT/convert.err"; note_rss "$RSS"
+	if [ -z "$c_wall" ] || awk "BEGIN { exit !($WALL < $c_wall) }"; then
+		c_wall=$WALL; c_rss=$RSS; c_cpu=$CPU; cp "$OUT/convert.err" "$OUT/convert.summary.txt"
+	fi
+
+	timed simdjson "$SJ" "$CORPUS" 5
+	s_docs=$(kv "$OUT/simdjson.out" documents)
+	s_impl=$(kv "$OUT/simdjson.out" impl)
+	first_mbs=$(kv "$OUT/simdjson.out" first_mb_s)
+	best_mbs=$(kv "$OUT/simdjson.out" best_mb_s)
+	if awk "BEGIN { exit !($best_mbs > $s_mbs) }"; then
+		s_mbs=$best_mbs
+		s_wall=$(kv "$OUT/simdjson.out" best_parse_s)
+		s_cpu=$(kv "$OUT/simdjson.out" best_cpu_s)
+	fi
+	awk "BEGIN { exit !($first_mbs > $s_first) }" && s_first=$first_mbs
+
+	timed convert-slice "$RTI" convert -p "$POL" -o /dev/null "$SLICE"
+	check_convert "$OUT/convert-slice.err"; note_rss "$RSS"
+	if [ -z "$cs_wall" ] || awk "BEGIN { exit !($WALL < $cs_wall) }"; then cs_wall=$WALL; fi
+
+	timed jq jq -c -f bench/jq-map.jq "$SLICE"
+	if [ -z "$j_wall" ] || awk "BEGIN { exit !($WALL < $j_wall) }"; then j_wall=$WALL; j_rss=$RSS; fi
+done
+j_out=$(lines "$OUT/jq.out")
+
+# peak RSS must not follow the input: > 16 KiB lines, a tiny file, twice the corpus
+timed rss-env "$RTI" convert -p "$POL" -o /dev/null "$ENVF"
+check_convert "$OUT/rss-env.err"; note_rss "$RSS"; env_rss=$RSS; env_wall=$WALL
+timed rss-small "$RTI" convert -p "$POL" -o /dev/null "$SMALL"
+check_convert "$OUT/rss-small.err"; note_rss "$RSS"; small_rss=$RSS
+timed rss-double "$RTI" convert -p "$POL" -o /dev/null "$CORPUS" "$CORPUS"
+check_convert "$OUT/rss-double.err"; note_rss "$RSS"; double_rss=$RSS; double_wall=$WALL
+
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+
+c_bytes=$(fsize "$CORPUS")
+c_lines=$(lines "$CORPUS")
+c_big=$(big_lines "$CORPUS")
+c_rec=$(summary_num "$OUT/convert.summary.txt" "records decoded")
+c_written=$(summary_num "$OUT/convert.summary.txt" "events written")
+sl_bytes=$(fsize "$SLICE")
+sl_lines=$(lines "$SLICE")
+env_bytes=$(fsize "$ENVF")
+env_lines=$(lines "$ENVF")
+env_big=$(big_lines "$ENVF")
+
+c_mbs=$(calc '%.1f' "$c_bytes / $c_wall / 1e6")
+c_evs=$(calc '%.0f' "$c_rec / $c_wall")
+cs_mbs=$(calc '%.1f' "$sl_bytes / $cs_wall / 1e6")
+j_mbs=$(calc '%.2f' "$sl_bytes / $j_wall / 1e6")
+j_evs=$(calc '%.0f' "$sl_lines / $j_wall")
+s_evs=$(calc '%.0f' "$s_docs / $s_wall")
+r_sj=$(calc '%.3f' "$c_mbs / $s_mbs")
+r_sj_first=$(calc '%.3f' "$c_mbs / $s_first")
+r_jq=$(calc '%.1f' "$c_mbs / $j_mbs")
+r_jq_slice=$(calc '%.1f' "$cs_mbs / $j_mbs")
+mib() { calc '%.1f' "$1 / 1024"; }
+yes_no() { awk "BEGIN { exit !($1) }" && echo "met" || echo "**missed**"; }
+
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+cpu_model=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)
+
+{
+	echo "# stella-rti benchmark results"
+	echo
+	echo "Run $started, commit $commit, $(nproc) cores ($cpu_model), kernel $(uname -r)."
+	echo "Load average (1/5/15 min) before: $load_before; after: $load_after."
+	echo "Best of $RUNS runs, interleaved; page cache warm; MB = 10^6 bytes, MiB = 2^20."
+	echo
+	echo "Corpus: \`rti-gen --seed $SEED --bytes $BYTES\` (generator v$GENV): $c_lines lines,"
+	echo "$c_bytes bytes, $c_big lines > 16 KiB; $(sed -n '2,$p' "$CORPUS.gen.txt" | awk '{ printf "%s%s %s", sep, $1, $2; sep = ", " }')."
+	echo
+	echo "| what | input | best wall (s) | events/s | MB/s | peak RSS (MiB) |"
+	echo "|---|---|---:|---:|---:|---:|"
+	echo "| stella-rti convert -p policies -o /dev/null | corpus ($c_bytes B) | $c_wall | $c_evs | $c_mbs | $(mib "$c_rss") |"
+	echo "| simdjson parse-only (dom parse_many, 1 thread), best warm pass | corpus | $s_wall | $s_evs | $s_mbs | - |"
+	echo "| simdjson parse-only, best first (cold) pass | corpus | - | - | $s_first | - |"
+	echo "| jq -c -f bench/jq-map.jq | slice: first $sl_lines lines ($sl_bytes B) | $j_wall | $j_evs | $j_mbs | $(mib "$j_rss") |"
+	echo "| stella-rti convert | same slice | $cs_wall | - | $cs_mbs | - |"
+	echo "| stella-rti convert | env-heavy: $env_lines lines, $env_big > 16 KiB ($env_bytes B) | $env_wall | - | $(calc '%.1f' "$env_bytes / $env_wall / 1e6") | $(mib "$env_rss") |"
+	echo "| stella-rti convert | small: 200 lines ($(fsize "$SMALL") B) | - | - | - | $(mib "$small_rss") |"
+	echo "| stella-rti convert | corpus twice ($((2 * c_bytes)) B) | $double_wall | - | $(calc '%.1f' "2 * $c_bytes / $double_wall / 1e6") | $(mib "$double_rss") |"
+	echo
+	echo "simdjson: implementation $s_impl, one thread ($s_cpu s CPU in the best pass); the file is"
+	echo "loaded before the clock starts, each run parses it 5 times (the first pass faults in the parser's buffers)."
+	echo "convert: $c_rec records decoded, $c_written events written, $c_cpu s CPU in the best run."
+	echo "jq wrote $j_out events for the slice."
+	echo
+	echo "| target | measured | goal | |"
+	echo "|---|---:|---:|---|"
+	echo "| convert MB/s / simdjson parse-only MB/s (warm) | $r_sj | >= 0.20 | $(yes_no "$r_sj >= 0.20") |"
+	echo "| convert MB/s / simdjson first-pass MB/s (cold) | $r_sj_first | (>= 0.20) | $(yes_no "$r_sj_first >= 0.20") |"
+	echo "| convert MB/s (corpus) / jq MB/s (slice) | ${r_jq}x | >= 20x | $(yes_no "$r_jq >= 20") |"
+	echo "| convert MB/s / jq MB/s, both on the slice | ${r_jq_slice}x | (>= 20x) | $(yes_no "$r_jq_slice >= 20") |"
+	echo "| peak RSS of convert, all runs | $(mib "$max_rss") MiB | <= 16 MiB | $(yes_no "$max_rss <= $RSS_LIMIT_KIB") |"
+} >"$OUT/results.md"
+
+cat "$OUT/results.md"
+if [ "$fail" -ne 0 ]; then
+	echo "bench: convert reported malformed records: the corpus or the converter is broken" >&2
+	exit 1
+fi

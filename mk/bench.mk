@@ -1,0 +1,23 @@
+# Benchmark tools for `make bench` (bench/run.sh): the capture generator,
+# and the simdjson parse-only anchor (C++, bench only, not product code).
+# `make` alone still means `make all`, whatever order mk/*.mk come in.
+.DEFAULT_GOAL := all
+
+EXTRA_BINS += $(O)/rti-gen
+
+$(O)/rti-gen: $(O)/bench/gen-capture.o
+	$(CC) $(VLDFLAGS) -o $@ $^
+
+# The anchor takes ~8 s to compile (simdjson.h is one big header), so only
+# the release variant that `make bench` uses builds it.
+SIMDJSON_LIBS := $(shell pkg-config --libs simdjson 2>/dev/null)
+ifeq ($(V),rel)
+ifneq ($(SIMDJSON_LIBS),)
+EXTRA_BINS += $(O)/rti-simdjson-parse
+endif
+endif
+
+CXX ?= g++
+$(O)/rti-simdjson-parse: bench/simdjson-parse.cpp
+	@mkdir -p $(dir $@)
+	$(CXX) -std=c++17 -O2 -g -Wall -Wextra $(shell pkg-config --cflags simdjson) -o $@ $< $(SIMDJSON_LIBS)
