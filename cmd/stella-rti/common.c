@@ -12,6 +12,30 @@ void rti_common_init(struct rti_common *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->out_fd = -1;
+	c->sym.sz = sizeof(c->sym);
+}
+
+int rti_symbolize_opt(struct rti_symbolizer_opts *so, int opt, const char *arg)
+{
+	switch (opt) {
+	case OPT_NO_SYMBOLIZE:
+		so->disabled = true;
+		return 1;
+	case OPT_PROC_ROOT:
+		so->proc_root = arg;
+		return 1;
+	case OPT_HOST_ROOT:
+		so->host_root = arg;
+		return 1;
+	case OPT_DEBUG_DIR:
+		so->debug_dir = arg;
+		return 1;
+	case OPT_KALLSYMS:
+		so->kallsyms = arg;
+		return 1;
+	default:
+		return 0;
+	}
 }
 
 int rti_common_opt(struct rti_common *c, int opt, const char *arg)
@@ -35,7 +59,7 @@ int rti_common_opt(struct rti_common *c, int opt, const char *arg)
 		c->quiet = true;
 		return 1;
 	default:
-		return 0;
+		return rti_symbolize_opt(&c->sym, opt, arg);
 	}
 }
 
@@ -49,6 +73,7 @@ int rti_common_setup(struct rti_common *c, struct rti_pipeline **out)
 	memset(&po, 0, sizeof(po));
 	po.sz = sizeof(po);
 	po.privacy = c->privacy;
+	po.symbolize = &c->sym;
 	p = rti_pipeline_new(&po);
 	if (!p) {
 		if (errno == ENOENT)

@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "rti/pipeline.h"
+#include "rti/symbolize.h"
 
 #define RTI_MAX_POLICIES 64
 
@@ -22,6 +23,11 @@ enum {
 	OPT_POLICY = 'p',
 	OPT_PRIVACY = 0x100,
 	OPT_QUIET,
+	OPT_NO_SYMBOLIZE,
+	OPT_PROC_ROOT,
+	OPT_HOST_ROOT,
+	OPT_DEBUG_DIR,
+	OPT_KALLSYMS,
 	OPT_COMMON__END,
 };
 
@@ -29,7 +35,16 @@ enum {
 	{ "output", required_argument, NULL, OPT_OUTPUT },         \
 	{ "policy", required_argument, NULL, OPT_POLICY },         \
 	{ "privacy", required_argument, NULL, OPT_PRIVACY },       \
-	{ "quiet", no_argument, NULL, OPT_QUIET }
+	{ "quiet", no_argument, NULL, OPT_QUIET },                 \
+	RTI_SYMBOLIZE_LONGOPTS
+
+/* symbol resolution of stack frames (docs/stacks.md) */
+#define RTI_SYMBOLIZE_LONGOPTS                                     \
+	{ "no-symbolize", no_argument, NULL, OPT_NO_SYMBOLIZE },   \
+	{ "proc-root", required_argument, NULL, OPT_PROC_ROOT },   \
+	{ "host-root", required_argument, NULL, OPT_HOST_ROOT },   \
+	{ "debug-dir", required_argument, NULL, OPT_DEBUG_DIR },   \
+	{ "kallsyms", required_argument, NULL, OPT_KALLSYMS }
 
 #define RTI_COMMON_SHORTOPTS "o:p:"
 
@@ -39,7 +54,18 @@ enum {
 	"                         tells fentry/fexit from kprobe/kretprobe and\n"   \
 	"                         uretprobe from uprobe\n"                          \
 	"      --privacy NAME     privacy profile (built-in: strict, the default)\n" \
-	"      --quiet            no summary on stderr\n"
+	"      --quiet            no summary on stderr\n"                          \
+	RTI_SYMBOLIZE_HELP
+
+#define RTI_SYMBOLIZE_HELP                                                          \
+	"      --no-symbolize     no symbol resolution: path code_ids, Tetragon's\n" \
+	"                         symbols only, no file access\n"                   \
+	"      --proc-root DIR    procfs of the traced processes (default /proc;\n" \
+	"                         /host/proc when stella-rti runs in a container)\n" \
+	"      --host-root DIR    where the host file system is mounted (default /)\n" \
+	"      --debug-dir DIR    separate debug files (default HOST-ROOT/usr/lib/debug)\n" \
+	"      --kallsyms FILE    kallsyms snapshot for address-only kernel frames\n" \
+	"                         (default PROC-ROOT/kallsyms; 'none': off)\n"
 
 struct rti_common {
 	const char *output;
@@ -48,10 +74,12 @@ struct rti_common {
 	int npol;
 	bool quiet;
 	int out_fd;
+	struct rti_symbolizer_opts sym;
 };
 
 void rti_common_init(struct rti_common *c);
 /* 1 when the option was a common one, 0 when not, -1 on a usage error. */
+int rti_symbolize_opt(struct rti_symbolizer_opts *so, int opt, const char *arg);
 int rti_common_opt(struct rti_common *c, int opt, const char *arg);
 /* Builds the pipeline with its sinks. 0, or an exit code (message printed). */
 int rti_common_setup(struct rti_common *c, struct rti_pipeline **out);

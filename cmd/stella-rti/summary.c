@@ -2,6 +2,76 @@
 #include "rti/canon.h"
 #include "summary.h"
 
+/* Symbol resolution of stack frames: rates by source and by reason. */
+static void print_symbolize(FILE *f, const struct rti_symbolize_stats *y, uint64_t frames)
+{
+	static const enum rti_resolved order[] = {
+		RTI_RESOLVED_DEBUGINFO, RTI_RESOLVED_SYMTAB, RTI_RESOLVED_DYNSYM,
+		RTI_RESOLVED_KALLSYMS, RTI_RESOLVED_AGENT, RTI_RESOLVED_NONE,
+	};
+	const char *sep = "";
+	uint64_t failed = 0;
+
+	fprintf(f, "    symbol from          ");
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		uint64_t n = y->resolved[order[i]];
+
+		if (!n)
+			continue;
+		fprintf(f, "%s%s %llu (%.1f%%)", sep, rti_resolved_name(order[i]),
+			(unsigned long long)n, 100.0 * (double)n / (double)frames);
+		sep = ", ";
+	}
+	fputc('\n', f);
+	for (int u = 1; u < RTI_UNRES__COUNT; u++)
+		failed += y->failed[u];
+	if (failed) {
+		fprintf(f, "    not resolved by us   %llu (%.1f%%):", (unsigned long long)failed,
+			100.0 * (double)failed / (double)frames);
+		sep = " ";
+		for (int u = 1; u < RTI_UNRES__COUNT; u++) {
+			if (!y->failed[u])
+				continue;
+			fprintf(f, "%s%s %llu", sep, rti_unresolved_name((enum rti_unresolved)u),
+				(unsigned long long)y->failed[u]);
+			if (y->failed_agent[u])
+				fprintf(f, " (agent named %llu)",
+					(unsigned long long)y->failed_agent[u]);
+			sep = ", ";
+		}
+		fputc('\n', f);
+	}
+	fprintf(f, "    code ids             ");
+	sep = "";
+	for (int k = 0; k < RTI_CODE_ID__COUNT; k++) {
+		if (!y->code_ids[k])
+			continue;
+		fprintf(f, "%s%s %llu", sep, rti_code_id_kind_name((enum rti_code_id_kind)k),
+			(unsigned long long)y->code_ids[k]);
+		sep = ", ";
+	}
+	fputc('\n', f);
+	if (y->agent_disagree)
+		fprintf(f, "    agent disagreed      %llu (Tetragon named another function)\n",
+			(unsigned long long)y->agent_disagree);
+	if (y->modules.misses)
+		fprintf(f, "    modules              proc root %llu, host %llu, pid gone %llu; "
+			   "loader build ids %llu (used %llu, mismatch %llu); debug files %llu; "
+			   "bad ELF %llu\n",
+			(unsigned long long)y->found_proc_root, (unsigned long long)y->found_host,
+			(unsigned long long)y->pid_gone, (unsigned long long)y->loader_ids,
+			(unsigned long long)y->loader_used, (unsigned long long)y->loader_mismatch,
+			(unsigned long long)y->debug_files, (unsigned long long)y->elf_errors);
+	if (y->modules.hits + y->modules.misses)
+		fprintf(f, "    caches (hit/miss/evicted)  files %llu/%llu/%llu, modules %llu/%llu/%llu, "
+			   "frames %llu/%llu/%llu\n",
+			(unsigned long long)y->files.hits, (unsigned long long)y->files.misses,
+			(unsigned long long)y->files.evictions, (unsigned long long)y->modules.hits,
+			(unsigned long long)y->modules.misses,
+			(unsigned long long)y->modules.evictions, (unsigned long long)y->frames.hits,
+			(unsigned long long)y->frames.misses, (unsigned long long)y->frames.evictions);
+}
+
 void rti_summary_print(FILE *f, const char *cmd, const struct rti_summary *s,
 		       const struct rti_stats *st, bool interrupted)
 {
@@ -46,6 +116,8 @@ void rti_summary_print(FILE *f, const char *cmd, const struct rti_summary *s,
 			(unsigned long long)st->frames_agent,
 			(unsigned long long)st->frames_unresolved,
 			(unsigned long long)st->frame_modules_withheld);
+	if (st->frames_kernel || st->frames_user)
+		print_symbolize(f, &st->symbolize, st->frames_kernel + st->frames_user);
 	if (s->rotations || s->truncations)
 		fprintf(f, "  follow                 %llu rotations, %llu truncations\n",
 			(unsigned long long)s->rotations, (unsigned long long)s->truncations);

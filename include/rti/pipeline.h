@@ -14,6 +14,7 @@
 #include "rti/canon.h"
 #include "rti/event.h"
 #include "rti/sink.h"
+#include "rti/symbolize.h"
 
 struct rti_pipeline;
 
@@ -23,6 +24,8 @@ struct rti_pipeline_opts {
 	unsigned max_tokens;      /* JSON tokens per record; 0 = 1Mi */
 	size_t arena_max;         /* decoded bytes per record; 0 = 64 MiB */
 	unsigned frame_cache;     /* frame_id cache slots; 0 = 16384 */
+	/* symbol resolution of stack frames; NULL = on, defaults */
+	const struct rti_symbolizer_opts *symbolize;
 };
 
 #define RTI_MAX_UNKNOWN_KINDS 16
@@ -45,6 +48,7 @@ struct rti_stats {
 	/* stack stage */
 	uint64_t frames_kernel, frames_user, frames_agent, frames_unresolved;
 	uint64_t frame_modules_withheld;
+	struct rti_symbolize_stats symbolize; /* resolution by source and reason, caches */
 };
 
 struct rti_diag {

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,7 +34,7 @@ struct rti_pipeline {
 
 struct rti_pipeline *rti_pipeline_new(const struct rti_pipeline_opts *o)
 {
-	struct rti_pipeline_opts def = { sizeof(def), NULL, 0, 0, 0 };
+	struct rti_pipeline_opts def = { sizeof(def), NULL, 0, 0, 0, NULL };
 	struct rti_pipeline *p;
 
 	if (!o)
@@ -48,7 +49,9 @@ struct rti_pipeline *rti_pipeline_new(const struct rti_pipeline_opts *o)
 		return NULL;
 	}
 	p->dec = rti_json_decoder_new(o->max_tokens ? o->max_tokens : (1u << 20));
-	p->stack = rti_stack_new(o->frame_cache ? o->frame_cache : 16384);
+	p->stack = rti_stack_new(o->frame_cache ? o->frame_cache : 16384,
+				 o->sz >= offsetof(struct rti_pipeline_opts, symbolize) +
+						  sizeof(o->symbolize) ? o->symbolize : NULL);
 	rti_arena_init(&p->arena, 64 * 1024, o->arena_max ? o->arena_max : (64u << 20));
 	rti_policy_set_init(&p->policies);
 	rti_buf_init(&p->line, 64u << 20);
@@ -150,6 +153,8 @@ int rti_pipeline_feed_event(struct rti_pipeline *p, const struct rti_event *ev,
 			p->st.throttle_stop++;
 		return 0;
 	case RTI_KIND_LOADER:
+		rti_stack_loader(p->stack, ev); /* build ids for later frames */
+		return 0;
 	case RTI_KIND_TEST:
 	case RTI_KIND_NONE:
 		return 0;
@@ -165,15 +170,12 @@ int rti_pipeline_feed_event(struct rti_pipeline *p, const struct rti_event *ev,
 	if (by_policy)
 		p->st.by_policy++;
 	rti_privacy_apply(p->privacy, ev, &cn);
-	if (cn.probe_module) {
-		size_t n = strlen(cn.probe_module);
-		char *c = rti_arena_alloc(&p->arena, n + 6);
-
-		if (!c)
+	if (ev->kind == RTI_KIND_UPROBE || ev->kind == RTI_KIND_USDT) {
+		/* the same code_id as frames of that module (spec §3, §6) */
+		cn.probe_code_id = rti_stack_module_code_id(p->stack, ev, cn.probe_module,
+							    &p->arena);
+		if (!cn.probe_code_id && errno == ENOBUFS)
 			return bad(p, d, "event too large for the event arena");
-		memcpy(c, "path:", 5);
-		memcpy(c + 5, cn.probe_module, n + 1);
-		cn.probe_code_id = c;
 	}
 	if (ev->process.has_pod)
 		rti_image_digest(ev->process.pod.image_id, cn.image_digest);
@@ -239,6 +241,7 @@ int rti_pipeline_flush(struct rti_pipeline *p)
 		p->st.frames_agent = ss->resolved_agent;
 		p->st.frames_unresolved = ss->unresolved;
 		p->st.frame_modules_withheld = ss->module_withheld;
+		p->st.symbolize = ss->sym;
 	}
 	return rc;
 }

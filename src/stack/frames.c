@@ -19,13 +19,15 @@ struct cache_slot {
 struct rti_stack {
 	struct cache_slot *slots;
 	unsigned nslots; /* power of two */
+	struct rti_symbolizer *sym;
 	struct rti_stack_stats st;
 };
 
-struct rti_stack *rti_stack_new(unsigned cache_slots)
+struct rti_stack *rti_stack_new(unsigned cache_slots, const struct rti_symbolizer_opts *so)
 {
 	struct rti_stack *s = calloc(1, sizeof(*s));
 	unsigned n = 1;
+	int e;
 
 	if (!s)
 		return NULL;
@@ -34,24 +36,48 @@ struct rti_stack *rti_stack_new(unsigned cache_slots)
 	s->nslots = cache_slots ? n : 0;
 	if (s->nslots) {
 		s->slots = calloc(s->nslots, sizeof(*s->slots));
-		if (!s->slots) {
-			free(s);
-			return NULL;
-		}
+		if (!s->slots)
+			goto fail;
 	}
+	s->sym = rti_symbolizer_new(so);
+	if (!s->sym)
+		goto fail;
 	return s;
+fail:
+	e = errno;
+	rti_stack_free(s);
+	errno = e ? e : ENOMEM;
+	return NULL;
 }
 
 void rti_stack_free(struct rti_stack *s)
 {
 	if (!s)
 		return;
+	rti_symbolizer_free(s->sym);
 	free(s->slots);
 	free(s);
 }
 
-const struct rti_stack_stats *rti_stack_stats(const struct rti_stack *s)
+const struct rti_stack_stats *rti_stack_stats(struct rti_stack *s)
 {
+	const struct rti_symbolize_stats *c = rti_symbolizer_stats(s->sym);
+	struct rti_symbolize_stats *d = &s->st.sym;
+
+	/* the symbolizer counts lookups and caches, we count outcomes */
+	d->found_proc_root = c->found_proc_root;
+	d->found_host = c->found_host;
+	d->pid_gone = c->pid_gone;
+	d->loader_ids = c->loader_ids;
+	d->loader_used = c->loader_used;
+	d->loader_mismatch = c->loader_mismatch;
+	d->elf_errors = c->elf_errors;
+	d->debug_files = c->debug_files;
+	d->files_hashed = c->files_hashed;
+	d->files = c->files;
+	d->modules = c->modules;
+	d->frames = c->frames;
+	d->loader = c->loader;
 	return &s->st;
 }
 
@@ -134,7 +160,7 @@ static int frame_ident(struct rti_stack *s, struct rti_arena *a, const char *pre
 	return 0;
 }
 
-static const char *user_code_id(struct rti_arena *a, const char *module)
+static const char *path_code_id(struct rti_arena *a, const char *module)
 {
 	size_t n = strlen(module);
 	char *c = rti_arena_alloc(a, n + 6);
@@ -144,6 +170,135 @@ static const char *user_code_id(struct rti_arena *a, const char *module)
 	memcpy(c, "path:", 5);
 	memcpy(c + 5, module, n + 1);
 	return c;
+}
+
+static int64_t start_ns(const struct rti_process *p)
+{
+	if (!p->present || !p->start_time.set)
+		return 0;
+	return p->start_time.sec * 1000000000LL + p->start_time.nsec;
+}
+
+/* The symbolizer's strings live until its next call: copy what we keep. */
+static const char *keep(struct rti_arena *a, const char *s)
+{
+	return rti_arena_strndup(a, s, strlen(s));
+}
+
+static int kernel_frame(struct rti_stack *s, const struct rti_stack_entry *e,
+			struct rti_arena *a, struct rti_frame *f)
+{
+	struct rti_symbolize_stats *st = &s->st.sym;
+
+	f->space = RTI_SPACE_KERNEL;
+	f->module = "[kernel]";
+	f->code_id = "kernel";
+	s->st.kernel_frames++;
+	st->code_ids[RTI_CODE_ID_KERNEL]++;
+	if (e->symbol) {
+		/* Tetragon read kallsyms on the node at event time: authoritative */
+		f->symbol = e->symbol;
+		f->offset = e->offset;
+		f->resolved_by = "agent";
+		s->st.resolved_agent++;
+		st->resolved[RTI_RESOLVED_AGENT]++;
+	} else {
+		struct rti_sym_result r;
+		enum rti_unresolved why = RTI_UNRES_NO_KERNEL_SYMBOL;
+
+		if (e->address) {
+			rti_symbolize_kernel(s->sym, e->address, &r);
+			why = r.why;
+		}
+		if (e->address && r.symbol) {
+			f->symbol = keep(a, r.symbol);
+			f->module = keep(a, r.module);
+			if (!f->symbol || !f->module)
+				return -ENOBUFS;
+			f->offset = r.symbol_offset;
+			f->resolved_by = "kallsyms";
+			st->resolved[RTI_RESOLVED_KALLSYMS]++;
+		} else {
+			/* never the address: it would break KASLR */
+			f->offset = 0;
+			f->resolved_by = "none";
+			f->unresolved = rti_unresolved_name(why);
+			s->st.unresolved++;
+			st->resolved[RTI_RESOLVED_NONE]++;
+			st->failed[why]++;
+		}
+	}
+	return frame_ident(s, a, "kernel!", f->symbol ? f->symbol : "", "+", f->offset, f);
+}
+
+static int user_frame(struct rti_stack *s, const struct rti_privacy *p,
+		      const struct rti_event *ev, const struct rti_stack_entry *e,
+		      struct rti_arena *a, struct rti_canon *cn, struct rti_frame *f)
+{
+	struct rti_symbolize_stats *st = &s->st.sym;
+	struct rti_sym_query q;
+	struct rti_sym_result r;
+	enum rti_unresolved why;
+
+	f->space = RTI_SPACE_USER;
+	f->offset = e->offset;
+	s->st.user_frames++;
+	if (e->module) {
+		f->module = rti_privacy_path(p, e->module);
+		if (!f->module) {
+			cn->redacted |= (uint64_t)1 << RTI_R_STACK_MODULE;
+			s->st.module_withheld++;
+		}
+	}
+	q.module = e->module;
+	q.offset = e->offset;
+	q.pid = ev->process.has_pid ? ev->process.pid : 0;
+	q.start_ns = start_ns(&ev->process);
+	q.agent_symbol = e->symbol;
+	if (rti_symbolize_user(s->sym, &q, &r))
+		return -ENOBUFS;
+	st->code_ids[r.kind]++;
+	if (r.code_id) {
+		/* a build id or digest does not leak the path: kept when the
+		 * module itself is withheld */
+		f->code_id = keep(a, r.code_id);
+		if (!f->code_id)
+			return -ENOBUFS;
+		memcpy(f->frame_id, r.frame_id, sizeof(f->frame_id));
+	} else {
+		const char *m = !e->module ? "[anon]" : f->module ? f->module : "[private]";
+
+		f->code_id = path_code_id(a, m);
+		if (!f->code_id || frame_ident(s, a, f->code_id, "", "@", f->offset, f))
+			return -ENOBUFS;
+	}
+	if (r.symbol) {
+		f->symbol = keep(a, r.symbol);
+		if (!f->symbol)
+			return -ENOBUFS;
+		f->symbol_offset = r.symbol_offset;
+		f->has_symbol_offset = true;
+		f->resolved_by = rti_resolved_name(r.by);
+		st->resolved[r.by]++;
+		st->agent_disagree += r.agent_disagrees;
+		return 0;
+	}
+	why = r.why ? r.why : RTI_UNRES_NO_SYMBOL;
+	st->failed[why]++;
+	if (e->symbol) {
+		/* ours failed: Tetragon's hint, from the host path, undemangled */
+		f->symbol = e->symbol;
+		f->resolved_by = "agent";
+		s->st.resolved_agent++;
+		st->resolved[RTI_RESOLVED_AGENT]++;
+		st->failed_agent[why]++;
+	} else {
+		f->resolved_by = "none";
+		f->unresolved = rti_unresolved_name(why);
+		s->st.unresolved++;
+		st->resolved[RTI_RESOLVED_NONE]++;
+	}
+	return 0;
 }
 
 int rti_stack_canonicalize(struct rti_stack *s, const struct rti_privacy *p,
@@ -162,67 +317,47 @@ int rti_stack_canonicalize(struct rti_stack *s, const struct rti_privacy *p,
 	if (!fr)
 		return -ENOBUFS;
 	memset(fr, 0, sizeof(*fr) * n);
-	for (unsigned i = 0; i < ev->n_kstack; i++, k++) {
-		const struct rti_stack_entry *e = &ev->kstack[i];
-		struct rti_frame *f = &fr[k];
-
-		f->space = RTI_SPACE_KERNEL;
-		f->module = "[kernel]";
-		f->code_id = "kernel";
-		s->st.kernel_frames++;
-		if (e->symbol) {
-			f->symbol = e->symbol;
-			f->offset = e->offset;
-			f->resolved_by = "agent";
-			s->st.resolved_agent++;
-		} else {
-			/* only an address: never emitted, and no kallsyms yet */
-			f->offset = 0;
-			f->resolved_by = "none";
-			f->unresolved = "kernel_address_only";
-			s->st.unresolved++;
-		}
-		if (frame_ident(s, a, "kernel!", f->symbol ? f->symbol : "", "+",
-				f->offset, f))
+	for (unsigned i = 0; i < ev->n_kstack; i++, k++)
+		if (kernel_frame(s, &ev->kstack[i], a, &fr[k]))
 			return -ENOBUFS;
-	}
-	for (unsigned i = 0; i < ev->n_ustack; i++, k++) {
-		const struct rti_stack_entry *e = &ev->ustack[i];
-		struct rti_frame *f = &fr[k];
-
-		f->space = RTI_SPACE_USER;
-		f->offset = e->offset;
-		s->st.user_frames++;
-		if (!e->module) {
-			f->code_id = "path:[anon]";
-			f->resolved_by = "none";
-			f->unresolved = "anonymous_mapping";
-			s->st.unresolved++;
-		} else {
-			f->module = rti_privacy_path(p, e->module);
-			if (!f->module) {
-				cn->redacted |= (uint64_t)1 << RTI_R_STACK_MODULE;
-				s->st.module_withheld++;
-				f->code_id = "path:[private]";
-			} else {
-				f->code_id = user_code_id(a, f->module);
-				if (!f->code_id)
-					return -ENOBUFS;
-			}
-			if (e->symbol) {
-				f->symbol = e->symbol;
-				f->resolved_by = "agent";
-				s->st.resolved_agent++;
-			} else {
-				f->resolved_by = "none";
-				f->unresolved = "symbolization_off";
-				s->st.unresolved++;
-			}
-		}
-		if (frame_ident(s, a, f->code_id, "", "@", f->offset, f))
+	for (unsigned i = 0; i < ev->n_ustack; i++, k++)
+		if (user_frame(s, p, ev, &ev->ustack[i], a, cn, &fr[k]))
 			return -ENOBUFS;
-	}
 	cn->frames = fr;
 	cn->n_frames = n;
 	return 0;
+}
+
+void rti_stack_loader(struct rti_stack *s, const struct rti_event *ev)
+{
+	if (ev->kind != RTI_KIND_LOADER || !ev->path || !ev->build_id_len ||
+	    !ev->process.has_pid)
+		return;
+	rti_symbolizer_add_build_id(s->sym, ev->process.pid, start_ns(&ev->process), ev->path,
+				    ev->build_id, ev->build_id_len);
+}
+
+const char *rti_stack_module_code_id(struct rti_stack *s, const struct rti_event *ev,
+				     const char *filtered, struct rti_arena *a)
+{
+	struct rti_sym_query q;
+	struct rti_sym_result r;
+	const char *c;
+
+	if (!ev->path)
+		return NULL;
+	memset(&q, 0, sizeof(q));
+	q.module = ev->path;
+	q.offset = ev->has_offset ? ev->offset : 0;
+	q.pid = ev->process.has_pid ? ev->process.pid : 0;
+	q.start_ns = start_ns(&ev->process);
+	if (!rti_symbolize_user(s->sym, &q, &r) && r.code_id)
+		c = keep(a, r.code_id);
+	else if (filtered)
+		c = path_code_id(a, filtered);
+	else
+		return NULL;
+	if (!c)
+		errno = ENOBUFS;
+	return c;
 }

@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Stack canonicalization (spec §6): Tetragon StackTraceEntry lists become
- * rti_frame values whose identity does not depend on ASLR or the machine.
- * Raw addresses are never used. frame_id values are memoized in a bounded
- * direct-mapped cache: a pure function of (code_id, offset), so the cache
- * changes speed, never output.
+ * rti_frame values whose identity does not depend on ASLR, the container
+ * or the machine. User frames get their code_id and symbol from the
+ * symbolizer (include/rti/symbolize.h); Tetragon's symbol is used only
+ * when ours fails (resolved_by "agent"). Kernel frames keep Tetragon's
+ * symbol; address-only kernel frames resolve through kallsyms. Raw
+ * addresses are never emitted. Path-based frame_ids are memoized in a
+ * bounded direct-mapped cache: a pure function of (code_id, offset), so
+ * the cache changes speed, never output.
  */
 #ifndef RTI_FRAMES_H
 #define RTI_FRAMES_H
@@ -13,6 +17,7 @@
 
 #include "privacy/privacy.h"
 #include "rti/canon.h"
+#include "rti/symbolize.h"
 #include "util/arena.h"
 
 struct rti_stack_stats {
@@ -21,19 +26,32 @@ struct rti_stack_stats {
 	uint64_t resolved_agent;
 	uint64_t unresolved;
 	uint64_t module_withheld;
-	uint64_t cache_hits, cache_misses;
+	uint64_t cache_hits, cache_misses; /* frame_id cache of path code_ids */
+	struct rti_symbolize_stats sym;    /* by source and reason; caches */
 };
 
 struct rti_stack;
 
-struct rti_stack *rti_stack_new(unsigned cache_slots);
+/* so NULL: symbolization on with defaults. NULL with errno. */
+struct rti_stack *rti_stack_new(unsigned cache_slots, const struct rti_symbolizer_opts *so);
 void rti_stack_free(struct rti_stack *s);
-const struct rti_stack_stats *rti_stack_stats(const struct rti_stack *s);
+const struct rti_stack_stats *rti_stack_stats(struct rti_stack *s);
 
 /* Builds cn->frames (kernel frames, then user frames) in arena. */
 int rti_stack_canonicalize(struct rti_stack *s, const struct rti_privacy *p,
 			   const struct rti_event *ev, struct rti_arena *a,
 			   struct rti_canon *cn);
+
+/* A process_loader event: remembers its build id for (process, path). */
+void rti_stack_loader(struct rti_stack *s, const struct rti_event *ev);
+
+/*
+ * code_id of the module of a uprobe/usdt (ev->path), as for frames:
+ * build id or file digest, else "path:<filtered>" when the privacy-filtered
+ * path is not NULL, else NULL. In arena; NULL with errno ENOBUFS when full.
+ */
+const char *rti_stack_module_code_id(struct rti_stack *s, const struct rti_event *ev,
+				     const char *filtered, struct rti_arena *a);
 
 /* frame_id of spec §6 for an identity string ("code_id@0x..", "kernel!sym+0x.."). */
 void rti_frame_id(const char *ident, size_t n, char out[RTI_FRAME_ID_LEN + 1]);

@@ -1,0 +1,241 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stack/objcache.h"
+#include "util/hash.h"
+
+struct rti_obj_key {
+	struct rti_fkey k;
+	struct rti_obj *o;
+	struct rti_obj_key *next;
+};
+
+struct rti_objcache {
+	struct rti_obj_key **kb; /* key buckets */
+	struct rti_obj **bb;     /* build id buckets */
+	size_t mask;
+	struct rti_obj *head, *tail;
+	unsigned n, max;
+	size_t bytes, max_bytes;
+	uint64_t next_serial;
+	struct rti_cache_stats st;
+};
+
+struct rti_objcache *rti_objcache_new(unsigned max_objs, size_t max_bytes)
+{
+	struct rti_objcache *c = calloc(1, sizeof(*c));
+	size_t nb = 64;
+
+	if (!c)
+		return NULL;
+	c->max = max_objs ? max_objs : 1;
+	c->max_bytes = max_bytes;
+	while (nb < (size_t)c->max * 4)
+		nb <<= 1;
+	c->mask = nb - 1;
+	c->kb = calloc(nb, sizeof(*c->kb));
+	c->bb = calloc(nb, sizeof(*c->bb));
+	c->next_serial = 1;
+	if (!c->kb || !c->bb) {
+		rti_objcache_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+struct rti_obj *rti_obj_new(struct rti_objcache *c)
+{
+	struct rti_obj *o = calloc(1, sizeof(*o));
+
+	if (o)
+		o->serial = c->next_serial++;
+	return o;
+}
+
+void rti_obj_free(struct rti_obj *o)
+{
+	if (!o)
+		return;
+	rti_symtab_free(o->syms);
+	free(o->segs);
+	free(o);
+}
+
+static size_t key_hash(const struct rti_fkey *k)
+{
+	return (size_t)rti_fnv1a(k, sizeof(*k), RTI_FNV_INIT);
+}
+
+static size_t bid_hash(const unsigned char *b, size_t n)
+{
+	return (size_t)rti_fnv1a(b, n, RTI_FNV_INIT);
+}
+
+static void lru_unlink(struct rti_objcache *c, struct rti_obj *o)
+{
+	if (o->prev)
+		o->prev->next = o->next;
+	else
+		c->head = o->next;
+	if (o->next)
+		o->next->prev = o->prev;
+	else
+		c->tail = o->prev;
+	o->prev = o->next = NULL;
+}
+
+static void lru_front(struct rti_objcache *c, struct rti_obj *o)
+{
+	o->next = c->head;
+	o->prev = NULL;
+	if (c->head)
+		c->head->prev = o;
+	c->head = o;
+	if (!c->tail)
+		c->tail = o;
+}
+
+static void touch(struct rti_objcache *c, struct rti_obj *o)
+{
+	if (c->head != o) {
+		lru_unlink(c, o);
+		lru_front(c, o);
+	}
+}
+
+static void remove_obj(struct rti_objcache *c, struct rti_obj *o)
+{
+	for (unsigned i = 0; i < o->nkeys; i++) {
+		struct rti_obj_key **pp = &c->kb[key_hash(&o->keys[i]->k) & c->mask];
+
+		while (*pp && *pp != o->keys[i])
+			pp = &(*pp)->next;
+		if (*pp)
+			*pp = o->keys[i]->next;
+		free(o->keys[i]);
+	}
+	o->nkeys = 0;
+	if (o->bid_len) {
+		struct rti_obj **pp = &c->bb[bid_hash(o->bid, o->bid_len) & c->mask];
+
+		while (*pp && *pp != o)
+			pp = &(*pp)->bid_next;
+		if (*pp)
+			*pp = o->bid_next;
+	}
+	lru_unlink(c, o);
+	c->n--;
+	c->bytes -= o->bytes;
+	c->st.entries = c->n;
+}
+
+void rti_objcache_free(struct rti_objcache *c)
+{
+	if (!c)
+		return;
+	while (c->head) {
+		struct rti_obj *o = c->head;
+
+		remove_obj(c, o);
+		rti_obj_free(o);
+	}
+	free(c->kb);
+	free(c->bb);
+	free(c);
+}
+
+struct rti_obj *rti_objcache_by_key(struct rti_objcache *c, const struct rti_fkey *k)
+{
+	for (struct rti_obj_key *e = c->kb[key_hash(k) & c->mask]; e; e = e->next) {
+		if (!memcmp(&e->k, k, sizeof(*k))) {
+			c->st.hits++;
+			touch(c, e->o);
+			return e->o;
+		}
+	}
+	c->st.misses++;
+	return NULL;
+}
+
+struct rti_obj *rti_objcache_by_build_id(struct rti_objcache *c, const unsigned char *bid,
+					 size_t len, bool want_stub)
+{
+	for (struct rti_obj *o = c->bb[bid_hash(bid, len) & c->mask]; o; o = o->bid_next) {
+		if (o->bid_len == len && !memcmp(o->bid, bid, len) && (want_stub || !o->stub)) {
+			c->st.hits++;
+			touch(c, o);
+			return o;
+		}
+	}
+	c->st.misses++;
+	return NULL;
+}
+
+void rti_objcache_add_key(struct rti_objcache *c, struct rti_obj *o,
+			  const struct rti_fkey *k)
+{
+	struct rti_obj_key *e;
+	size_t b;
+
+	if (!k || o->nkeys >= RTI_OBJ_MAX_KEYS)
+		return; /* more copies than that are found again by build id */
+	e = malloc(sizeof(*e));
+	if (!e)
+		return;
+	b = key_hash(k) & c->mask;
+	e->k = *k;
+	e->o = o;
+	e->next = c->kb[b];
+	c->kb[b] = e;
+	o->keys[o->nkeys++] = e;
+}
+
+unsigned rti_objcache_insert(struct rti_objcache *c, struct rti_obj *o,
+			     const struct rti_fkey *k)
+{
+	unsigned ev = 0;
+
+	if (o->bid_len) {
+		struct rti_obj *old = NULL;
+
+		/* a real file replaces a stub that only knew the build id */
+		for (struct rti_obj *x = c->bb[bid_hash(o->bid, o->bid_len) & c->mask]; x;
+		     x = x->bid_next)
+			if (x->stub && !o->stub && x->bid_len == o->bid_len &&
+			    !memcmp(x->bid, o->bid, o->bid_len))
+				old = x;
+		if (old) {
+			remove_obj(c, old);
+			rti_obj_free(old);
+			ev++;
+		}
+	}
+	lru_front(c, o);
+	c->n++;
+	c->bytes += o->bytes;
+	rti_objcache_add_key(c, o, k);
+	if (o->bid_len) {
+		size_t b = bid_hash(o->bid, o->bid_len) & c->mask;
+
+		o->bid_next = c->bb[b];
+		c->bb[b] = o;
+	}
+	while (c->tail && c->tail != o &&
+	       (c->n > c->max || (c->max_bytes && c->bytes > c->max_bytes))) {
+		struct rti_obj *victim = c->tail;
+
+		remove_obj(c, victim);
+		rti_obj_free(victim);
+		c->st.evictions++;
+		ev++;
+	}
+	c->st.entries = c->n;
+	return ev;
+}
+
+const struct rti_cache_stats *rti_objcache_stats(const struct rti_objcache *c)
+{
+	return &c->st;
+}
