@@ -7,7 +7,7 @@
 #     (jq runs on a slice of the corpus: it is too slow for all of it);
 #   - peak RSS of convert <= 16 MiB whatever the input size.
 # The corpus is generated once into bench/out/ and reused while the
-# generator version, seed and size are unchanged.
+# generator source (hashed), seed and size are unchanged.
 #
 # Environment: BUILD (default build), BENCH_SEED (42), BENCH_BYTES (128 MiB),
 # BENCH_RUNS (3), BENCH_JQ_BYTES (10 MB), BENCH_ENV_BYTES (32 MiB).
@@ -38,12 +38,22 @@ command -v jq >/dev/null || { echo "bench: jq missing (make deps)" >&2; exit 1; 
 [ -x "$TIME" ] || { echo "bench: $TIME missing (Debian package time; make deps)" >&2; exit 1; }
 mkdir -p "$OUT"
 
+# generated files are keyed on the generator's source, seed and size
 GENV=$("$GEN" --version | awk '{print $2}')
-CORPUS=$OUT/corpus-g$GENV-s$SEED-b$BYTES.jsonl
-POL=$OUT/policies-g$GENV.yaml
-ENVF=$OUT/envheavy-g$GENV-s$SEED-b$ENV_BYTES.jsonl
-SMALL=$OUT/small-g$GENV-s$SEED-e200.jsonl
-SLICE=$OUT/slice-g$GENV-s$SEED-b$BYTES-j$JQ_BYTES.jsonl
+GENH=$(cat bench/gen-capture.c bench/gen-syms.h | sha256sum | cut -c1-10)
+K=g$GENH-s$SEED
+CORPUS=$OUT/corpus-$K-b$BYTES.jsonl
+POL=$OUT/policies-$K.yaml
+ENVF=$OUT/envheavy-$K-b$ENV_BYTES.jsonl
+SMALL=$OUT/small-$K-e200.jsonl
+SLICE=$OUT/slice-$K-b$BYTES-j$JQ_BYTES.jsonl
+# drop what older generators or other sizes left (128 MiB each)
+for f in "$OUT"/corpus-* "$OUT"/envheavy-* "$OUT"/small-* "$OUT"/slice-* "$OUT"/policies-*; do
+	case $f in
+	"$CORPUS" | "$CORPUS.gen.txt" | "$POL" | "$ENVF" | "$ENVF.gen.txt" | "$SMALL" | "$SMALL.gen.txt" | "$SLICE") ;;
+	*) [ -e "$f" ] && rm -f "$f" ;;
+	esac
+done
 
 # gen FILE ARGS...: generate unless present (written under a temporary name
 # first, so an interrupted run never leaves a truncated corpus behind)
@@ -111,15 +121,24 @@ cat "$CORPUS" "$SLICE" "$ENVF" "$SMALL" >/dev/null
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 
+# convert resolves symbols from the files on this machine by default; when
+# it can be switched off, measure that too (the cost of symbolization)
+NOSYM=
+"$RTI" convert --help 2>&1 | grep -q -- --no-symbolize && NOSYM=1
+n_wall=; n_rss=
+
 # best of RUNS, interleaved so that load from other work hits all alike
-c_wall=; s_mbs=0; s_first=0; s_cpu=; s_wall=; cs_wall=; j_wall=
+c_wall=; c_cpu_min=; s_mbs=0; s_first=0; s_cpu=; s_wall=; cs_wall=; j_wall=; j_cpu_min=
+# min_of VAR VALUE: VAR = min(VAR, VALUE)
+min_of() { if [ -z "${!1}" ] || awk "BEGIN { exit !($2 < ${!1}) }"; then printf -v "$1" %s "$2"; fi; }
 for i in $(seq 1 "$RUNS"); do
 	echo "bench: run $i/$RUNS" >&2
 	timed convert "$RTI" convert -p "$POL" -o /dev/null "$CORPUS"
 	check_convert "$OUT/convert.err"; note_rss "$RSS"
 	if [ -z "$c_wall" ] || awk "BEGIN { exit !($WALL < $c_wall) }"; then
-		c_wall=$WALL; c_rss=$RSS; c_cpu=$CPU; cp "$OUT/convert.err" "$OUT/convert.summary.txt"
+		c_wall=$WALL; c_rss=$RSS; cp "$OUT/convert.err" "$OUT/convert.summary.txt"
 	fi
+	min_of c_cpu_min "$CPU"
 
 	timed simdjson "$SJ" "$CORPUS" 5
 	s_docs=$(kv "$OUT/simdjson.out" documents)
@@ -133,12 +152,19 @@ for i in $(seq 1 "$RUNS"); do
 	fi
 	awk "BEGIN { exit !($first_mbs > $s_first) }" && s_first=$first_mbs
 
+	if [ -n "$NOSYM" ]; then
+		timed convert-nosym "$RTI" convert --no-symbolize -p "$POL" -o /dev/null "$CORPUS"
+		check_convert "$OUT/convert-nosym.err"; note_rss "$RSS"
+		if [ -z "$n_wall" ] || awk "BEGIN { exit !($WALL < $n_wall) }"; then n_wall=$WALL; n_rss=$RSS; fi
+	fi
+
 	timed convert-slice "$RTI" convert -p "$POL" -o /dev/null "$SLICE"
 	check_convert "$OUT/convert-slice.err"; note_rss "$RSS"
 	if [ -z "$cs_wall" ] || awk "BEGIN { exit !($WALL < $cs_wall) }"; then cs_wall=$WALL; fi
 
 	timed jq jq -c -f bench/jq-map.jq "$SLICE"
 	if [ -z "$j_wall" ] || awk "BEGIN { exit !($WALL < $j_wall) }"; then j_wall=$WALL; j_rss=$RSS; fi
+	min_of j_cpu_min "$CPU"
 done
 j_out=$(lines "$OUT/jq.out")
 
@@ -173,6 +199,12 @@ r_sj=$(calc '%.3f' "$c_mbs / $s_mbs")
 r_sj_first=$(calc '%.3f' "$c_mbs / $s_first")
 r_jq=$(calc '%.1f' "$c_mbs / $j_mbs")
 r_jq_slice=$(calc '%.1f' "$cs_mbs / $j_mbs")
+# the same per CPU second: less sensitive to other work on the machine
+c_cmbs=$(calc '%.1f' "$c_bytes / $c_cpu_min / 1e6")
+s_cmbs=$(calc '%.1f' "$c_bytes / $s_cpu / 1e6")
+j_cmbs=$(calc '%.2f' "$sl_bytes / $j_cpu_min / 1e6")
+r_sj_cpu=$(calc '%.3f' "$c_cmbs / $s_cmbs")
+r_jq_cpu=$(calc '%.1f' "$c_cmbs / $j_cmbs")
 mib() { calc '%.1f' "$1 / 1024"; }
 yes_no() { awk "BEGIN { exit !($1) }" && echo "met" || echo "**missed**"; }
 
@@ -186,23 +218,24 @@ cpu_model=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)
 	echo "Load average (1/5/15 min) before: $load_before; after: $load_after."
 	echo "Best of $RUNS runs, interleaved; page cache warm; MB = 10^6 bytes, MiB = 2^20."
 	echo
-	echo "Corpus: \`rti-gen --seed $SEED --bytes $BYTES\` (generator v$GENV): $c_lines lines,"
+	echo "Corpus: \`rti-gen --seed $SEED --bytes $BYTES\` (generator v$GENV, source $GENH): $c_lines lines,"
 	echo "$c_bytes bytes, $c_big lines > 16 KiB; $(sed -n '2,$p' "$CORPUS.gen.txt" | awk '{ printf "%s%s %s", sep, $1, $2; sep = ", " }')."
 	echo
-	echo "| what | input | best wall (s) | events/s | MB/s | peak RSS (MiB) |"
-	echo "|---|---|---:|---:|---:|---:|"
-	echo "| stella-rti convert -p policies -o /dev/null | corpus ($c_bytes B) | $c_wall | $c_evs | $c_mbs | $(mib "$c_rss") |"
-	echo "| simdjson parse-only (dom parse_many, 1 thread), best warm pass | corpus | $s_wall | $s_evs | $s_mbs | - |"
-	echo "| simdjson parse-only, best first (cold) pass | corpus | - | - | $s_first | - |"
-	echo "| jq -c -f bench/jq-map.jq | slice: first $sl_lines lines ($sl_bytes B) | $j_wall | $j_evs | $j_mbs | $(mib "$j_rss") |"
-	echo "| stella-rti convert | same slice | $cs_wall | - | $cs_mbs | - |"
-	echo "| stella-rti convert | env-heavy: $env_lines lines, $env_big > 16 KiB ($env_bytes B) | $env_wall | - | $(calc '%.1f' "$env_bytes / $env_wall / 1e6") | $(mib "$env_rss") |"
-	echo "| stella-rti convert | small: 200 lines ($(fsize "$SMALL") B) | - | - | - | $(mib "$small_rss") |"
-	echo "| stella-rti convert | corpus twice ($((2 * c_bytes)) B) | $double_wall | - | $(calc '%.1f' "2 * $c_bytes / $double_wall / 1e6") | $(mib "$double_rss") |"
+	echo "| what | input | best wall (s) | events/s | MB/s | MB per CPU s | peak RSS (MiB) |"
+	echo "|---|---|---:|---:|---:|---:|---:|"
+	echo "| stella-rti convert -p policies -o /dev/null | corpus ($c_bytes B) | $c_wall | $c_evs | $c_mbs | $c_cmbs | $(mib "$c_rss") |"
+	[ -n "$NOSYM" ] && echo "| stella-rti convert --no-symbolize -p policies -o /dev/null | corpus | $n_wall | $(calc '%.0f' "$c_rec / $n_wall") | $(calc '%.1f' "$c_bytes / $n_wall / 1e6") | - | $(mib "$n_rss") |"
+	echo "| simdjson parse-only (dom parse_many, 1 thread), best warm pass | corpus | $s_wall | $s_evs | $s_mbs | $s_cmbs | - |"
+	echo "| simdjson parse-only, best first (cold) pass | corpus | - | - | $s_first | - | - |"
+	echo "| jq -c -f bench/jq-map.jq | slice: first $sl_lines lines ($sl_bytes B) | $j_wall | $j_evs | $j_mbs | $j_cmbs | $(mib "$j_rss") |"
+	echo "| stella-rti convert | same slice | $cs_wall | - | $cs_mbs | - | - |"
+	echo "| stella-rti convert | env-heavy: $env_lines lines, $env_big > 16 KiB ($env_bytes B) | $env_wall | - | $(calc '%.1f' "$env_bytes / $env_wall / 1e6") | - | $(mib "$env_rss") |"
+	echo "| stella-rti convert | small: 200 lines ($(fsize "$SMALL") B) | - | - | - | - | $(mib "$small_rss") |"
+	echo "| stella-rti convert | corpus twice ($((2 * c_bytes)) B) | $double_wall | - | $(calc '%.1f' "2 * $c_bytes / $double_wall / 1e6") | - | $(mib "$double_rss") |"
 	echo
 	echo "simdjson: implementation $s_impl, one thread ($s_cpu s CPU in the best pass); the file is"
 	echo "loaded before the clock starts, each run parses it 5 times (the first pass faults in the parser's buffers)."
-	echo "convert: $c_rec records decoded, $c_written events written, $c_cpu s CPU in the best run."
+	echo "convert: $c_rec records decoded, $c_written events written; least CPU of a run $c_cpu_min s."
 	echo "jq wrote $j_out events for the slice."
 	echo
 	echo "| target | measured | goal | |"
@@ -211,6 +244,8 @@ cpu_model=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)
 	echo "| convert MB/s / simdjson first-pass MB/s (cold) | $r_sj_first | (>= 0.20) | $(yes_no "$r_sj_first >= 0.20") |"
 	echo "| convert MB/s (corpus) / jq MB/s (slice) | ${r_jq}x | >= 20x | $(yes_no "$r_jq >= 20") |"
 	echo "| convert MB/s / jq MB/s, both on the slice | ${r_jq_slice}x | (>= 20x) | $(yes_no "$r_jq_slice >= 20") |"
+	echo "| per CPU second: convert / simdjson | $r_sj_cpu | (>= 0.20) | $(yes_no "$r_sj_cpu >= 0.20") |"
+	echo "| per CPU second: convert (corpus) / jq (slice) | ${r_jq_cpu}x | (>= 20x) | $(yes_no "$r_jq_cpu >= 20") |"
 	echo "| peak RSS of convert, all runs | $(mib "$max_rss") MiB | <= 16 MiB | $(yes_no "$max_rss <= $RSS_LIMIT_KIB") |"
 } >"$OUT/results.md"
 
