@@ -810,7 +810,7 @@ static struct proc *pick_fam(struct gen *g, unsigned mask)
 	}
 }
 
-static void put_proc(struct gen *g, struct sb *b, const struct proc *p, bool env)
+static void put_proc(struct sb *b, const struct proc *p, bool env)
 {
 	sb_mem(b, p->pre, p->pre_n);
 	if (env && p->env)
@@ -822,10 +822,10 @@ static void put_proc(struct gen *g, struct sb *b, const struct proc *p, bool env
 static void put_pp(struct gen *g, struct sb *b, const struct proc *p, bool env)
 {
 	sb_s(b, "\"process\":");
-	put_proc(g, b, p, env || g->env_heavy);
+	put_proc(b, p, env || g->env_heavy);
 	if (p->parent) {
 		sb_s(b, ",\"parent\":");
-		put_proc(g, b, p->parent, env || g->env_heavy);
+		put_proc(b, p->parent, env || g->env_heavy);
 	}
 }
 
@@ -1511,14 +1511,14 @@ static void ev_loader(struct gen *g, struct sb *b)
 		id[i] = (unsigned char)(hi << 4 | lo);
 	}
 	sb_s(b, "{\"process_loader\":{\"process\":");
-	put_proc(g, b, p, g->env_heavy);
+	put_proc(b, p, g->env_heavy);
 	kq(b, "path", m->path);
 	sb_s(b, ",\"buildid\":\"");
 	b64(b, id, sizeof(id));
 	sb_c(b, '"');
 	if (p->parent) {
 		sb_s(b, ",\"parent\":");
-		put_proc(g, b, p->parent, g->env_heavy);
+		put_proc(b, p->parent, g->env_heavy);
 	}
 	sb_c(b, '}');
 }
