@@ -34,6 +34,9 @@ static const struct command {
 	{ "convert", cmd_convert,
 	  "convert [FILE...|-] [-o OUT] [--follow] [--policy PATH]... [--strict]\n"
 	  "          Tetragon JSON export -> canonical RuntimeCallEvent NDJSON" },
+	{ "hot", cmd_hot,
+	  "hot top|query|export --hot-index URL [options]\n"
+	  "          the hot symbol index: hottest symbols, one symbol, exports" },
 	{ "symbolize", cmd_symbolize,
 	  "symbolize --elf FILE [OFFSET...] | --pid PID [ADDRESS...] | --kernel [ADDRESS...]\n"
 	  "          canonical stack frames, for checking what a binary resolves to" },

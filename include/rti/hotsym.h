@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The hot symbol index (spec runtime-call-event.md §7, §8; docs/hot-index.md):
+ * exact per-scope counts of the functions that ran.
+ *
+ * A pipeline sink derives symbol observations from each canonical event and
+ * aggregates them in a bounded in-memory table. A flush commits the table
+ * as one batch, in one transaction, to a store:
+ *
+ *   sqlite:PATH          embedded (WAL), the default
+ *   postgres://...       (or postgresql://...) through libpq, for a fleet
+ *
+ * Every batch has a unique id (node identity + a sequence number reserved
+ * in the store) recorded in the same transaction as its counts, so a batch
+ * retried after a lost connection is never counted twice. The input
+ * positions noted with rti_hotsym_note_input() are committed with the
+ * batch, so a restarted reader resumes exactly where the index stopped.
+ *
+ * One handle is used by one thread.
+ */
+#ifndef RTI_HOTSYM_H
+#define RTI_HOTSYM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rti/buf.h"
+#include "rti/event.h"
+#include "rti/sink.h"
+
+struct rti_hotsym;
+
+struct rti_hotsym_opts {
+	size_t sz;                 /* sizeof(struct rti_hotsym_opts) */
+	const char *node;          /* writer identity; NULL = the host name */
+	size_t max_entries;        /* distinct (scope, symbol_id) held; 0 = 262144 */
+	size_t max_paths;          /* distinct (scope, call path) held; 0 = 65536 */
+	size_t max_bytes;          /* string memory of the table; 0 = 64 MiB */
+	unsigned flush_interval_s; /* 0 = 10 */
+	uint64_t flush_every;      /* observations between flushes; 0 = 1000000 */
+	/*
+	 * What event() does when the table is full and the store cannot take
+	 * a flush: false (file input) fails, so that the reader stops and a
+	 * rerun resumes from the committed position; true (live stream, which
+	 * cannot be replayed) drops the event's observations and counts them.
+	 */
+	bool drop_when_full;
+	bool read_only;            /* queries only: never creates nor migrates */
+};
+
+struct rti_hotsym_stats {
+	uint64_t events;           /* events seen by the sink */
+	uint64_t observations;     /* symbol observations counted (§7) */
+	uint64_t path_observations; /* events with a stack */
+	uint64_t skipped_no_code_id; /* user symbol whose code_id was withheld */
+	uint64_t skipped_too_long; /* a name longer than RTI_HOTSYM_MAX_NAME */
+	uint64_t dropped;          /* observations lost (drop_when_full) */
+	uint64_t batches;          /* batches committed */
+	uint64_t batches_duplicate; /* retried batches found already committed */
+	uint64_t flushes_early;    /* flushes forced by a full table */
+	uint64_t flush_errors;     /* failed commit attempts (kept, retried) */
+	uint64_t rows_flushed, paths_flushed;
+	uint64_t entries, paths;   /* held in memory now, not yet committed */
+	uint64_t last_flush_us;    /* duration of the last committed flush */
+};
+
+#define RTI_HOTSYM_MAX_NAME 4096 /* bytes of a symbol, code_id or module */
+
+/*
+ * Opens (sqlite: creates) the index at url and brings its schema to the
+ * current version. NULL with errno set and a message in err on failure
+ * (EINVAL: bad URL; ENOENT: read_only and no such index; EPROTO: schema
+ * newer than this program; EIO: store error).
+ */
+struct rti_hotsym *rti_hotsym_open(const char *url, const struct rti_hotsym_opts *opts,
+				   char *err, size_t errlen);
+/* Flushes (errors are counted in flush_errors), then frees. */
+void rti_hotsym_close(struct rti_hotsym *h);
+
+/*
+ * A pipeline sink feeding h. The handle stays owned by the caller: the
+ * sink's destroy does nothing, so free the pipeline before closing h.
+ * event() flushes by itself when the interval or the observation count is
+ * due, or before an event that would not fit; the pipeline's flush commits.
+ */
+int rti_hotsym_sink(struct rti_hotsym *h, const struct rti_sink_ops **ops, void **ctx);
+
+/*
+ * Input positions: after each input record, the reader notes the position
+ * just past it; the next flush commits the latest position per source with
+ * the batch. source_id is the caller's stable name of the input (e.g.
+ * "file:" + real path); at most 256 sources per handle (-E2BIG).
+ */
+int rti_hotsym_note_input(struct rti_hotsym *h, const char *source_id, uint64_t offset);
+/* The committed position of source_id for this node: 0, or -ENOENT. */
+int rti_hotsym_input_position(struct rti_hotsym *h, const char *source_id,
+			      uint64_t *offset);
+
+/* Commits what is held (and any batch whose commit failed before). 0 or -errno. */
+int rti_hotsym_flush(struct rti_hotsym *h);
+/* Flushes only when the interval or the observation count is due. */
+int rti_hotsym_maybe_flush(struct rti_hotsym *h);
+
+const struct rti_hotsym_stats *rti_hotsym_stats(struct rti_hotsym *h);
+/* The last error, e.g. the store's message; "" when none. */
+const char *rti_hotsym_errmsg(const struct rti_hotsym *h);
+
+/* ---- reading the index ---- */
+
+/* probe_types: a bit set, bit (1u << enum rti_probe_type); the index stores
+ * these bits, so the enum values are frozen (checked at build time). */
+struct rti_hot_entry {
+	const char *scope;
+	const char *symbol_id;
+	const char *module;        /* NULL when withheld */
+	const char *code_id;
+	const char *symbol;
+	uint64_t hit_count;
+	struct rti_time first_seen, last_seen;
+	uint32_t probe_types;
+};
+
+enum rti_hot_order {
+	RTI_HOT_BY_HITS, /* hit_count descending, then scope, symbol_id */
+	RTI_HOT_BY_KEY,  /* scope, symbol_id (byte order) */
+};
+
+struct rti_hot_filter {
+	const char *scope;             /* NULL = every scope */
+	const char *symbol_id;         /* NULL = every symbol */
+	struct rti_time since, until;  /* .set: entries seen within [since, until] */
+	uint64_t limit;                /* 0 = no limit */
+	enum rti_hot_order order;
+};
+
+/* fn returns 0 to go on, anything else stops the scan and is returned. */
+typedef int (*rti_hot_entry_fn)(void *arg, const struct rti_hot_entry *e);
+int rti_hotsym_scan(struct rti_hotsym *h, const struct rti_hot_filter *f,
+		    rti_hot_entry_fn fn, void *arg);
+
+/* Appends the canonical JSON object of e with the field names of §7. */
+int rti_hot_entry_json(const struct rti_hot_entry *e, struct rti_buf *out);
+
+enum rti_hot_export {
+	RTI_HOT_EXPORT_SIGNALS,    /* Signals runtime facts NDJSON (§8) */
+	RTI_HOT_EXPORT_EVIDENCE,   /* executionEvidence in-toto statements, one per line */
+	RTI_HOT_EXPORT_TRACE_BLOB, /* the canonical trace blob trace_digest covers */
+};
+
+struct rti_hot_export_opts {
+	size_t sz;                 /* sizeof(struct rti_hot_export_opts) */
+	enum rti_hot_export format;
+	const char *scope;         /* NULL = every scope (trace blob: required) */
+	struct rti_time since, until;
+	const char *environment;   /* evidence environment_id; NULL = "default" */
+	unsigned hot_symbols;      /* evidence hot_symbols[] length; 0 = 25, max 1000 */
+	uint64_t skipped_scopes;   /* out: evidence, scopes without an artifact digest */
+};
+
+/* Writes the export to fd. Deterministic: same index content, same bytes. */
+int rti_hotsym_export(struct rti_hotsym *h, struct rti_hot_export_opts *o, int fd);
+
+/* Syscall family of a kernel symbol (docs/hot-index.md), or NULL. */
+const char *rti_hotsym_syscall_family(const char *kernel_symbol);
+
+#endif

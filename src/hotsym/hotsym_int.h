@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Internals of the hot symbol index: the bounded aggregation table, the
+ * batch a flush commits, and the store interface (SQLite, PostgreSQL).
+ */
+#ifndef RTI_HOTSYM_INT_H
+#define RTI_HOTSYM_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rti/hotsym.h"
+#include "util/arena.h"
+
+#define HS_SCHEMA_VERSION 2
+#define HS_MAX_SOURCES 256
+#define HS_DIGEST_LEN (7 + 64) /* "sha256:" + hex */
+
+/* One (scope, code_id, symbol) being counted: symbol_id = code_id "!" symbol. */
+struct hs_entry {
+	uint64_t hash;
+	const char *scope;     /* interned */
+	const char *code_id;   /* interned */
+	const char *module;    /* interned; NULL = withheld */
+	const char *symbol;
+	uint32_t probe_types;
+	uint64_t hits;
+	int64_t first_ns, last_ns;
+	uint64_t serial;       /* last event counted: once per event (§7) */
+};
+
+/* One (scope, call path): a distinct stack. */
+struct hs_path {
+	uint64_t hash;
+	const char *scope;
+	unsigned char digest[32]; /* SHA-256 of the stack's frame ids */
+	uint64_t hits;
+	int64_t first_ns, last_ns;
+};
+
+struct hs_istr {
+	uint64_t hash;
+	const char *s;
+};
+
+/* Open addressing over arrays that grow up to the caps. */
+struct hs_table {
+	struct rti_arena strings;
+	struct hs_entry *e;
+	size_t n, cap, max;
+	uint64_t *idx;          /* hash tag | entry index + 1; 0 = empty */
+	size_t icap;
+	struct hs_path *p;
+	size_t np, pcap, pmax;
+	uint64_t *pidx;
+	size_t picap;
+	struct hs_istr *is;     /* interned strings */
+	size_t nis, iscap;
+	uint64_t observations;  /* counted into this table */
+};
+
+void hs_table_init(struct hs_table *t, size_t max_entries, size_t max_paths,
+		   size_t max_bytes);
+void hs_table_release(struct hs_table *t);
+void hs_table_reset(struct hs_table *t);
+/* s[0..n) as a shared copy; NULL when the string memory is full. */
+const char *hs_intern(struct hs_table *t, const char *s, size_t n);
+/* Room for `entries` more entries, one more path and `bytes` more string bytes. */
+bool hs_table_has_room(const struct hs_table *t, size_t entries, size_t bytes);
+/*
+ * Counts one observation; h = hs_entry_hash(). scope, code_id, module: interned. 0 counted,
+ * 1 already counted for this event serial, -ENOBUFS or -ENOMEM when full.
+ */
+uint64_t hs_entry_hash(const char *scope, const char *code_id, const char *symbol,
+		      size_t symlen);
+/* A hint before hs_table_add(): stage 0 the slot, 1 the entry, 2 its name.
+ * An event's observations go through each stage in turn, so that their
+ * cache misses overlap instead of following one another. */
+void hs_table_prefetch(const struct hs_table *t, uint64_t h, int stage);
+int hs_table_add(struct hs_table *t, uint64_t h, const char *scope, const char *code_id,
+		 const char *module, const char *symbol, size_t symlen,
+		 uint32_t ptype_bit, int64_t ns, uint64_t serial);
+int hs_table_add_path(struct hs_table *t, const char *scope,
+		      const unsigned char digest[32], int64_t ns);
+/* Sorts entries by (scope, code_id, symbol) and paths by (scope, digest);
+ * the hash index is invalid afterwards (reset to reuse). */
+void hs_table_freeze(struct hs_table *t);
+
+/* Interned string -> number, for the commit of one batch. */
+struct hs_ptrmap {
+	struct {
+		const char *k;
+		int64_t v;
+	} *slot;
+	size_t n, cap;
+};
+
+void hs_ptrmap_release(struct hs_ptrmap *m);
+/* The value of k, or NULL. */
+int64_t *hs_ptrmap_get(const struct hs_ptrmap *m, const char *k);
+int hs_ptrmap_put(struct hs_ptrmap *m, const char *k, int64_t v);
+
+struct hs_pos {
+	char *source;
+	uint64_t offset;
+};
+
+/* What one flush commits. */
+struct hs_batch {
+	uint64_t seq;
+	bool has_seq;
+	const struct hs_table *t;
+	struct hs_pos *pos;
+	size_t npos;
+};
+
+/* ---- stores ---- */
+
+struct hs_store;
+
+typedef int (*hs_path_fn)(void *arg, const char *scope, const char *digest,
+			  uint64_t hits, int64_t first_ns, int64_t last_ns);
+typedef int (*hs_scope_fn)(void *arg, const char *scope);
+
+struct hs_store_ops {
+	const char *name;
+	/* A new, never used sequence number for node (autocommit). */
+	int (*reserve)(struct hs_store *s, const char *node, uint64_t *seq);
+	/* One transaction: the batch id, its counts, its input positions.
+	 * *dup = the batch had been committed before (nothing changed). */
+	int (*commit)(struct hs_store *s, const char *node, const struct hs_batch *b,
+		      bool *dup);
+	int (*position)(struct hs_store *s, const char *node, const char *source,
+			uint64_t *offset);
+	int (*scan)(struct hs_store *s, const struct rti_hot_filter *f,
+		    rti_hot_entry_fn fn, void *arg);
+	/* paths of f->scope within f->since/until, ordered by digest */
+	int (*scan_paths)(struct hs_store *s, const struct rti_hot_filter *f,
+			  hs_path_fn fn, void *arg);
+	/* distinct scopes with entries matching f, in byte order */
+	int (*scopes)(struct hs_store *s, const struct rti_hot_filter *f,
+		      hs_scope_fn fn, void *arg);
+	void (*close)(struct hs_store *s);
+};
+
+struct hs_store {
+	const struct hs_store_ops *ops;
+	char *err;      /* the handle's message buffer */
+	size_t errlen;
+};
+
+/* The handle's store (export.c). */
+struct hs_store *hs_store_of(struct rti_hotsym *h);
+
+int hs_sqlite_open(const char *path, bool read_only, char *err, size_t errlen,
+		   struct hs_store **out);
+int hs_pg_open(const char *conninfo, bool read_only, char *err, size_t errlen,
+	       struct hs_store **out);
+
+/* "postgres://u:secret@h/db" -> "postgres://u:***@h/db", for messages. */
+void hs_redact_url(const char *url, char *out, size_t outlen);
+
+int64_t hs_time_ns(const struct rti_time *t);
+void hs_ns_time(int64_t ns, struct rti_time *t);
+
+/*
+ * Test-only fault injection (tests/hotsym, bench): NULL in production.
+ * Called at "commit:before" (inside the transaction, counts written, not
+ * yet committed) and "commit:after" (committed); a non-zero return at
+ * "commit:after" reports the commit as failed, like a lost acknowledgement.
+ */
+extern int (*rti_hotsym__test_hook)(const char *point);
+
+#endif

@@ -1,0 +1,734 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The fleet store: PostgreSQL through libpq. A flush is one transaction:
+ * the batch id goes in first (a unique key: a batch committed before, or
+ * being committed by a session whose connection we lost, makes the insert
+ * wait and then do nothing), then the counts are COPYed into a temporary
+ * table and merged by one INSERT ... ON CONFLICT in key order (writers
+ * take row locks in the same order, so they do not deadlock; if they ever
+ * do, the whole transaction is retried with the same batch id).
+ *
+ * Text columns use the "C" collation: byte order, the same as SQLite and
+ * as the sorted exports.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hotsym/hotsym_int.h"
+#include "hotsym/store_sql.h"
+#include "rti/buf.h"
+
+#define COPY_CHUNK (256 * 1024)
+#define TX_RETRIES 5
+#define MIGRATION_LOCK "7310582919405436929" /* pg_advisory_xact_lock key */
+
+struct pg_store {
+	struct hs_store base;
+	PGconn *c;
+	bool staged; /* temporary tables exist on this connection */
+	struct rti_buf sid; /* symbol_id of the row being read */
+};
+
+/* The same tables as the SQLite store (store_sql.h), in PostgreSQL types. */
+static const char *const migrations[HS_SCHEMA_VERSION] = {
+	/* 1: the index, batch ids, sequences, input positions */
+	"CREATE TABLE hot_scopes (id bigserial PRIMARY KEY,"
+	" scope text COLLATE \"C\" NOT NULL UNIQUE);"
+	"CREATE TABLE hot_codes (id bigserial PRIMARY KEY,"
+	" code_id text COLLATE \"C\" NOT NULL UNIQUE);"
+	"CREATE TABLE hot_symbols ("
+	" scope_id bigint NOT NULL, code_ref bigint NOT NULL,"
+	" symbol text COLLATE \"C\" NOT NULL,"
+	" hit_count bigint NOT NULL, first_seen bigint NOT NULL,"
+	" last_seen bigint NOT NULL, probe_types integer NOT NULL,"
+	" module text COLLATE \"C\","
+	" PRIMARY KEY (scope_id, code_ref, symbol)) WITH (fillfactor = 50);"
+	"CREATE TABLE hot_paths ("
+	" scope_id bigint NOT NULL, stack_digest text COLLATE \"C\" NOT NULL,"
+	" hit_count bigint NOT NULL, first_seen bigint NOT NULL,"
+	" last_seen bigint NOT NULL,"
+	" PRIMARY KEY (scope_id, stack_digest)) WITH (fillfactor = 50);"
+	"CREATE TABLE hot_nodes (node text COLLATE \"C\" PRIMARY KEY,"
+	" next_seq bigint NOT NULL);"
+	"CREATE TABLE hot_batches ("
+	" node text COLLATE \"C\" NOT NULL, seq bigint NOT NULL,"
+	" committed_at timestamptz NOT NULL DEFAULT now(),"
+	" observations bigint NOT NULL, symbols bigint NOT NULL, paths bigint NOT NULL,"
+	" PRIMARY KEY (node, seq));"
+	"CREATE TABLE hot_inputs ("
+	" node text COLLATE \"C\" NOT NULL, source text COLLATE \"C\" NOT NULL,"
+	" position bigint NOT NULL, seq bigint NOT NULL,"
+	" PRIMARY KEY (node, source));",
+	/* 2: the §7 listing for people at an SQL prompt */
+	"CREATE VIEW hot_symbols_v AS SELECT s.scope, k.code_id || '!' || h.symbol AS symbol_id,"
+	" k.code_id, h.symbol, h.module, h.hit_count,"
+	" to_timestamp(h.first_seen / 1e9) AS first_seen,"
+	" to_timestamp(h.last_seen / 1e9) AS last_seen, h.probe_types"
+	" FROM hot_symbols h JOIN hot_scopes s ON s.id = h.scope_id"
+	" JOIN hot_codes k ON k.id = h.code_ref;",
+};
+
+static void ignore_notice(void *arg, const char *msg)
+{
+	(void)arg;
+	(void)msg;
+}
+
+/* Copies libpq's message without its trailing newline. */
+static int fail_msg(struct pg_store *s, const char *what, const char *msg, int err)
+{
+	size_t n = strlen(msg);
+
+	while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+		n--;
+	snprintf(s->base.err, s->base.errlen, "postgres: %s: %.*s", what, (int)n, msg);
+	return err;
+}
+
+static int fail_res(struct pg_store *s, const char *what, PGresult *r)
+{
+	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	int err = -EIO;
+
+	if (state && (!strcmp(state, "40P01") || !strcmp(state, "40001")))
+		err = -EAGAIN; /* deadlock or serialization failure: retry */
+	if (PQstatus(s->c) != CONNECTION_OK)
+		err = -ECONNRESET;
+	fail_msg(s, what, r ? PQresultErrorMessage(r) : PQerrorMessage(s->c), err);
+	PQclear(r);
+	return err;
+}
+
+/* Runs sql expecting status st; 0 or -errno. */
+static int run(struct pg_store *s, const char *what, const char *sql, int nparams,
+	       const char *const *params, ExecStatusType st, PGresult **out)
+{
+	PGresult *r = PQexecParams(s->c, sql, nparams, NULL, params, NULL, NULL, 0);
+
+	if (!r || PQresultStatus(r) != st)
+		return fail_res(s, what, r);
+	if (out)
+		*out = r;
+	else
+		PQclear(r);
+	return 0;
+}
+
+static void rollback(struct pg_store *s)
+{
+	if (PQstatus(s->c) == CONNECTION_OK && PQtransactionStatus(s->c) != PQTRANS_IDLE)
+		PQclear(PQexec(s->c, "ROLLBACK"));
+}
+
+static int connected(struct pg_store *s)
+{
+	if (PQstatus(s->c) == CONNECTION_OK)
+		return 0;
+	PQreset(s->c);
+	s->staged = false;
+	if (PQstatus(s->c) != CONNECTION_OK)
+		return fail_msg(s, "reconnecting", PQerrorMessage(s->c), -ECONNREFUSED);
+	return 0;
+}
+
+static int schema_version(struct pg_store *s, int64_t *v)
+{
+	PGresult *r = NULL;
+	int err;
+
+	*v = 0;
+	err = run(s, "schema version",
+		  "SELECT value FROM hot_meta WHERE key = 'schema_version'", 0, NULL,
+		  PGRES_TUPLES_OK, &r);
+	if (err)
+		return err;
+	if (PQntuples(r) == 1)
+		*v = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+	PQclear(r);
+	return 0;
+}
+
+static int migrate(struct pg_store *s)
+{
+	char vbuf[24];
+	const char *p[1] = { vbuf };
+	int64_t v;
+	int err;
+
+	err = run(s, "migration", "BEGIN", 0, NULL, PGRES_COMMAND_OK, NULL);
+	if (err)
+		return err;
+	/* writers starting together migrate one after the other */
+	err = run(s, "migration", "SELECT pg_advisory_xact_lock(" MIGRATION_LOCK ")", 0, NULL,
+		  PGRES_TUPLES_OK, NULL);
+	if (!err)
+		err = run(s, "migration",
+			  "CREATE TABLE IF NOT EXISTS hot_meta (key text PRIMARY KEY,"
+			  " value bigint NOT NULL)",
+			  0, NULL, PGRES_COMMAND_OK, NULL);
+	if (!err)
+		err = schema_version(s, &v);
+	if (!err && v > HS_SCHEMA_VERSION) {
+		snprintf(s->base.err, s->base.errlen,
+			 "index schema version %lld is newer than this program's (%d)",
+			 (long long)v, HS_SCHEMA_VERSION);
+		err = -EPROTO;
+	}
+	for (; !err && v < HS_SCHEMA_VERSION; v++) {
+		PGresult *r = PQexec(s->c, migrations[v]);
+
+		if (!r || PQresultStatus(r) != PGRES_COMMAND_OK)
+			err = fail_res(s, "migration", r);
+		else
+			PQclear(r);
+	}
+	snprintf(vbuf, sizeof(vbuf), "%d", HS_SCHEMA_VERSION);
+	if (!err)
+		err = run(s, "migration",
+			  "INSERT INTO hot_meta (key, value) VALUES ('schema_version', $1)"
+			  " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+			  1, p, PGRES_COMMAND_OK, NULL);
+	if (!err)
+		return run(s, "migration", "COMMIT", 0, NULL, PGRES_COMMAND_OK, NULL);
+	rollback(s);
+	return err;
+}
+
+static int stage(struct pg_store *s)
+{
+	int err;
+
+	if (s->staged)
+		return 0;
+	/* before the first use of temporary tables (else a harmless error):
+	 * a batch stays in memory */
+	PQclear(PQexec(s->c, "SET temp_buffers = '128MB'"));
+	err = run(s, "staging tables",
+		  "CREATE TEMP TABLE IF NOT EXISTS hot_stage_dict ("
+		  " kind \"char\", n integer, v text COLLATE \"C\") ON COMMIT DELETE ROWS",
+		  0, NULL, PGRES_COMMAND_OK, NULL);
+	if (!err)
+		err = run(s, "staging tables",
+			  "CREATE TEMP TABLE IF NOT EXISTS hot_stage_symbols ("
+			  " scope_n integer, code_n integer, symbol text COLLATE \"C\","
+			  " hit_count bigint, first_seen bigint, last_seen bigint,"
+			  " probe_types integer, module text COLLATE \"C\")"
+			  " ON COMMIT DELETE ROWS",
+			  0, NULL, PGRES_COMMAND_OK, NULL);
+	if (!err)
+		err = run(s, "staging tables",
+			  "CREATE TEMP TABLE IF NOT EXISTS hot_stage_paths ("
+			  " scope_n integer, stack_digest text COLLATE \"C\","
+			  " hit_count bigint, first_seen bigint, last_seen bigint)"
+			  " ON COMMIT DELETE ROWS",
+			  0, NULL, PGRES_COMMAND_OK, NULL);
+	s->staged = !err;
+	return err;
+}
+
+static int pg_reserve(struct hs_store *bs, const char *node, uint64_t *seq)
+{
+	struct pg_store *s = (struct pg_store *)bs;
+	const char *p[1] = { node };
+	PGresult *r = NULL;
+	int err = connected(s);
+
+	if (!err)
+		err = run(s, "reserving a batch number",
+			  "INSERT INTO hot_nodes (node, next_seq) VALUES ($1, 2)"
+			  " ON CONFLICT (node) DO UPDATE SET next_seq = hot_nodes.next_seq + 1"
+			  " RETURNING next_seq - 1",
+			  1, p, PGRES_TUPLES_OK, &r);
+	if (err)
+		return err;
+	*seq = strtoull(PQgetvalue(r, 0, 0), NULL, 10);
+	PQclear(r);
+	return 0;
+}
+
+/* COPY text format: backslash, tab, newline and CR are escaped. */
+static int copy_str(struct rti_buf *b, const char *v)
+{
+	int err = 0;
+
+	if (!v)
+		return rti_buf_add(b, "\\N", 2);
+	while (*v && !err) {
+		size_t run = strcspn(v, "\\\t\n\r");
+
+		err = rti_buf_add(b, v, run);
+		v += run;
+		if (err || !*v)
+			break;
+		switch (*v++) {
+		case '\\': err = rti_buf_add(b, "\\\\", 2); break;
+		case '\t': err = rti_buf_add(b, "\\t", 2); break;
+		case '\n': err = rti_buf_add(b, "\\n", 2); break;
+		default: err = rti_buf_add(b, "\\r", 2); break;
+		}
+	}
+	return err;
+}
+
+/* Integers without printf: a batch has a million of them. */
+static int put_i64(struct rti_buf *b, int64_t v, char sep)
+{
+	char tmp[24];
+	size_t i = sizeof(tmp);
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+
+	tmp[--i] = sep;
+	do {
+		tmp[--i] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		tmp[--i] = '-';
+	return rti_buf_add(b, tmp + i, sizeof(tmp) - i);
+}
+
+static int copy_send(struct pg_store *s, struct rti_buf *b, bool force)
+{
+	if (b->len < COPY_CHUNK && !force)
+		return 0;
+	if (b->len && PQputCopyData(s->c, b->p, (int)b->len) != 1)
+		return fail_msg(s, "sending counts", PQerrorMessage(s->c), -ECONNRESET);
+	rti_buf_reset(b);
+	return 0;
+}
+
+static int copy_end(struct pg_store *s, struct rti_buf *b, int err)
+{
+	PGresult *r;
+
+	if (!err)
+		err = copy_send(s, b, true);
+	if (PQputCopyEnd(s->c, err ? "aborted" : NULL) != 1 && !err)
+		err = fail_msg(s, "sending counts", PQerrorMessage(s->c), -ECONNRESET);
+	while ((r = PQgetResult(s->c))) {
+		if (PQresultStatus(r) != PGRES_COMMAND_OK && !err)
+			err = fail_res(s, "copying counts", r);
+		else
+			PQclear(r);
+	}
+	return err;
+}
+
+/*
+ * The batch's scopes and code ids, each numbered once (kind 's' or 'c'):
+ * the rows refer to them by number, so each row sends its symbol only.
+ */
+static int copy_dict(struct pg_store *s, const struct hs_table *t, struct rti_buf *b,
+		     struct hs_ptrmap *scopes, struct hs_ptrmap *codes)
+{
+	int err = run(s, "copying counts", "COPY hot_stage_dict (kind, n, v) FROM STDIN", 0,
+		      NULL, PGRES_COPY_IN, NULL);
+
+	for (size_t i = 0; i < t->n + t->np && !err; i++) {
+		const char *vals[2] = { i < t->n ? t->e[i].scope : t->p[i - t->n].scope,
+					i < t->n ? t->e[i].code_id : NULL };
+
+		for (int k = 0; k < 2 && !err; k++) {
+			struct hs_ptrmap *m = k ? codes : scopes;
+
+			if (!vals[k] || hs_ptrmap_get(m, vals[k]))
+				continue;
+			err = hs_ptrmap_put(m, vals[k], (int64_t)m->n);
+			err = err ? err : rti_buf_addf(b, "%c\t%zu\t", k ? 'c' : 's', m->n - 1);
+			err = err ? err : copy_str(b, vals[k]);
+			err = err ? err : rti_buf_addch(b, '\n');
+			err = err ? err : copy_send(s, b, false);
+		}
+	}
+	return copy_end(s, b, err);
+}
+
+static int copy_symbols(struct pg_store *s, const struct hs_table *t, struct rti_buf *b,
+			const struct hs_ptrmap *scopes, const struct hs_ptrmap *codes)
+{
+	int err = run(s, "copying counts",
+		      "COPY hot_stage_symbols (scope_n, code_n, symbol, hit_count,"
+		      " first_seen, last_seen, probe_types, module) FROM STDIN",
+		      0, NULL, PGRES_COPY_IN, NULL);
+
+	for (size_t i = 0; i < t->n && !err; i++) {
+		const struct hs_entry *e = &t->e[i];
+
+		err = put_i64(b, *hs_ptrmap_get(scopes, e->scope), '\t');
+		err = err ? err : put_i64(b, *hs_ptrmap_get(codes, e->code_id), '\t');
+		err = err ? err : copy_str(b, e->symbol);
+		err = err ? err : rti_buf_addch(b, '\t');
+		err = err ? err : put_i64(b, (int64_t)e->hits, '\t');
+		err = err ? err : put_i64(b, e->first_ns, '\t');
+		err = err ? err : put_i64(b, e->last_ns, '\t');
+		err = err ? err : put_i64(b, e->probe_types, '\t');
+		err = err ? err : copy_str(b, e->module);
+		err = err ? err : rti_buf_addch(b, '\n');
+		err = err ? err : copy_send(s, b, false);
+	}
+	return copy_end(s, b, err);
+}
+
+static int copy_paths(struct pg_store *s, const struct hs_table *t, struct rti_buf *b,
+		      const struct hs_ptrmap *scopes)
+{
+	static const char hx[] = "0123456789abcdef";
+	int err = run(s, "copying call paths",
+		      "COPY hot_stage_paths (scope_n, stack_digest, hit_count, first_seen,"
+		      " last_seen) FROM STDIN",
+		      0, NULL, PGRES_COPY_IN, NULL);
+
+	for (size_t i = 0; i < t->np && !err; i++) {
+		const struct hs_path *p = &t->p[i];
+		char d[65];
+
+		for (int k = 0; k < 32; k++) {
+			d[2 * k] = hx[p->digest[k] >> 4];
+			d[2 * k + 1] = hx[p->digest[k] & 15];
+		}
+		d[64] = '\0';
+		err = rti_buf_addf(b, "%" PRId64 "\tsha256:%s\t%" PRIu64 "\t%" PRId64 "\t%" PRId64 "\n",
+				   *hs_ptrmap_get(scopes, p->scope), d, p->hits, p->first_ns,
+				   p->last_ns);
+		err = err ? err : copy_send(s, b, false);
+	}
+	return copy_end(s, b, err);
+}
+
+static int commit_once(struct pg_store *s, const char *node, const struct hs_batch *b,
+		       bool *dup, struct rti_buf *buf)
+{
+	const struct hs_table *t = b->t;
+	char seq[24], obs[24], nsym[24], npath[24];
+	const char *bp[5] = { node, seq, obs, nsym, npath };
+	struct hs_ptrmap scopes = { NULL, 0, 0 }, codes = { NULL, 0, 0 };
+	PGresult *r = NULL;
+	int err;
+
+	*dup = false;
+	err = connected(s);
+	if (!err)
+		err = stage(s);
+	if (!err)
+		err = run(s, "begin", "BEGIN", 0, NULL, PGRES_COMMAND_OK, NULL);
+	if (err)
+		return err;
+	/* the batch is sorted in memory, not in temporary files */
+	err = run(s, "begin", "SET LOCAL work_mem = '256MB'", 0, NULL, PGRES_COMMAND_OK, NULL);
+	if (err)
+		goto out;
+	snprintf(seq, sizeof(seq), "%" PRIu64, b->seq);
+	snprintf(obs, sizeof(obs), "%" PRIu64, t->observations);
+	snprintf(nsym, sizeof(nsym), "%zu", t->n);
+	snprintf(npath, sizeof(npath), "%zu", t->np);
+	err = run(s, "recording the batch",
+		  "INSERT INTO hot_batches (node, seq, observations, symbols, paths)"
+		  " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (node, seq) DO NOTHING",
+		  5, bp, PGRES_COMMAND_OK, &r);
+	if (err)
+		goto out;
+	*dup = !strcmp(PQcmdTuples(r), "0");
+	PQclear(r);
+	if (*dup)
+		goto out; /* committed before: roll back, nothing to add */
+	err = copy_dict(s, t, buf, &scopes, &codes);
+	/* new scopes and code ids first, in order; a writer adding the same
+	 * one waits for the other's commit, then finds it */
+	if (!err)
+		err = run(s, "adding scopes",
+			  "INSERT INTO hot_scopes (scope) SELECT v FROM hot_stage_dict"
+			  " WHERE kind = 's' ORDER BY v ON CONFLICT (scope) DO NOTHING",
+			  0, NULL, PGRES_COMMAND_OK, NULL);
+	if (!err)
+		err = run(s, "adding code ids",
+			  "INSERT INTO hot_codes (code_id) SELECT v FROM hot_stage_dict"
+			  " WHERE kind = 'c' ORDER BY v ON CONFLICT (code_id) DO NOTHING",
+			  0, NULL, PGRES_COMMAND_OK, NULL);
+	if (!err && t->n) {
+		err = copy_symbols(s, t, buf, &scopes, &codes);
+		if (!err)
+			err = run(s, "adding counts",
+				  "INSERT INTO hot_symbols AS h (scope_id, code_ref, symbol,"
+				  " hit_count, first_seen, last_seen, probe_types, module)"
+				  " SELECT sc.id, kc.id, t.symbol, t.hit_count, t.first_seen,"
+				  " t.last_seen, t.probe_types, t.module FROM hot_stage_symbols t"
+				  " JOIN hot_stage_dict ds ON ds.kind = 's' AND ds.n = t.scope_n"
+				  " JOIN hot_scopes sc ON sc.scope = ds.v"
+				  " JOIN hot_stage_dict dc ON dc.kind = 'c' AND dc.n = t.code_n"
+				  " JOIN hot_codes kc ON kc.code_id = dc.v"
+				  " ORDER BY sc.id, kc.id, t.symbol"
+				  " ON CONFLICT (scope_id, code_ref, symbol) DO UPDATE SET"
+				  " hit_count = h.hit_count + excluded.hit_count,"
+				  " first_seen = LEAST(h.first_seen, excluded.first_seen),"
+				  " last_seen = GREATEST(h.last_seen, excluded.last_seen),"
+				  " probe_types = h.probe_types | excluded.probe_types,"
+				  " module = LEAST(h.module, excluded.module)",
+				  0, NULL, PGRES_COMMAND_OK, NULL);
+	}
+	if (!err && t->np) {
+		err = copy_paths(s, t, buf, &scopes);
+		if (!err)
+			err = run(s, "adding call paths",
+				  "INSERT INTO hot_paths AS h (scope_id, stack_digest, hit_count,"
+				  " first_seen, last_seen)"
+				  " SELECT sc.id, t.stack_digest, t.hit_count, t.first_seen,"
+				  " t.last_seen FROM hot_stage_paths t"
+				  " JOIN hot_stage_dict ds ON ds.kind = 's' AND ds.n = t.scope_n"
+				  " JOIN hot_scopes sc ON sc.scope = ds.v"
+				  " ORDER BY sc.id, t.stack_digest"
+				  " ON CONFLICT (scope_id, stack_digest) DO UPDATE SET"
+				  " hit_count = h.hit_count + excluded.hit_count,"
+				  " first_seen = LEAST(h.first_seen, excluded.first_seen),"
+				  " last_seen = GREATEST(h.last_seen, excluded.last_seen)",
+				  0, NULL, PGRES_COMMAND_OK, NULL);
+	}
+	if (err)
+		goto out;
+	for (size_t i = 0; i < b->npos; i++) {
+		char off[24];
+		const char *ip[4] = { node, b->pos[i].source, off, seq };
+
+		snprintf(off, sizeof(off), "%" PRIu64, b->pos[i].offset);
+		err = run(s, "recording the input position",
+			  "INSERT INTO hot_inputs (node, source, position, seq)"
+			  " VALUES ($1, $2, $3, $4) ON CONFLICT (node, source) DO UPDATE SET"
+			  " position = excluded.position, seq = excluded.seq",
+			  4, ip, PGRES_COMMAND_OK, NULL);
+		if (err)
+			goto out;
+	}
+	if (rti_hotsym__test_hook)
+		rti_hotsym__test_hook("commit:before");
+	err = run(s, "commit", "COMMIT", 0, NULL, PGRES_COMMAND_OK, NULL);
+	goto done;
+out:
+	rollback(s);
+done:
+	hs_ptrmap_release(&scopes);
+	hs_ptrmap_release(&codes);
+	return err;
+}
+
+static int pg_commit(struct hs_store *bs, const char *node, const struct hs_batch *b,
+		     bool *dup)
+{
+	struct pg_store *s = (struct pg_store *)bs;
+	struct rti_buf buf = RTI_BUF_INIT(4 * COPY_CHUNK + 4 * RTI_HOTSYM_MAX_NAME);
+	int err;
+
+	for (int i = 0; i < TX_RETRIES; i++) {
+		rti_buf_reset(&buf);
+		err = commit_once(s, node, b, dup, &buf);
+		if (err != -EAGAIN)
+			break;
+	}
+	rti_buf_release(&buf);
+	return err;
+}
+
+static int pg_position(struct hs_store *bs, const char *node, const char *source,
+		       uint64_t *offset)
+{
+	struct pg_store *s = (struct pg_store *)bs;
+	const char *p[2] = { node, source };
+	PGresult *r = NULL;
+	int err = connected(s);
+
+	if (!err)
+		err = run(s, "reading the input position",
+			  "SELECT position FROM hot_inputs WHERE node = $1 AND source = $2",
+			  2, p, PGRES_TUPLES_OK, &r);
+	if (err)
+		return err;
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		return -ENOENT;
+	}
+	*offset = strtoull(PQgetvalue(r, 0, 0), NULL, 10);
+	PQclear(r);
+	return 0;
+}
+
+typedef int (*row_fn)(struct pg_store *s, PGresult *r, void *fn, void *arg);
+
+/* Streams the rows of a read query one at a time (bounded memory). */
+static int stream(struct pg_store *s, enum hs_query what, const struct rti_hot_filter *f,
+		  row_fn each, void *fn, void *arg)
+{
+	struct hs_sql q;
+	char *vals[HS_SQL_PARAMS];
+	PGresult *r;
+	int err = connected(s);
+
+	if (err)
+		return err;
+	hs_sql_build(&q, what, f, '$');
+	memset(vals, 0, sizeof(vals));
+	for (int i = 0; i < q.n && !err; i++) {
+		/* libpq wants NUL-terminated text: parts of a symbol_id are copied */
+		vals[i] = q.is_int[i] ? malloc(24) : strndup(q.text[i], q.text_len[i]);
+		if (!vals[i])
+			err = -ENOMEM;
+		else if (q.is_int[i])
+			snprintf(vals[i], 24, "%" PRId64, q.num[i]);
+	}
+	if (!err && !PQsendQueryParams(s->c, q.sql, q.n, NULL, (const char *const *)vals, NULL,
+				       NULL, 0))
+		err = fail_msg(s, "query", PQerrorMessage(s->c), -EIO);
+	for (int i = 0; i < q.n; i++)
+		free(vals[i]);
+	if (err)
+		return err;
+	PQsetSingleRowMode(s->c);
+	while ((r = PQgetResult(s->c))) {
+		ExecStatusType st = PQresultStatus(r);
+
+		if (st == PGRES_SINGLE_TUPLE && !err) {
+			err = each(s, r, fn, arg);
+			PQclear(r);
+		} else if (st != PGRES_TUPLES_OK && st != PGRES_SINGLE_TUPLE && !err) {
+			err = fail_res(s, "reading the index", r);
+		} else {
+			PQclear(r);
+		}
+	}
+	return err;
+}
+
+static const char *val(PGresult *r, int c)
+{
+	return PQgetisnull(r, 0, c) ? NULL : PQgetvalue(r, 0, c);
+}
+
+static int64_t num(PGresult *r, int c)
+{
+	return strtoll(PQgetvalue(r, 0, c), NULL, 10);
+}
+
+static int each_symbol(struct pg_store *s, PGresult *r, void *fn, void *arg)
+{
+	struct rti_hot_entry e;
+
+	e.scope = val(r, HS_C_SCOPE);
+	e.code_id = val(r, HS_C_CODE_ID);
+	e.symbol = val(r, HS_C_SYMBOL);
+	e.module = val(r, HS_C_MODULE);
+	if (!e.scope || !e.code_id || !e.symbol || hs_symbol_id(&s->sid, e.code_id, e.symbol))
+		return -ENOMEM;
+	e.symbol_id = s->sid.p;
+	e.hit_count = strtoull(PQgetvalue(r, 0, HS_C_HITS), NULL, 10);
+	hs_ns_time(num(r, HS_C_FIRST), &e.first_seen);
+	hs_ns_time(num(r, HS_C_LAST), &e.last_seen);
+	e.probe_types = (uint32_t)num(r, HS_C_PTYPES);
+	return ((rti_hot_entry_fn)fn)(arg, &e);
+}
+
+static int each_path(struct pg_store *s, PGresult *r, void *fn, void *arg)
+{
+	(void)s;
+	return ((hs_path_fn)fn)(arg, val(r, 0), val(r, 1),
+				strtoull(PQgetvalue(r, 0, 2), NULL, 10), num(r, 3), num(r, 4));
+}
+
+static int each_scope(struct pg_store *s, PGresult *r, void *fn, void *arg)
+{
+	(void)s;
+	return ((hs_scope_fn)fn)(arg, val(r, 0));
+}
+
+static int pg_scan(struct hs_store *bs, const struct rti_hot_filter *f,
+		   rti_hot_entry_fn fn, void *arg)
+{
+	return stream((struct pg_store *)bs, HS_Q_SYMBOLS, f, each_symbol, (void *)fn, arg);
+}
+
+static int pg_scan_paths(struct hs_store *bs, const struct rti_hot_filter *f,
+			 hs_path_fn fn, void *arg)
+{
+	return stream((struct pg_store *)bs, HS_Q_PATHS, f, each_path, (void *)fn, arg);
+}
+
+static int pg_scopes(struct hs_store *bs, const struct rti_hot_filter *f, hs_scope_fn fn,
+		     void *arg)
+{
+	return stream((struct pg_store *)bs, HS_Q_SCOPES, f, each_scope, (void *)fn, arg);
+}
+
+static void pg_close(struct hs_store *bs)
+{
+	struct pg_store *s = (struct pg_store *)bs;
+
+	PQfinish(s->c);
+	rti_buf_release(&s->sid);
+	free(s);
+}
+
+static const struct hs_store_ops pg_ops = {
+	.name = "postgres",
+	.reserve = pg_reserve,
+	.commit = pg_commit,
+	.position = pg_position,
+	.scan = pg_scan,
+	.scan_paths = pg_scan_paths,
+	.scopes = pg_scopes,
+	.close = pg_close,
+};
+
+int hs_pg_open(const char *conninfo, bool read_only, char *err, size_t errlen,
+	       struct hs_store **out)
+{
+	static const char *const keys[] = { "connect_timeout", "application_name", "dbname",
+					    NULL };
+	const char *vals[] = { "10", "stella-rti", conninfo, NULL };
+	struct pg_store *s = calloc(1, sizeof(*s));
+	int64_t v;
+	int rc;
+
+	if (!s)
+		return -ENOMEM;
+	s->base.ops = &pg_ops;
+	s->base.err = err;
+	s->base.errlen = errlen;
+	rti_buf_init(&s->sid, 3 * RTI_HOTSYM_MAX_NAME);
+	/* the URL's own parameters (dbname is expanded last) win */
+	s->c = PQconnectdbParams(keys, vals, 1);
+	if (!s->c || PQstatus(s->c) != CONNECTION_OK) {
+		rc = s->c ? fail_msg(s, "connecting", PQerrorMessage(s->c), -ECONNREFUSED)
+			  : -ENOMEM;
+		pg_close(&s->base);
+		return rc;
+	}
+	PQsetNoticeProcessor(s->c, ignore_notice, NULL);
+	if (read_only) {
+		PGresult *r = PQexec(s->c, "SELECT to_regclass('hot_meta') IS NOT NULL");
+
+		rc = r && PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 &&
+				     !strcmp(PQgetvalue(r, 0, 0), "t")
+			     ? 0
+			     : -ENOENT;
+		PQclear(r);
+		if (!rc)
+			rc = schema_version(s, &v);
+		if (rc == -ENOENT || (!rc && v == 0)) {
+			snprintf(err, errlen, "not a hot symbol index (no schema in this database)");
+			rc = -ENOENT;
+		} else if (!rc && v > HS_SCHEMA_VERSION) {
+			snprintf(err, errlen,
+				 "index schema version %lld is newer than this program's (%d)",
+				 (long long)v, HS_SCHEMA_VERSION);
+			rc = -EPROTO;
+		}
+	} else {
+		rc = migrate(s);
+	}
+	if (rc) {
+		pg_close(&s->base);
+		return rc;
+	}
+	*out = &s->base;
+	return 0;
+}

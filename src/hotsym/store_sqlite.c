@@ -1,0 +1,570 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The embedded store: one SQLite file in WAL mode. A flush is one
+ * BEGIN IMMEDIATE transaction (writers queue on the busy timeout instead
+ * of failing on a lock upgrade); synchronous=NORMAL is enough for
+ * exactness: a power loss may roll back the last batches, and their input
+ * positions with them.
+ */
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hotsym/hotsym_int.h"
+#include "hotsym/store_sql.h"
+
+#define BUSY_TIMEOUT_MS 60000
+
+struct sq_store {
+	struct hs_store base;
+	sqlite3 *db;
+	sqlite3_stmt *reserve, *batch, *sym, *path, *input, *position;
+	sqlite3_stmt *scope_ins, *scope_get, *code_ins, *code_get;
+};
+
+/* Each entry brings the schema from version i to i + 1 (store_sql.h). */
+static const char *const migrations[HS_SCHEMA_VERSION] = {
+	/* 1: the index, batch ids, sequences, input positions */
+	"CREATE TABLE hot_scopes (id INTEGER PRIMARY KEY, scope TEXT NOT NULL UNIQUE);"
+	"CREATE TABLE hot_codes (id INTEGER PRIMARY KEY, code_id TEXT NOT NULL UNIQUE);"
+	"CREATE TABLE hot_symbols ("
+	" scope_id INTEGER NOT NULL, code_ref INTEGER NOT NULL, symbol TEXT NOT NULL,"
+	" hit_count INTEGER NOT NULL, first_seen INTEGER NOT NULL,"
+	" last_seen INTEGER NOT NULL, probe_types INTEGER NOT NULL, module TEXT,"
+	" PRIMARY KEY (scope_id, code_ref, symbol)) WITHOUT ROWID;"
+	"CREATE TABLE hot_paths ("
+	" scope_id INTEGER NOT NULL, stack_digest TEXT NOT NULL,"
+	" hit_count INTEGER NOT NULL, first_seen INTEGER NOT NULL,"
+	" last_seen INTEGER NOT NULL,"
+	" PRIMARY KEY (scope_id, stack_digest)) WITHOUT ROWID;"
+	"CREATE TABLE hot_nodes (node TEXT PRIMARY KEY, next_seq INTEGER NOT NULL);"
+	"CREATE TABLE hot_batches ("
+	" node TEXT NOT NULL, seq INTEGER NOT NULL, committed_at INTEGER NOT NULL,"
+	" observations INTEGER NOT NULL, symbols INTEGER NOT NULL,"
+	" paths INTEGER NOT NULL,"
+	" PRIMARY KEY (node, seq)) WITHOUT ROWID;"
+	"CREATE TABLE hot_inputs ("
+	" node TEXT NOT NULL, source TEXT NOT NULL, position INTEGER NOT NULL,"
+	" seq INTEGER NOT NULL,"
+	" PRIMARY KEY (node, source)) WITHOUT ROWID;",
+	/* 2: the §7 listing for people at an SQL prompt (times in seconds) */
+	"CREATE VIEW hot_symbols_v AS SELECT s.scope AS scope,"
+	" k.code_id || '!' || h.symbol AS symbol_id, k.code_id AS code_id,"
+	" h.symbol AS symbol, h.module AS module, h.hit_count AS hit_count,"
+	" strftime('%Y-%m-%dT%H:%M:%SZ', h.first_seen / 1000000000, 'unixepoch') AS first_seen,"
+	" strftime('%Y-%m-%dT%H:%M:%SZ', h.last_seen / 1000000000, 'unixepoch') AS last_seen,"
+	" h.probe_types AS probe_types"
+	" FROM hot_symbols h JOIN hot_scopes s ON s.id = h.scope_id"
+	" JOIN hot_codes k ON k.id = h.code_ref;",
+};
+
+static int fail(struct sq_store *s, const char *what)
+{
+	snprintf(s->base.err, s->base.errlen, "sqlite: %s: %s", what, sqlite3_errmsg(s->db));
+	switch (sqlite3_errcode(s->db)) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return -EBUSY;
+	case SQLITE_NOMEM:
+		return -ENOMEM;
+	default:
+		return -EIO;
+	}
+}
+
+static int exec(struct sq_store *s, const char *sql)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		snprintf(s->base.err, s->base.errlen, "sqlite: %s", msg ? msg : "error");
+		sqlite3_free(msg);
+		return sqlite3_errcode(s->db) == SQLITE_BUSY ? -EBUSY : -EIO;
+	}
+	return 0;
+}
+
+static int prep(struct sq_store *s, sqlite3_stmt **st, const char *sql)
+{
+	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) != SQLITE_OK)
+		return fail(s, "prepare");
+	return 0;
+}
+
+static int64_t wall_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static int schema_version(struct sq_store *s, int64_t *v)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*v = 0;
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT value FROM hot_meta WHERE key = 'schema_version'",
+			       -1, &st, NULL) != SQLITE_OK)
+		return -ENOENT; /* no hot_meta table */
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(s, "schema version");
+}
+
+static int migrate(struct sq_store *s)
+{
+	sqlite3_stmt *st;
+	int64_t v;
+	int err;
+
+	err = exec(s, "BEGIN IMMEDIATE;"
+		      "CREATE TABLE IF NOT EXISTS hot_meta (key TEXT PRIMARY KEY,"
+		      " value INTEGER NOT NULL);");
+	if (err)
+		return err;
+	err = schema_version(s, &v);
+	if (err)
+		goto out;
+	if (v > HS_SCHEMA_VERSION) {
+		snprintf(s->base.err, s->base.errlen,
+			 "index schema version %lld is newer than this program's (%d)",
+			 (long long)v, HS_SCHEMA_VERSION);
+		err = -EPROTO;
+		goto out;
+	}
+	for (; v < HS_SCHEMA_VERSION; v++) {
+		err = exec(s, migrations[v]);
+		if (err)
+			goto out;
+	}
+	if (sqlite3_prepare_v2(s->db,
+			       "INSERT INTO hot_meta (key, value) VALUES ('schema_version', ?1)"
+			       " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+			       -1, &st, NULL) != SQLITE_OK) {
+		err = fail(s, "schema version");
+		goto out;
+	}
+	sqlite3_bind_int64(st, 1, HS_SCHEMA_VERSION);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		err = fail(s, "schema version");
+	sqlite3_finalize(st);
+	if (!err)
+		return exec(s, "COMMIT");
+out:
+	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return err;
+}
+
+static int sq_reserve(struct hs_store *bs, const char *node, uint64_t *seq)
+{
+	struct sq_store *s = (struct sq_store *)bs;
+	int rc;
+
+	sqlite3_reset(s->reserve);
+	sqlite3_bind_text(s->reserve, 1, node, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s->reserve);
+	if (rc != SQLITE_ROW) {
+		int err = fail(s, "reserving a batch number");
+
+		sqlite3_reset(s->reserve);
+		return err;
+	}
+	*seq = (uint64_t)sqlite3_column_int64(s->reserve, 0);
+	sqlite3_reset(s->reserve);
+	return 0;
+}
+
+static int step_done(struct sq_store *s, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : fail(s, what);
+}
+
+/* The id of a scope or code id, created when new (in the batch's transaction). */
+static int dict_id(struct sq_store *s, sqlite3_stmt *ins, sqlite3_stmt *get, const char *v,
+		   struct hs_ptrmap *m, int64_t *id)
+{
+	int64_t *known = hs_ptrmap_get(m, v);
+	int rc, err;
+
+	if (known) {
+		*id = *known;
+		return 0;
+	}
+	sqlite3_bind_text(ins, 1, v, -1, SQLITE_STATIC);
+	err = step_done(s, ins, "adding a scope or code id");
+	if (err)
+		return err;
+	sqlite3_bind_text(get, 1, v, -1, SQLITE_STATIC);
+	rc = sqlite3_step(get);
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64(get, 0);
+	else
+		err = fail(s, "reading a scope or code id");
+	sqlite3_reset(get);
+	return err ? err : hs_ptrmap_put(m, v, *id);
+}
+
+static int sq_commit(struct hs_store *bs, const char *node, const struct hs_batch *b,
+		     bool *dup)
+{
+	struct sq_store *s = (struct sq_store *)bs;
+	const struct hs_table *t = b->t;
+	char digest[HS_DIGEST_LEN + 1];
+	struct hs_ptrmap scopes = { NULL, 0, 0 }, codes = { NULL, 0, 0 };
+	int64_t sid = 0, cref = 0;
+	int err;
+
+	*dup = false;
+	err = exec(s, "BEGIN IMMEDIATE");
+	if (err)
+		return err;
+	/* the batch id first: a batch committed before changes nothing */
+	sqlite3_bind_text(s->batch, 1, node, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s->batch, 2, (int64_t)b->seq);
+	sqlite3_bind_int64(s->batch, 3, wall_ns());
+	sqlite3_bind_int64(s->batch, 4, (int64_t)t->observations);
+	sqlite3_bind_int64(s->batch, 5, (int64_t)t->n);
+	sqlite3_bind_int64(s->batch, 6, (int64_t)t->np);
+	err = step_done(s, s->batch, "recording the batch");
+	if (err)
+		goto out;
+	if (sqlite3_changes(s->db) == 0) {
+		*dup = true;
+		goto out;
+	}
+	for (size_t i = 0; i < t->n; i++) {
+		const struct hs_entry *e = &t->e[i];
+
+		err = dict_id(s, s->scope_ins, s->scope_get, e->scope, &scopes, &sid);
+		if (!err)
+			err = dict_id(s, s->code_ins, s->code_get, e->code_id, &codes, &cref);
+		if (err)
+			goto out;
+		sqlite3_bind_int64(s->sym, 1, sid);
+		sqlite3_bind_int64(s->sym, 2, cref);
+		sqlite3_bind_text(s->sym, 3, e->symbol, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s->sym, 4, (int64_t)e->hits);
+		sqlite3_bind_int64(s->sym, 5, e->first_ns);
+		sqlite3_bind_int64(s->sym, 6, e->last_ns);
+		sqlite3_bind_int64(s->sym, 7, e->probe_types);
+		if (e->module)
+			sqlite3_bind_text(s->sym, 8, e->module, -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(s->sym, 8);
+		err = step_done(s, s->sym, "adding counts");
+		if (err)
+			goto out;
+	}
+	memcpy(digest, "sha256:", 7);
+	for (size_t i = 0; i < t->np; i++) {
+		const struct hs_path *p = &t->p[i];
+		static const char hx[] = "0123456789abcdef";
+
+		err = dict_id(s, s->scope_ins, s->scope_get, p->scope, &scopes, &sid);
+		if (err)
+			goto out;
+		for (int k = 0; k < 32; k++) {
+			digest[7 + 2 * k] = hx[p->digest[k] >> 4];
+			digest[8 + 2 * k] = hx[p->digest[k] & 15];
+		}
+		digest[HS_DIGEST_LEN] = '\0';
+		sqlite3_bind_int64(s->path, 1, sid);
+		sqlite3_bind_text(s->path, 2, digest, HS_DIGEST_LEN, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(s->path, 3, (int64_t)p->hits);
+		sqlite3_bind_int64(s->path, 4, p->first_ns);
+		sqlite3_bind_int64(s->path, 5, p->last_ns);
+		err = step_done(s, s->path, "adding call paths");
+		if (err)
+			goto out;
+	}
+	for (size_t i = 0; i < b->npos; i++) {
+		sqlite3_bind_text(s->input, 1, node, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s->input, 2, b->pos[i].source, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s->input, 3, (int64_t)b->pos[i].offset);
+		sqlite3_bind_int64(s->input, 4, (int64_t)b->seq);
+		err = step_done(s, s->input, "recording the input position");
+		if (err)
+			goto out;
+	}
+	if (rti_hotsym__test_hook)
+		rti_hotsym__test_hook("commit:before");
+	err = exec(s, "COMMIT");
+	if (!err)
+		goto done;
+out:
+	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+done:
+	hs_ptrmap_release(&scopes);
+	hs_ptrmap_release(&codes);
+	return err;
+}
+
+static int sq_position(struct hs_store *bs, const char *node, const char *source,
+		       uint64_t *offset)
+{
+	struct sq_store *s = (struct sq_store *)bs;
+	int rc;
+
+	sqlite3_reset(s->position);
+	sqlite3_bind_text(s->position, 1, node, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s->position, 2, source, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s->position);
+	if (rc == SQLITE_ROW)
+		*offset = (uint64_t)sqlite3_column_int64(s->position, 0);
+	sqlite3_reset(s->position);
+	if (rc == SQLITE_ROW)
+		return 0;
+	return rc == SQLITE_DONE ? -ENOENT : fail(s, "reading the input position");
+}
+
+static int query(struct sq_store *s, enum hs_query what, const struct rti_hot_filter *f,
+		 sqlite3_stmt **st)
+{
+	struct hs_sql q;
+
+	hs_sql_build(&q, what, f, '?');
+	if (sqlite3_prepare_v2(s->db, q.sql, -1, st, NULL) != SQLITE_OK)
+		return fail(s, "query");
+	for (int i = 0; i < q.n; i++) {
+		if (q.is_int[i])
+			sqlite3_bind_int64(*st, i + 1, q.num[i]);
+		else
+			sqlite3_bind_text(*st, i + 1, q.text[i], (int)q.text_len[i], SQLITE_STATIC);
+	}
+	return 0;
+}
+
+static const char *col(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
+}
+
+static int sq_scan(struct hs_store *bs, const struct rti_hot_filter *f,
+		   rti_hot_entry_fn fn, void *arg)
+{
+	struct sq_store *s = (struct sq_store *)bs;
+	struct rti_buf sid = RTI_BUF_INIT(3 * RTI_HOTSYM_MAX_NAME);
+	sqlite3_stmt *st;
+	int rc, err = query(s, HS_Q_SYMBOLS, f, &st);
+
+	if (err)
+		return err;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct rti_hot_entry e;
+
+		e.scope = col(st, HS_C_SCOPE);
+		e.code_id = col(st, HS_C_CODE_ID);
+		e.symbol = col(st, HS_C_SYMBOL);
+		e.module = col(st, HS_C_MODULE);
+		if (!e.scope || !e.code_id || !e.symbol ||
+		    hs_symbol_id(&sid, e.code_id, e.symbol)) {
+			err = -ENOMEM;
+			break;
+		}
+		e.symbol_id = sid.p;
+		e.hit_count = (uint64_t)sqlite3_column_int64(st, HS_C_HITS);
+		hs_ns_time(sqlite3_column_int64(st, HS_C_FIRST), &e.first_seen);
+		hs_ns_time(sqlite3_column_int64(st, HS_C_LAST), &e.last_seen);
+		e.probe_types = (uint32_t)sqlite3_column_int64(st, HS_C_PTYPES);
+		err = fn(arg, &e);
+		if (err)
+			break;
+	}
+	if (!err && rc != SQLITE_DONE)
+		err = fail(s, "reading the index");
+	sqlite3_finalize(st);
+	rti_buf_release(&sid);
+	return err;
+}
+
+static int sq_scan_paths(struct hs_store *bs, const struct rti_hot_filter *f,
+			 hs_path_fn fn, void *arg)
+{
+	struct sq_store *s = (struct sq_store *)bs;
+	sqlite3_stmt *st;
+	int rc, err = query(s, HS_Q_PATHS, f, &st);
+
+	if (err)
+		return err;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (!col(st, 0) || !col(st, 1)) {
+			err = -ENOMEM;
+			break;
+		}
+		err = fn(arg, col(st, 0), col(st, 1), (uint64_t)sqlite3_column_int64(st, 2),
+			 sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 4));
+		if (err)
+			break;
+	}
+	if (!err && rc != SQLITE_DONE)
+		err = fail(s, "reading the index");
+	sqlite3_finalize(st);
+	return err;
+}
+
+static int sq_scopes(struct hs_store *bs, const struct rti_hot_filter *f, hs_scope_fn fn,
+		     void *arg)
+{
+	struct sq_store *s = (struct sq_store *)bs;
+	sqlite3_stmt *st;
+	int rc, err = query(s, HS_Q_SCOPES, f, &st);
+
+	if (err)
+		return err;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (!col(st, 0)) {
+			err = -ENOMEM;
+			break;
+		}
+		err = fn(arg, col(st, 0));
+		if (err)
+			break;
+	}
+	if (!err && rc != SQLITE_DONE)
+		err = fail(s, "reading the index");
+	sqlite3_finalize(st);
+	return err;
+}
+
+static void sq_close(struct hs_store *bs)
+{
+	struct sq_store *s = (struct sq_store *)bs;
+
+	sqlite3_finalize(s->reserve);
+	sqlite3_finalize(s->batch);
+	sqlite3_finalize(s->sym);
+	sqlite3_finalize(s->path);
+	sqlite3_finalize(s->input);
+	sqlite3_finalize(s->position);
+	sqlite3_finalize(s->scope_ins);
+	sqlite3_finalize(s->scope_get);
+	sqlite3_finalize(s->code_ins);
+	sqlite3_finalize(s->code_get);
+	sqlite3_close(s->db);
+	free(s);
+}
+
+static const struct hs_store_ops sqlite_ops = {
+	.name = "sqlite",
+	.reserve = sq_reserve,
+	.commit = sq_commit,
+	.position = sq_position,
+	.scan = sq_scan,
+	.scan_paths = sq_scan_paths,
+	.scopes = sq_scopes,
+	.close = sq_close,
+};
+
+int hs_sqlite_open(const char *path, bool read_only, char *err, size_t errlen,
+		   struct hs_store **out)
+{
+	struct sq_store *s;
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+	int64_t v;
+	int rc;
+
+	if (read_only && access(path, F_OK)) {
+		snprintf(err, errlen, "%s: no such index (%s)", path, strerror(errno));
+		return -ENOENT;
+	}
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->base.ops = &sqlite_ops;
+	s->base.err = err;
+	s->base.errlen = errlen;
+	if (!read_only)
+		flags |= SQLITE_OPEN_CREATE;
+	if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", path,
+			 s->db ? sqlite3_errmsg(s->db) : "cannot open");
+		sq_close(&s->base);
+		return -EIO;
+	}
+	sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
+	if (read_only) {
+		rc = schema_version(s, &v);
+		if (rc == -ENOENT || (!rc && v == 0)) {
+			snprintf(err, errlen, "%s: not a hot symbol index", path);
+			rc = -ENOENT;
+		} else if (!rc && v > HS_SCHEMA_VERSION) {
+			snprintf(err, errlen,
+				 "index schema version %lld is newer than this program's (%d)",
+				 (long long)v, HS_SCHEMA_VERSION);
+			rc = -EPROTO;
+		}
+	} else {
+		rc = exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
+		if (!rc)
+			rc = migrate(s);
+	}
+	if (!rc)
+		rc = prep(s, &s->reserve,
+			  "INSERT INTO hot_nodes (node, next_seq) VALUES (?1, 2)"
+			  " ON CONFLICT (node) DO UPDATE SET next_seq = next_seq + 1"
+			  " RETURNING next_seq - 1");
+	if (!rc)
+		rc = prep(s, &s->batch,
+			  "INSERT INTO hot_batches (node, seq, committed_at, observations,"
+			  " symbols, paths) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+			  " ON CONFLICT (node, seq) DO NOTHING");
+	if (!rc)
+		rc = prep(s, &s->sym,
+			  "INSERT INTO hot_symbols (scope_id, code_ref, symbol, hit_count,"
+			  " first_seen, last_seen, probe_types, module)"
+			  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+			  " ON CONFLICT (scope_id, code_ref, symbol) DO UPDATE SET"
+			  " hit_count = hit_count + excluded.hit_count,"
+			  " first_seen = min(first_seen, excluded.first_seen),"
+			  " last_seen = max(last_seen, excluded.last_seen),"
+			  " probe_types = probe_types | excluded.probe_types,"
+			  " module = CASE WHEN module IS NULL OR excluded.module < module"
+			  " THEN coalesce(excluded.module, module) ELSE module END");
+	if (!rc)
+		rc = prep(s, &s->path,
+			  "INSERT INTO hot_paths (scope_id, stack_digest, hit_count, first_seen,"
+			  " last_seen) VALUES (?1, ?2, ?3, ?4, ?5)"
+			  " ON CONFLICT (scope_id, stack_digest) DO UPDATE SET"
+			  " hit_count = hit_count + excluded.hit_count,"
+			  " first_seen = min(first_seen, excluded.first_seen),"
+			  " last_seen = max(last_seen, excluded.last_seen)");
+	if (!rc)
+		rc = prep(s, &s->input,
+			  "INSERT INTO hot_inputs (node, source, position, seq)"
+			  " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (node, source) DO UPDATE SET"
+			  " position = excluded.position, seq = excluded.seq");
+	if (!rc)
+		rc = prep(s, &s->scope_ins,
+			  "INSERT INTO hot_scopes (scope) VALUES (?1) ON CONFLICT (scope) DO NOTHING");
+	if (!rc)
+		rc = prep(s, &s->scope_get, "SELECT id FROM hot_scopes WHERE scope = ?1");
+	if (!rc)
+		rc = prep(s, &s->code_ins,
+			  "INSERT INTO hot_codes (code_id) VALUES (?1)"
+			  " ON CONFLICT (code_id) DO NOTHING");
+	if (!rc)
+		rc = prep(s, &s->code_get, "SELECT id FROM hot_codes WHERE code_id = ?1");
+	if (!rc)
+		rc = prep(s, &s->position,
+			  "SELECT position FROM hot_inputs WHERE node = ?1 AND source = ?2");
+	if (rc) {
+		if (!err[0])
+			snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(s->db));
+		sq_close(&s->base);
+		return rc;
+	}
+	*out = &s->base;
+	return 0;
+}
