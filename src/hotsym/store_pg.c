@@ -78,14 +78,22 @@ static void ignore_notice(void *arg, const char *msg)
 	(void)msg;
 }
 
-/* Copies libpq's message without its trailing newline. */
+/* libpq's message on one line: newlines and tabs become single spaces. */
 static int fail_msg(struct pg_store *s, const char *what, const char *msg, int err)
 {
-	size_t n = strlen(msg);
+	int n = snprintf(s->base.err, s->base.errlen, "postgres: %s: ", what);
+	size_t w = n > 0 && (size_t)n < s->base.errlen ? (size_t)n : 0;
 
-	while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-		n--;
-	snprintf(s->base.err, s->base.errlen, "postgres: %s: %.*s", what, (int)n, msg);
+	for (; *msg && w + 1 < s->base.errlen; msg++) {
+		char c = *msg == '\n' || *msg == '\t' ? ' ' : *msg;
+
+		if (c == ' ' && (!w || s->base.err[w - 1] == ' '))
+			continue;
+		s->base.err[w++] = c;
+	}
+	while (w && s->base.err[w - 1] == ' ')
+		w--;
+	s->base.err[w] = '\0';
 	return err;
 }
 

@@ -28,7 +28,7 @@
 
 static const char *stall_file;
 static unsigned long lose_every;
-static unsigned long commits;
+static unsigned long commits, acks;
 
 static int hook(const char *point)
 {
@@ -44,7 +44,8 @@ static int hook(const char *point)
 		}
 		return 0;
 	}
-	if (!strcmp(point, "commit:after") && lose_every && commits % lose_every == 0)
+	/* every Kth acknowledgement, retries included (they are acknowledged too) */
+	if (!strcmp(point, "commit:after") && lose_every && ++acks % lose_every == 0)
 		return 1;
 	return 0;
 }

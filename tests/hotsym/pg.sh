@@ -35,5 +35,11 @@ pg_stop() {
   PG_DIR=
 }
 
-# psql on the test database: pg_sql "SELECT ..."
-pg_sql() { _pg_as "$PG_BIN/psql" -h "$PG_DIR" -U postgres -d hot -XAtq -c "$1"; }
+# psql: pg_sql "SELECT ..." [DATABASE]
+pg_sql() { _pg_as "$PG_BIN/psql" -h "$PG_DIR" -U postgres -d "${2:-hot}" -XAtq -c "$1"; }
+
+# pg_db NAME: a new database on the server; prints its URL
+pg_db() {
+  _pg_as "$PG_BIN/createdb" -h "$PG_DIR" -U postgres "$1" || return 1
+  echo "postgresql:///$1?host=$PG_DIR&user=postgres"
+}

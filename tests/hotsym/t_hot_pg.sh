@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# variants: rel
+# The hot symbol index in PostgreSQL (postgres://...), on a throwaway server
+# this test starts itself (initdb + pg_ctl, unix socket, temporary
+# directory, stopped and removed on exit): 4 writer processes into one
+# database, kill -9 in and around flushes, lost acknowledgements, exports
+# byte-identical to the SQLite store's.
+. "$RTI_ROOT/tests/lib.sh"
+. "$RTI_ROOT/tests/hotsym/pg.sh"
+. "$RTI_ROOT/tests/hotsym/common.sh"
+cd "$T" || exit 1
+trap pg_stop EXIT
+
+check "a PostgreSQL server of our own" pg_start || { done_testing; exit 1; }
+check "inputs and expected index" hs_inputs
+hs_four_writers "$(pg_db four)"
+check "the batches of the 4 writers add up to the total" \
+  test "$(pg_sql "SELECT count(DISTINCT node) || ' ' || sum(observations) FROM hot_batches" four)" = "4 $(hs_total want4.json)"
+hs_kill_in_flush "$(pg_db killed)"
+hs_kill_random "$(pg_db random)"
+hs_lost_ack "$(pg_db acks)"
+
+# the same content in SQLite: the exports do not depend on the store
+for i in 1 2 3 4; do
+  "$FEED" --hot-index "sqlite:$T/lite.db" --node solo --flush-every 20000 in$i.jsonl 2>/dev/null
+done
+url=$(pg_db exports)
+for i in 1 2 3 4; do "$FEED" --hot-index "$url" --node w$i in$i.jsonl 2>/dev/null; done
+hs_exports "$url" pg
+hs_exports "sqlite:$T/lite.db" lite
+same_file "signals export: PostgreSQL = SQLite, byte for byte" pg.signals.ndjson lite.signals.ndjson
+same_file "execution evidence: PostgreSQL = SQLite, byte for byte" pg.evidence.ndjson lite.evidence.ndjson
+same_file "hot top: PostgreSQL = SQLite" pg.top.txt lite.top.txt
+hs_exports "$url" pg2
+same_file "execution evidence: byte-identical across runs" pg2.evidence.ndjson pg.evidence.ndjson
+
+check "bad credentials or server: a clear error, exit 3" \
+  eval '"$RTI" hot top --hot-index "postgresql:///nosuchdb?host=$PG_DIR&user=postgres" 2>err >/dev/null; test $? -eq 3 && grep -q "nosuchdb" err'
+check "an empty database is not an index" \
+  eval '"$RTI" hot top --hot-index "$(pg_db empty)" 2>err >/dev/null; test $? -eq 3 && grep -q "not a hot symbol index" err'
+done_testing
