@@ -91,6 +91,24 @@ void rti_frame_id(const char *ident, size_t n, char out[RTI_FRAME_ID_LEN + 1])
 	out[RTI_FRAME_ID_LEN] = '\0';
 }
 
+/* Word at a time: this runs for every kernel frame. */
+static uint64_t ident_hash(const char *p, size_t n)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
+
+	while (n >= 8) {
+		memcpy(&w, p, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+		p += 8;
+		n -= 8;
+	}
+	w = 0;
+	memcpy(&w, p, n);
+	h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+	return h ^ (h >> 29);
+}
+
 static void cached_frame_id(struct rti_stack *s, const char *ident, size_t n,
 			    char out[RTI_FRAME_ID_LEN + 1])
 {
@@ -101,7 +119,7 @@ static void cached_frame_id(struct rti_stack *s, const char *ident, size_t n,
 		rti_frame_id(ident, n, out);
 		return;
 	}
-	h = rti_fnv1a(ident, n, RTI_FNV_INIT);
+	h = ident_hash(ident, n);
 	slot = &s->slots[h & (s->nslots - 1)];
 	if (slot->h == h && slot->len == n && !memcmp(slot->ident, ident, n)) {
 		s->st.cache_hits++;

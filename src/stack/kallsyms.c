@@ -22,6 +22,7 @@ struct rti_kallsyms {
 	char *pool;
 };
 
+/* Text symbols only resolve; uppercase ones are global. */
 static int type_rank(char t)
 {
 	switch (t) {
@@ -49,11 +50,18 @@ static int ksym_cmp(const void *pa, const void *pb)
 
 	if (a->addr != b->addr)
 		return a->addr < b->addr ? -1 : 1;
-	c = type_rank(a->type) - type_rank(b->type);
+	/* as for ELF aliases: text, global, fewest underscores, strong */
+	c = (type_rank(a->type) > 3) - (type_rank(b->type) > 3);
+	if (c)
+		return c;
+	c = (type_rank(a->type) > 1) - (type_rank(b->type) > 1);
 	if (c)
 		return c;
 	if (ua != ub)
 		return ua < ub ? -1 : 1;
+	c = type_rank(a->type) - type_rank(b->type);
+	if (c)
+		return c;
 	la = strlen(na);
 	lb = strlen(nb);
 	if (la != lb)

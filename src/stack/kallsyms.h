@@ -4,8 +4,9 @@
  * kernel frames that carry only an address. An address belongs to the
  * nearest symbol at or below it (kallsyms has no sizes), and resolves only
  * when that symbol is a text symbol (t, T, w, W), as in Tetragon. Aliases
- * at one address: the preferred name as for ELF symbols (global first,
- * fewest leading underscores, shortest, byte order). All-zero addresses
+ * at one address: the preferred name as for ELF symbols (text, global
+ * (T, W) first, fewest leading underscores, T before W, shortest, byte
+ * order). All-zero addresses
  * (kptr_restrict) make the snapshot unusable.
  */
 #ifndef RTI_STACK_KALLSYMS_H

@@ -160,10 +160,10 @@ struct rti_obj *rti_objcache_by_key(struct rti_objcache *c, const struct rti_fke
 }
 
 struct rti_obj *rti_objcache_by_build_id(struct rti_objcache *c, const unsigned char *bid,
-					 size_t len, bool want_stub)
+					 size_t len, uint64_t size)
 {
 	for (struct rti_obj *o = c->bb[bid_hash(bid, len) & c->mask]; o; o = o->bid_next) {
-		if (o->bid_len == len && !memcmp(o->bid, bid, len) && (want_stub || !o->stub)) {
+		if (o->bid_len == len && o->size == size && !memcmp(o->bid, bid, len)) {
 			c->st.hits++;
 			touch(c, o);
 			return o;
@@ -197,21 +197,6 @@ unsigned rti_objcache_insert(struct rti_objcache *c, struct rti_obj *o,
 {
 	unsigned ev = 0;
 
-	if (o->bid_len) {
-		struct rti_obj *old = NULL;
-
-		/* a real file replaces a stub that only knew the build id */
-		for (struct rti_obj *x = c->bb[bid_hash(o->bid, o->bid_len) & c->mask]; x;
-		     x = x->bid_next)
-			if (x->stub && !o->stub && x->bid_len == o->bid_len &&
-			    !memcmp(x->bid, o->bid, o->bid_len))
-				old = x;
-		if (old) {
-			remove_obj(c, old);
-			rti_obj_free(old);
-			ev++;
-		}
-	}
 	lru_front(c, o);
 	c->n++;
 	c->bytes += o->bytes;

@@ -2,9 +2,11 @@
 /*
  * The bounded cache of code objects: each file is parsed once and found
  * again by its identity on disk (device, inode, size, mtime) or by its
- * build id, so the same library seen through different container roots,
- * or named by a process_loader event, is parsed once. LRU eviction by
- * count and by memory, with hit/miss/eviction counters.
+ * build id and size, so the same library seen through different container
+ * roots is parsed once. The size is part of the build id key: a stripped
+ * and an unstripped copy share a build id but not their symbols, and the
+ * answer for a file must never depend on which copy was seen first. LRU
+ * eviction by count and by memory, with hit/miss/eviction counters.
  *
  * An object is identified by serial, never reused: memos elsewhere keep
  * (serial, ...) keys and stay correct after the object is evicted.
@@ -38,6 +40,7 @@ struct rti_obj {
 	char code_id[RTI_CODE_ID_MAX];
 	unsigned char bid[RTI_BUILD_ID_MAX];
 	size_t bid_len;
+	uint64_t size;              /* of the file; 0 for a stub */
 	bool stub;                  /* a build id only, no file behind it */
 	enum rti_unresolved why;    /* for every offset: not_elf, bad_elf, stripped */
 	struct rti_elf_seg *segs;
@@ -62,13 +65,12 @@ void rti_obj_free(struct rti_obj *o);
 
 /* Lookups count hits and misses and make the object most recent. */
 struct rti_obj *rti_objcache_by_key(struct rti_objcache *c, const struct rti_fkey *k);
-/* A parsed object with this build id (stubs only when want_stub). */
+/* The object with this build id and file size (size 0: the stub). */
 struct rti_obj *rti_objcache_by_build_id(struct rti_objcache *c, const unsigned char *bid,
-					 size_t len, bool want_stub);
-/* Takes ownership; registers o under k (may be NULL) and its build id,
- * replacing a stub of the same build id; then evicts down to the bounds
- * (never o itself). Returns the number of objects removed (evicted or
- * replaced): pointers to them held elsewhere are then stale. */
+					 size_t len, uint64_t size);
+/* Takes ownership; registers o under k (may be NULL) and its build id and
+ * size; then evicts down to the bounds (never o itself). Returns the
+ * number of objects evicted: pointers to them held elsewhere are stale. */
 unsigned rti_objcache_insert(struct rti_objcache *c, struct rti_obj *o,
 			     const struct rti_fkey *k);
 /* Another identity on disk for a cached object (a copy in a container). */

@@ -18,7 +18,7 @@
 #include "stack/objcache.h"
 #include "util/hash.h"
 
-#define PATH_INLINE 232               /* longer module paths are not memoized */
+#define PATH_MEMO_MAX 4096            /* longer module paths are not memoized */
 #define FILE_HASH_MAX (1ull << 30)    /* file-sha256 only for files up to 1 GiB */
 #define PID_SLACK_NS 2000000000LL     /* /proc start times have 1 s / 1 tick grain */
 #define READ_CHUNK (1u << 20)
@@ -28,11 +28,10 @@ struct mslot {
 	uint64_t h, epoch, expires_ms;
 	int64_t start_ns;
 	struct rti_obj *obj; /* valid while epoch == s->epoch */
-	uint32_t pid;
-	uint16_t plen;
+	char *path;          /* heap: slots stay small and mostly untouched */
+	uint32_t pid, plen, pcap;
 	uint8_t why;
 	bool valid;
-	char path[PATH_INLINE];
 };
 
 /* (object serial, offset) -> row and frame_id */
@@ -43,16 +42,25 @@ struct fslot {
 	char frame_id[RTI_FRAME_ID_LEN + 1];
 };
 
+/* (pid, start) -> whether that process is the live one, for a short time */
+struct pslot {
+	uint64_t expires_ms;
+	int64_t start_ns;
+	uint32_t pid;
+	bool live, valid;
+};
+
+#define PROC_SLOTS 1024
+
 /* process_loader: (pid, start, path) -> build id */
 struct lslot {
 	uint64_t h;
 	int64_t start_ns;
-	uint32_t pid;
-	uint16_t plen;
+	char *path;
+	uint32_t pid, plen, pcap;
 	uint8_t bid_len;
 	bool valid;
 	unsigned char bid[RTI_BUILD_ID_MAX];
-	char path[PATH_INLINE];
 };
 
 struct rti_symbolizer {
@@ -69,6 +77,7 @@ struct rti_symbolizer {
 	size_t fmask;
 	struct lslot *ls;
 	size_t lmask;
+	struct pslot *ps;
 	uint64_t epoch; /* bumped when objects are freed: module memo entries expire */
 	int64_t btime_ns;
 	bool btime_tried;
@@ -124,6 +133,23 @@ const char *rti_code_id_kind_name(enum rti_code_id_kind k)
 }
 
 /* ---- small helpers ------------------------------------------------------ */
+
+/* Copies path into a slot's heap buffer; false when out of memory. */
+static bool slot_path(char **p, uint32_t *cap, uint32_t *len, const char *path, size_t n)
+{
+	if (n + 1 > *cap) {
+		char *q = realloc(*p, n + 1);
+
+		if (!q)
+			return false;
+		*p = q;
+		*cap = (uint32_t)(n + 1);
+	}
+	memcpy(*p, path, n);
+	(*p)[n] = '\0';
+	*len = (uint32_t)n;
+	return true;
+}
 
 /* Word-at-a-time hash for in-memory tables: the per-frame path is hashed
  * on every frame, so byte-wise FNV would be a large part of its cost. */
@@ -319,6 +345,8 @@ static int hash_file(struct rti_symbolizer *s, int fd, uint64_t size, char out[6
 	rc = 0;
 out:
 	EVP_MD_CTX_free(ctx);
+	free(s->iobuf); /* rarely needed: not worth 1 MiB of resident memory */
+	s->iobuf = NULL;
 	return rc;
 }
 
@@ -342,6 +370,8 @@ static int crc_file(struct rti_symbolizer *s, int fd, uint32_t *crc)
 		if ((size_t)r < READ_CHUNK)
 			break;
 	}
+	free(s->iobuf);
+	s->iobuf = NULL;
 	*crc = (uint32_t)c;
 	return 0;
 }
@@ -460,8 +490,8 @@ static int debug_by_link(struct rti_symbolizer *s, const char *root, const char 
 	return -1;
 }
 
-/* Adds the symbols of a debug file; the segments too when we have none. */
-static bool load_debug(struct rti_symbolizer *s, int fd, struct rti_obj *o, unsigned *tables)
+/* Adds the symbols of a debug file (its segments are not the file's). */
+static bool load_debug(struct rti_symbolizer *s, int fd, unsigned *tables)
 {
 	struct rti_elf *e = rti_elf_open(fd, NULL, 0);
 	unsigned t = 0;
@@ -470,18 +500,6 @@ static bool load_debug(struct rti_symbolizer *s, int fd, struct rti_obj *o, unsi
 	if (!e)
 		return false;
 	ok = !rti_elf_symbols(e, &s->sb, RTI_SRC_DEBUG, &t);
-	if (ok && !o->nsegs) {
-		struct rti_elf_seg segs[RTI_ELF_MAX_SEGS];
-		int n = rti_elf_segments(e, segs, RTI_ELF_MAX_SEGS);
-
-		if (n > 0) {
-			o->segs = malloc(sizeof(*segs) * (size_t)n);
-			if (o->segs) {
-				memcpy(o->segs, segs, sizeof(*segs) * (size_t)n);
-				o->nsegs = (unsigned)n;
-			}
-		}
-	}
 	rti_elf_close(e);
 	if (ok) {
 		*tables |= t;
@@ -528,12 +546,13 @@ static struct rti_obj *parse_file(struct rti_symbolizer *s, int fd, const struct
 		insert(s, o, k);
 		return o;
 	}
+	o->size = (uint64_t)st->st_size;
 	o->bid_len = rti_elf_build_id(e, o->bid);
 	if (o->bid_len) {
-		struct rti_obj *x = rti_objcache_by_build_id(s->objs, o->bid, o->bid_len, false);
+		struct rti_obj *x = rti_objcache_by_build_id(s->objs, o->bid, o->bid_len, o->size);
 
 		if (x) {
-			/* the same code under another name or in another root */
+			/* the same file under another name or in another root */
 			rti_objcache_add_key(s->objs, x, k);
 			rti_elf_close(e);
 			rti_obj_free(o);
@@ -563,7 +582,7 @@ static struct rti_obj *parse_file(struct rti_symbolizer *s, int fd, const struct
 		if (dfd < 0 && has_link)
 			dfd = debug_by_link(s, root, path, link, crc, o, st);
 		if (dfd >= 0) {
-			load_debug(s, dfd, o, &tables);
+			load_debug(s, dfd, &tables);
 			close(dfd);
 		}
 	}
@@ -595,14 +614,36 @@ static struct rti_obj *obj_from_fd(struct rti_symbolizer *s, int fd, const char 
 	return o ? o : parse_file(s, fd, &st, &k, root, path);
 }
 
-/* Code known only by its build id: a cached file with that id, its debug
- * file, or a stub that carries the identity without symbols. */
+/*
+ * Code known only by its build id. Symbols only from a file that depends
+ * on nothing but the build id: the executable that the GDB convention
+ * keeps at <debug dir>/.build-id/xx/yyyy (debuginfod caches, Fedora).
+ * Never from a file that happened to be seen under another path: the
+ * answer would depend on the order of unrelated events. Nor from a debug
+ * file alone: it keeps the addresses but not the file offsets of the
+ * segments (objcopy rewrites p_offset and zeroes p_filesz), and frames
+ * are file offsets. Else a stub: the identity without symbols.
+ */
 static struct rti_obj *obj_for_build_id(struct rti_symbolizer *s, const unsigned char *bid,
 					size_t len)
 {
-	struct rti_obj *o = rti_objcache_by_build_id(s->objs, bid, len, true);
-	int dfd;
+	char hex[2 * RTI_BUILD_ID_MAX + 1], path[4096];
+	enum rti_unresolved why;
+	struct rti_obj *o;
+	int fd, err;
 
+	rti_hex(bid, len, hex);
+	if (len >= 2 && (size_t)snprintf(path, sizeof(path), "%s/.build-id/%.2s/%s", s->debug_dir,
+					 hex, hex + 2) < sizeof(path)) {
+		fd = open_in_root(NULL, path, &err);
+		if (fd >= 0) {
+			o = obj_from_fd(s, fd, NULL, path, &why);
+			close(fd);
+			if (o && o->bid_len == len && !memcmp(o->bid, bid, len))
+				return o;
+		}
+	}
+	o = rti_objcache_by_build_id(s->objs, bid, len, 0);
 	if (o)
 		return o;
 	o = rti_obj_new(s->objs);
@@ -611,20 +652,6 @@ static struct rti_obj *obj_for_build_id(struct rti_symbolizer *s, const unsigned
 	memcpy(o->bid, bid, len);
 	o->bid_len = len;
 	set_build_id_code(o);
-	dfd = debug_by_build_id(s, bid, len);
-	if (dfd >= 0) {
-		unsigned tables = 0;
-
-		rti_symtab_builder_release(&s->sb);
-		if (load_debug(s, dfd, o, &tables)) {
-			close(dfd);
-			finish(s, o, tables);
-			insert(s, o, NULL);
-			return o;
-		}
-		close(dfd);
-		rti_symtab_builder_release(&s->sb);
-	}
 	o->stub = true;
 	o->bytes = sizeof(*o);
 	insert(s, o, NULL);
@@ -699,12 +726,26 @@ static bool proc_matches(struct rti_symbolizer *s, uint32_t pid, int64_t start_n
 	return started <= start_ns + PID_SLACK_NS;
 }
 
+static bool proc_live(struct rti_symbolizer *s, uint32_t pid, int64_t start_ns, uint64_t now)
+{
+	struct pslot *p = &s->ps[mix64(pid, (uint64_t)start_ns) & (PROC_SLOTS - 1)];
+
+	if (p->valid && p->pid == pid && p->start_ns == start_ns && now < p->expires_ms)
+		return p->live;
+	p->valid = true;
+	p->pid = pid;
+	p->start_ns = start_ns;
+	p->expires_ms = now + s->ttl_ms;
+	p->live = proc_matches(s, pid, start_ns);
+	return p->live;
+}
+
 static struct lslot *loader_find(struct rti_symbolizer *s, uint32_t pid, int64_t start_ns,
 				 const char *path, size_t plen, uint64_t h)
 {
 	struct lslot *l;
 
-	if (!s->ls || plen >= PATH_INLINE)
+	if (!s->ls || plen >= PATH_MEMO_MAX)
 		return NULL;
 	l = &s->ls[h & s->lmask];
 	if (l->valid && l->h == h && l->pid == pid && l->start_ns == start_ns &&
@@ -726,7 +767,7 @@ int rti_symbolizer_add_build_id(struct rti_symbolizer *s, uint32_t pid, int64_t 
 	if (s->disabled)
 		return 0;
 	plen = strlen(path);
-	if (plen >= PATH_INLINE)
+	if (plen >= PATH_MEMO_MAX)
 		return -EINVAL;
 	h = proc_key(pid, start_ns, path, plen);
 	l = &s->ls[h & s->lmask];
@@ -735,12 +776,14 @@ int rti_symbolizer_add_build_id(struct rti_symbolizer *s, uint32_t pid, int64_t 
 		s->st.loader.evictions++;
 	else if (!l->valid)
 		s->st.loader.entries++;
+	if (!slot_path(&l->path, &l->pcap, &l->plen, path, plen)) {
+		l->valid = false;
+		return -ENOMEM;
+	}
 	l->valid = true;
 	l->h = h;
 	l->pid = pid;
 	l->start_ns = start_ns;
-	l->plen = (uint16_t)plen;
-	memcpy(l->path, path, plen);
 	l->bid_len = (uint8_t)len;
 	memcpy(l->bid, id, len);
 	s->st.loader_ids++;
@@ -751,18 +794,83 @@ int rti_symbolizer_add_build_id(struct rti_symbolizer *s, uint32_t pid, int64_t 
 	return 0;
 }
 
+static struct mslot *memo_get(struct rti_symbolizer *s, uint32_t pid, int64_t start_ns,
+			      const char *path, size_t plen, uint64_t h, uint64_t now)
+{
+	struct mslot *m = &s->ms[h & s->mmask];
+
+	if (m->valid && m->h == h && m->pid == pid && m->start_ns == start_ns &&
+	    m->epoch == s->epoch && now < m->expires_ms && m->plen == plen &&
+	    !memcmp(m->path, path, plen)) {
+		s->st.modules.hits++;
+		return m;
+	}
+	s->st.modules.misses++;
+	return NULL;
+}
+
+static void memo_put(struct rti_symbolizer *s, uint32_t pid, int64_t start_ns,
+		     const char *path, size_t plen, uint64_t h, uint64_t now,
+		     struct rti_obj *o, enum rti_unresolved why)
+{
+	struct mslot *m = &s->ms[h & s->mmask];
+
+	if (plen >= PATH_MEMO_MAX)
+		return;
+	if (m->valid)
+		s->st.modules.evictions++;
+	else
+		s->st.modules.entries++;
+	m->valid = slot_path(&m->path, &m->pcap, &m->plen, path, plen);
+	m->h = h;
+	m->pid = pid;
+	m->start_ns = start_ns;
+	m->epoch = s->epoch;
+	m->expires_ms = now + s->ttl_ms;
+	m->obj = o;
+	m->why = (uint8_t)why;
+}
+
+/* The file at path under the host root: shared by every process that is
+ * gone, so a stream of short-lived processes costs no open() each. */
+static struct rti_obj *host_module(struct rti_symbolizer *s, const char *path, size_t plen,
+				   uint64_t now, enum rti_unresolved *why)
+{
+	uint64_t h = proc_key(0, 0, path, plen);
+	struct mslot *m = memo_get(s, 0, 0, path, plen, h, now);
+	struct rti_obj *o;
+	int fd, err;
+
+	if (m) {
+		*why = (enum rti_unresolved)m->why;
+		return m->obj;
+	}
+	o = NULL;
+	fd = open_in_root(s->host_root, path, &err);
+	if (fd < 0) {
+		*why = err == EACCES || err == EPERM ? RTI_UNRES_UNREADABLE : RTI_UNRES_NOT_FOUND;
+	} else {
+		s->st.found_host++;
+		*why = RTI_UNRES_NONE;
+		o = obj_from_fd(s, fd, s->host_root, path, why);
+		close(fd);
+	}
+	/* after obj_from_fd: it may have bumped the epoch */
+	memo_put(s, 0, 0, path, plen, h, now, o, *why);
+	return o;
+}
+
 /* A module memo miss: find the file the process mapped. */
 static struct rti_obj *resolve_module(struct rti_symbolizer *s, const struct rti_sym_query *q,
-				      size_t plen, uint64_t h, enum rti_unresolved *why)
+				      size_t plen, uint64_t h, uint64_t now,
+				      enum rti_unresolved *why)
 {
 	static const char deleted[] = " (deleted)";
 	const char *path = q->module;
 	struct lslot *l = loader_find(s, q->pid, q->start_ns, path, plen, h);
-	const char *root = NULL;
 	char rootbuf[4200];
 	struct rti_obj *o;
-	int fd = -1, err = ENOENT;
-	bool live = false;
+	int fd, err = ENOENT;
 
 	if (l)
 		s->st.loader.hits++;
@@ -777,37 +885,27 @@ static struct rti_obj *resolve_module(struct rti_symbolizer *s, const struct rti
 		*why = RTI_UNRES_BAD_PATH;
 		goto by_loader;
 	}
-	if (q->pid) {
-		live = proc_matches(s, q->pid, q->start_ns);
-		if (live) {
-			snprintf(rootbuf, sizeof(rootbuf), "%s/%u/root", s->proc_root, q->pid);
-			fd = open_in_root(rootbuf, path, &err);
-			if (fd >= 0) {
-				root = rootbuf;
-				s->st.found_proc_root++;
-			} else if (err == ENOENT || err == ENOTDIR) {
-				/* gone from the process's own root: a host file of
-				 * that name is another file */
-				*why = RTI_UNRES_NOT_FOUND;
-				goto by_loader;
-			}
-		} else {
-			s->st.pid_gone++;
-		}
-	}
-	if (fd < 0) {
-		fd = open_in_root(s->host_root, path, &err);
+	o = NULL;
+	if (q->pid && proc_live(s, q->pid, q->start_ns, now)) {
+		snprintf(rootbuf, sizeof(rootbuf), "%s/%u/root", s->proc_root, q->pid);
+		fd = open_in_root(rootbuf, path, &err);
 		if (fd >= 0) {
-			root = s->host_root;
-			s->st.found_host++;
+			s->st.found_proc_root++;
+			o = obj_from_fd(s, fd, rootbuf, path, why);
+			close(fd);
+		} else if (err == ENOENT || err == ENOTDIR) {
+			/* gone from the process's own root: a host file of that
+			 * name is another file */
+			*why = RTI_UNRES_NOT_FOUND;
+			goto by_loader;
+		} else {
+			o = host_module(s, path, plen, now, why); /* root not readable */
 		}
+	} else {
+		if (q->pid)
+			s->st.pid_gone++;
+		o = host_module(s, path, plen, now, why);
 	}
-	if (fd < 0) {
-		*why = err == EACCES || err == EPERM ? RTI_UNRES_UNREADABLE : RTI_UNRES_NOT_FOUND;
-		goto by_loader;
-	}
-	o = obj_from_fd(s, fd, root, path, why);
-	close(fd);
 	if (!o)
 		goto by_loader;
 	if (l && (o->bid_len != l->bid_len || memcmp(o->bid, l->bid, l->bid_len))) {
@@ -953,33 +1051,16 @@ int rti_symbolize_user(struct rti_symbolizer *s, const struct rti_sym_query *q,
 	}
 	plen = strlen(path);
 	h = proc_key(q->pid, q->start_ns, path, plen);
-	m = &s->ms[h & s->mmask];
 	now = now_ms();
-	if (m->valid && m->h == h && m->pid == q->pid && m->start_ns == q->start_ns &&
-	    m->epoch == s->epoch && now < m->expires_ms && m->plen == plen &&
-	    !memcmp(m->path, path, plen)) {
-		s->st.modules.hits++;
+	m = memo_get(s, q->pid, q->start_ns, path, plen, h, now);
+	if (m) {
 		o = m->obj;
 		why = (enum rti_unresolved)m->why;
+	} else if (!q->pid) {
+		o = host_module(s, path, plen, now, &why);
 	} else {
-		s->st.modules.misses++;
-		o = resolve_module(s, q, plen, h, &why);
-		if (plen < PATH_INLINE) {
-			if (m->valid)
-				s->st.modules.evictions++;
-			else
-				s->st.modules.entries++;
-			m->valid = true;
-			m->h = h;
-			m->pid = q->pid;
-			m->start_ns = q->start_ns;
-			m->epoch = s->epoch;
-			m->expires_ms = now + s->ttl_ms;
-			m->obj = o;
-			m->why = (uint8_t)why;
-			m->plen = (uint16_t)plen;
-			memcpy(m->path, path, plen);
-		}
+		o = resolve_module(s, q, plen, h, now, &why);
+		memo_put(s, q->pid, q->start_ns, path, plen, h, now, o, why);
 	}
 	if (!o) {
 		r->why = why;
@@ -1090,19 +1171,20 @@ struct rti_symbolizer *rti_symbolizer_new(const struct rti_symbolizer_opts *o)
 	if (!s->proc_root || (host && !s->host_root) || !s->debug_dir)
 		goto nomem;
 	if (!s->disabled) {
-		size_t mn = slots(o->module_slots, 8192);
-		size_t fn = slots(o->frame_slots, 65536);
-		size_t ln = slots(o->loader_slots, 8192);
+		size_t mn = slots(o->module_slots, 4096);
+		size_t fn = slots(o->frame_slots, 16384);
+		size_t ln = slots(o->loader_slots, 4096);
 
 		s->objs = rti_objcache_new(o->max_files ? o->max_files : 256,
-					   o->max_file_bytes ? o->max_file_bytes : (1u << 30));
+					   o->max_file_bytes ? o->max_file_bytes : (64u << 20));
 		s->ms = calloc(mn, sizeof(*s->ms));
 		s->fs = calloc(fn, sizeof(*s->fs));
 		s->ls = calloc(ln, sizeof(*s->ls));
+		s->ps = calloc(PROC_SLOTS, sizeof(*s->ps));
 		s->mmask = mn - 1;
 		s->fmask = fn - 1;
 		s->lmask = ln - 1;
-		if (!s->objs || !s->ms || !s->fs || !s->ls)
+		if (!s->objs || !s->ms || !s->fs || !s->ls || !s->ps)
 			goto nomem;
 	}
 	rti_symtab_builder_init(&s->sb);
@@ -1119,10 +1201,15 @@ void rti_symbolizer_free(struct rti_symbolizer *s)
 		return;
 	rti_objcache_free(s->objs);
 	rti_kallsyms_free(s->ks);
+	for (size_t i = 0; s->ms && i <= s->mmask; i++)
+		free(s->ms[i].path);
+	for (size_t i = 0; s->ls && i <= s->lmask; i++)
+		free(s->ls[i].path);
 	rti_symtab_builder_release(&s->sb);
 	free(s->ms);
 	free(s->fs);
 	free(s->ls);
+	free(s->ps);
 	free(s->iobuf);
 	free(s->proc_root);
 	free(s->host_root);

@@ -9,28 +9,23 @@
 
 #define MAX_SYMS (1u << 26) /* far above any real binary; bounds hostile input */
 
+/* Compact: the cache holds many tables and every byte per symbol counts. */
 struct row {
-	uint64_t end;
+	uint32_t size;   /* functions are < 4 GiB: end = start + size */
 	int32_t parent;  /* nearest earlier row containing this row's start, or -1 */
-	uint32_t alias;  /* first alias; aliases of a row are sorted, best first */
-	uint32_t nalias;
-};
-
-struct alias {
-	uint32_t name;
-	uint8_t src;
+	uint32_t alias;  /* first alias; aliases run to the next row's first */
 };
 
 struct rti_symtab {
 	uint64_t *start; /* separate from rows: the binary search touches only this */
-	struct row *rows;
-	struct alias *al;
-	char **dem;      /* per row: demangled preferred name, filled lazily */
-	char *pool;
-	size_t nrows, nal, plen;
+	struct row *rows; /* nrows + 1: the last one ends the alias runs */
+	uint32_t *al_name; /* aliases of a row are sorted, best first */
+	uint8_t *al_src;
+	uint32_t *dem;   /* per row: 0 not yet demangled, 1 not mangled, else offset + 2 */
+	char *pool;      /* raw names */
+	char *dpool;     /* demangled names */
+	size_t nrows, nal, plen, dlen, dcap;
 };
-
-static const char NOT_MANGLED[] = "";
 
 void rti_symtab_builder_init(struct rti_symtab_builder *b)
 {
@@ -71,7 +66,7 @@ int rti_symtab_builder_add(struct rti_symtab_builder *b, uint64_t value, uint64_
 	size_t len;
 	const char *at;
 
-	if (!size || !name || !*name || value + size < value)
+	if (!size || size > UINT32_MAX || !name || !*name || value + size < value)
 		return 0;
 	if (b->n >= MAX_SYMS)
 		return -E2BIG;
@@ -97,6 +92,7 @@ int rti_symtab_builder_add(struct rti_symtab_builder *b, uint64_t value, uint64_
 	return 0;
 }
 
+/* GLOBAL before WEAK; LOCAL and others are not exported. */
 static int bind_rank(uint8_t b)
 {
 	switch (b) {
@@ -105,11 +101,14 @@ static int bind_rank(uint8_t b)
 		return 0;
 	case STB_WEAK:
 		return 1;
-	case STB_LOCAL:
-		return 2;
 	default:
-		return 3;
+		return 2;
 	}
+}
+
+static bool exported(uint8_t bind, uint8_t vis)
+{
+	return bind_rank(bind) < 2 && vis != STV_HIDDEN && vis != STV_INTERNAL;
 }
 
 static size_t underscores(const char *s)
@@ -126,7 +125,13 @@ static size_t underscores(const char *s)
  * comparator's view; a thread-local keeps it safe. */
 static _Thread_local const char *cmp_pool;
 
-/* Total order: range, then alias preference, then source (best first). */
+/*
+ * Total order: range, then the preferred name first, then source. The
+ * public name of a function is exported (glibc exports getpid as a weak
+ * alias of __getpid), has the fewest leading underscores (malloc, not
+ * __libc_malloc), is global rather than weak, then the shortest, then
+ * byte order decides.
+ */
 static int raw_cmp(const void *pa, const void *pb)
 {
 	const struct rti_symtab_raw *a = pa, *b = pb;
@@ -138,18 +143,18 @@ static int raw_cmp(const void *pa, const void *pb)
 		return a->start < b->start ? -1 : 1;
 	if (a->end != b->end)
 		return a->end > b->end ? -1 : 1; /* outer range first */
-	ra = bind_rank(a->bind);
-	rb = bind_rank(b->bind);
-	if (ra != rb)
-		return ra - rb;
-	ra = a->vis == STV_HIDDEN || a->vis == STV_INTERNAL;
-	rb = b->vis == STV_HIDDEN || b->vis == STV_INTERNAL;
+	ra = !exported(a->bind, a->vis);
+	rb = !exported(b->bind, b->vis);
 	if (ra != rb)
 		return ra - rb;
 	ua = underscores(na);
 	ub = underscores(nb);
 	if (ua != ub)
 		return ua < ub ? -1 : 1;
+	ra = bind_rank(a->bind);
+	rb = bind_rank(b->bind);
+	if (ra != rb)
+		return ra - rb;
 	la = strlen(na);
 	lb = strlen(nb);
 	if (la != lb)
@@ -165,6 +170,7 @@ static int raw_cmp(const void *pa, const void *pb)
 struct rti_symtab *rti_symtab_build(struct rti_symtab_builder *b)
 {
 	struct rti_symtab *t = calloc(1, sizeof(*t));
+	size_t n1 = b->n ? b->n : 1, psize = 0;
 	int32_t *stack = NULL;
 	size_t sp = 0;
 
@@ -175,52 +181,57 @@ struct rti_symtab *rti_symtab_build(struct rti_symtab_builder *b)
 		qsort(b->v, b->n, sizeof(*b->v), raw_cmp);
 		cmp_pool = NULL;
 	}
-	t->start = malloc(sizeof(*t->start) * (b->n ? b->n : 1));
-	t->rows = malloc(sizeof(*t->rows) * (b->n ? b->n : 1));
-	t->al = malloc(sizeof(*t->al) * (b->n ? b->n : 1));
-	stack = malloc(sizeof(*stack) * (b->n ? b->n : 1));
-	if (!t->start || !t->rows || !t->al || !stack)
+	t->start = malloc(sizeof(*t->start) * n1);
+	t->rows = malloc(sizeof(*t->rows) * (n1 + 1));
+	t->al_name = malloc(sizeof(*t->al_name) * n1);
+	t->al_src = malloc(n1);
+	stack = malloc(sizeof(*stack) * n1);
+	if (!t->start || !t->rows || !t->al_name || !t->al_src || !stack)
 		goto nomem;
 	for (size_t i = 0; i < b->n; i++) {
 		const struct rti_symtab_raw *r = &b->v[i];
-		struct row *cur = t->nrows ? &t->rows[t->nrows - 1] : NULL;
+		struct row *cur;
 
-		if (cur && t->start[t->nrows - 1] == r->start && cur->end == r->end) {
+		if (t->nrows && t->start[t->nrows - 1] == r->start &&
+		    t->start[t->nrows - 1] + t->rows[t->nrows - 1].size == r->end) {
 			/* an alias; the same name from another table is a duplicate */
-			const struct alias *last = &t->al[t->nal - 1];
-
-			if (!strcmp(b->pool + last->name, b->pool + r->name))
+			if (!strcmp(b->pool + t->al_name[t->nal - 1], b->pool + r->name))
 				continue;
-			t->al[t->nal].name = r->name;
-			t->al[t->nal].src = r->src;
-			t->nal++;
-			cur->nalias++;
+			t->al_name[t->nal] = r->name;
+			t->al_src[t->nal++] = r->src;
 			continue;
 		}
 		t->start[t->nrows] = r->start;
 		cur = &t->rows[t->nrows];
-		cur->end = r->end;
+		cur->size = (uint32_t)(r->end - r->start);
 		cur->alias = (uint32_t)t->nal;
-		cur->nalias = 1;
-		t->al[t->nal].name = r->name;
-		t->al[t->nal].src = r->src;
-		t->nal++;
+		t->al_name[t->nal] = r->name;
+		t->al_src[t->nal++] = r->src;
 		/* rows that end at or before this start can contain no later start */
-		while (sp && t->rows[stack[sp - 1]].end <= r->start)
+		while (sp && t->start[stack[sp - 1]] + t->rows[stack[sp - 1]].size <= r->start)
 			sp--;
 		cur->parent = sp ? stack[sp - 1] : -1;
 		stack[sp++] = (int32_t)t->nrows;
 		t->nrows++;
 	}
 	free(stack);
+	stack = NULL;
+	t->rows[t->nrows].alias = (uint32_t)t->nal;
+	/* keep only the names still referenced: .dynsym and a debug file
+	 * name most functions twice */
+	for (size_t i = 0; i < t->nal; i++)
+		psize += strlen(b->pool + t->al_name[i]) + 1;
+	t->pool = malloc(psize ? psize : 1);
 	t->dem = calloc(t->nrows ? t->nrows : 1, sizeof(*t->dem));
-	if (!t->dem) {
-		stack = NULL;
+	if (!t->pool || !t->dem)
 		goto nomem;
+	for (size_t i = 0; i < t->nal; i++) {
+		size_t l = strlen(b->pool + t->al_name[i]) + 1;
+
+		memcpy(t->pool + t->plen, b->pool + t->al_name[i], l);
+		t->al_name[i] = (uint32_t)t->plen;
+		t->plen += l;
 	}
-	t->pool = b->pool;
-	t->plen = b->plen;
-	b->pool = NULL;
 	rti_symtab_builder_release(b);
 	return t;
 nomem:
@@ -235,15 +246,13 @@ void rti_symtab_free(struct rti_symtab *t)
 {
 	if (!t)
 		return;
-	if (t->dem)
-		for (size_t i = 0; i < t->nrows; i++)
-			if (t->dem[i] != NOT_MANGLED)
-				free(t->dem[i]);
-	free(t->dem);
 	free(t->start);
 	free(t->rows);
-	free(t->al);
+	free(t->al_name);
+	free(t->al_src);
+	free(t->dem);
 	free(t->pool);
+	free(t->dpool);
 	free(t);
 }
 
@@ -255,7 +264,7 @@ size_t rti_symtab_rows(const struct rti_symtab *t)
 size_t rti_symtab_bytes(const struct rti_symtab *t)
 {
 	return sizeof(*t) + t->nrows * (sizeof(*t->start) + sizeof(*t->rows) + sizeof(*t->dem)) +
-	       t->nal * sizeof(*t->al) + t->plen;
+	       t->nal * (sizeof(*t->al_name) + 1) + t->plen + t->dcap;
 }
 
 long rti_symtab_find(const struct rti_symtab *t, uint64_t addr)
@@ -273,7 +282,7 @@ long rti_symtab_find(const struct rti_symtab *t, uint64_t addr)
 			hi = mid;
 	}
 	i = (long)lo - 1;
-	while (i >= 0 && addr >= t->rows[i].end)
+	while (i >= 0 && addr - t->start[i] >= t->rows[i].size)
 		i = t->rows[i].parent;
 	return i;
 }
@@ -285,7 +294,7 @@ uint64_t rti_symtab_start(const struct rti_symtab *t, long row)
 
 const char *rti_symtab_raw(const struct rti_symtab *t, long row)
 {
-	return t->pool + t->al[t->rows[row].alias].name;
+	return t->pool + t->al_name[t->rows[row].alias];
 }
 
 const char *rti_symtab_name(struct rti_symtab *t, long row)
@@ -294,23 +303,42 @@ const char *rti_symtab_name(struct rti_symtab *t, long row)
 
 	if (!t->dem[row]) {
 		char *d = rti_demangle(raw);
+		size_t l = d ? strlen(d) + 1 : 0;
 
-		t->dem[row] = d ? d : (char *)NOT_MANGLED;
+		t->dem[row] = 1;
+		if (d && t->dlen + l + 2 <= UINT32_MAX) {
+			if (t->dlen + l > t->dcap) {
+				size_t nc = t->dcap ? t->dcap : 256;
+				char *np;
+
+				while (nc < t->dlen + l)
+					nc *= 2;
+				np = realloc(t->dpool, nc);
+				if (np) {
+					t->dpool = np;
+					t->dcap = nc;
+				}
+			}
+			if (t->dlen + l <= t->dcap) {
+				memcpy(t->dpool + t->dlen, d, l);
+				t->dem[row] = (uint32_t)t->dlen + 2;
+				t->dlen += l;
+			}
+		}
+		free(d);
 	}
-	return t->dem[row] != NOT_MANGLED ? t->dem[row] : raw;
+	return t->dem[row] > 1 ? t->dpool + t->dem[row] - 2 : raw;
 }
 
 enum rti_sym_src rti_symtab_src(const struct rti_symtab *t, long row)
 {
-	return (enum rti_sym_src)t->al[t->rows[row].alias].src;
+	return (enum rti_sym_src)t->al_src[t->rows[row].alias];
 }
 
 bool rti_symtab_is_alias(const struct rti_symtab *t, long row, const char *raw)
 {
-	const struct row *r = &t->rows[row];
-
-	for (uint32_t i = 0; i < r->nalias; i++)
-		if (!strcmp(t->pool + t->al[r->alias + i].name, raw))
+	for (uint32_t i = t->rows[row].alias; i < t->rows[row + 1].alias; i++)
+		if (!strcmp(t->pool + t->al_name[i], raw))
 			return true;
 	return false;
 }

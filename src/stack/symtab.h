@@ -9,9 +9,10 @@
  * Rows are address ranges [start, end) with one or more names (aliases
  * such as malloc / __libc_malloc). The covering row of an address is the
  * one with the greatest start, then the smallest end; its name is the
- * preferred alias: global before weak before local binding, default
- * before hidden visibility, fewest leading underscores, shortest, then
- * byte order. Symbols of size 0 cover nothing.
+ * public one among the aliases: exported (global or weak binding, default
+ * or protected visibility) first, then the fewest leading underscores,
+ * global before weak, the shortest, then byte order. Symbols of size 0
+ * cover nothing.
  */
 #ifndef RTI_STACK_SYMTAB_H
 #define RTI_STACK_SYMTAB_H
