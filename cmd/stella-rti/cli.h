@@ -15,6 +15,8 @@ extern volatile sig_atomic_t rti_cli_stop;
 void rti_cli_install_signals(void);
 
 int cmd_convert(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_replay(int argc, char **argv);
 int cmd_hot(int argc, char **argv);
 int cmd_symbolize(int argc, char **argv);
 

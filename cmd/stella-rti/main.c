@@ -34,6 +34,12 @@ static const struct command {
 	{ "convert", cmd_convert,
 	  "convert [FILE...|-] [-o OUT] [--follow] [--policy PATH]... [--strict]\n"
 	  "          Tetragon JSON export -> canonical RuntimeCallEvent NDJSON" },
+	{ "run", cmd_run,
+	  "run [--tetragon TARGET] [-o OUT] [--policy PATH]... [--record FILE]\n"
+	  "          live mode: Tetragon's gRPC stream -> canonical NDJSON" },
+	{ "replay", cmd_replay,
+	  "replay --listen TARGET [--rate N] [--loop] FILE...\n"
+	  "          serve captures and Tetragon JSON files as a GetEvents server" },
 	{ "hot", cmd_hot,
 	  "hot top|query|export --hot-index URL [options]\n"
 	  "          the hot symbol index: hottest symbols, one symbol, exports" },

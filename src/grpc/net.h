@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Sockets for the gRPC client and server: unix:// paths and host:port. */
+#ifndef RTI_GRPC_NET_H
+#define RTI_GRPC_NET_H
+
+#include <stdint.h>
+
+#include "rti/grpc.h"
+
+/* Monotonic clock in nanoseconds. */
+uint64_t rti_now_ns(void);
+/* Wall clock (CLOCK_REALTIME) in nanoseconds since the epoch. */
+uint64_t rti_wall_ns(void);
+
+/*
+ * Non-blocking connect with a timeout; tries every address of a host name.
+ * Returns a non-blocking, close-on-exec socket, or -errno with why filled
+ * ("connect: Connection refused"). wake_fd (or -1): readable = give up.
+ */
+int rti_net_connect(const struct rti_grpc_addr *a, unsigned timeout_ms, int wake_fd,
+		    char *why, size_t whylen);
+
+/* Listening socket (non-blocking). A stale unix socket file is replaced;
+ * a TCP port 0 is chosen by the kernel and written back into a->port. */
+int rti_net_listen(struct rti_grpc_addr *a, char *why, size_t whylen);
+
+#endif
