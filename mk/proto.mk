@@ -15,6 +15,9 @@ PROTO_GEN_H = $(PROTO_GEN_C:.c=.h)
 
 GEN_SRCS += $(PROTO_GEN_C)
 GEN_HDRS += $(PROTO_GEN_H)
+# The Makefile's -I$(BUILD)/gen is expanded before BUILD gets its default;
+# name the directory again, late enough to be right with any BUILD.
+CFLAGS += -I$(GEN_DIR)
 
 # One protoc-c run writes every file; the stamp stands for all of them.
 $(GEN_DIR)/.proto.stamp: $(PROTO_SRCS) mk/proto.mk
