@@ -27,12 +27,23 @@
 #define SYMBOLS 5000  /* symbol pool */
 #define IMAGES 8
 
-static double now_s(void)
+static double clock_s(clockid_t c)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(c, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double now_s(void)
+{
+	return clock_s(CLOCK_MONOTONIC);
+}
+
+/* CPU time of this thread: the machine is shared, wall time is noisy. */
+static double cpu_s(void)
+{
+	return clock_s(CLOCK_THREAD_CPUTIME_ID);
 }
 
 static uint64_t rnd_state = 0x9e3779b97f4a7c15ULL;
@@ -114,7 +125,7 @@ static struct rti_hotsym *open_h(const char *url, const struct rti_hotsym_opts *
 	return h;
 }
 
-static void aggregation(struct world *w, const char *url, uint64_t events)
+static double aggregation(struct world *w, const char *url, uint64_t events)
 {
 	struct rti_hotsym_opts o;
 	const struct rti_sink_ops *ops;
@@ -122,7 +133,7 @@ static void aggregation(struct world *w, const char *url, uint64_t events)
 	struct rti_event ev;
 	struct rti_canon cn;
 	void *ctx;
-	double t0, dt;
+	double t0, c0, dt, dc;
 	uint64_t obs;
 
 	memset(&o, 0, sizeof(o));
@@ -141,6 +152,7 @@ static void aggregation(struct world *w, const char *url, uint64_t events)
 	cn.probe = RTI_PROBE_KPROBE;
 	cn.n_frames = FRAMES;
 	t0 = now_s();
+	c0 = cpu_s();
 	for (uint64_t i = 0; i < events; i++) {
 		cn.frames = w->stacks[i % STACKS];
 		memcpy(cn.image_digest, w->digests[i % IMAGES], sizeof(cn.image_digest));
@@ -150,14 +162,16 @@ static void aggregation(struct world *w, const char *url, uint64_t events)
 			exit(1);
 		}
 	}
+	dc = cpu_s() - c0;
 	dt = now_s() - t0;
 	obs = rti_hotsym_stats(h)->observations;
-	printf("aggregation: %" PRIu64 " events, %" PRIu64 " observations in %.3f s: "
-	       "%.2f M observations/s (%.0f ns/event, %u frames/event, %" PRIu64
-	       " distinct entries)\n",
-	       events, obs, dt, (double)obs / dt / 1e6, dt * 1e9 / (double)events, FRAMES,
-	       rti_hotsym_stats(h)->entries);
+	printf("aggregation: %" PRIu64 " events, %" PRIu64 " observations (%u frames/event, "
+	       "%" PRIu64 " distinct entries): %.2f M observations/s of CPU time "
+	       "(%.2f M/s wall, %.0f ns/event)\n",
+	       events, obs, FRAMES + 1, rti_hotsym_stats(h)->entries, (double)obs / dc / 1e6,
+	       (double)obs / dt / 1e6, dc * 1e9 / (double)events);
 	rti_hotsym_close(h); /* commits: not measured */
+	return (double)obs / dc / 1e6;
 }
 
 /* One batch of `rows` distinct symbols in one scope, 10 per event. */
@@ -220,9 +234,11 @@ static double one_flush(const char *url, const char *label, uint64_t rows, int p
 		exit(1);
 	}
 	dt = now_s() - t0;
-	printf("flush %-8s %" PRIu64 " distinct symbols + %" PRIu64 " call paths, %s: %.3f s\n",
+	printf("flush %-8s %" PRIu64 " distinct symbols + %" PRIu64 " call paths, %s: %.3f s "
+	       "(target <= %s)\n",
 	       label, rti_hotsym_stats(h)->rows_flushed, rti_hotsym_stats(h)->paths_flushed,
-	       pass ? "existing rows (update)" : "new rows (insert)", dt);
+	       pass ? "existing rows (update)" : "new rows (insert)", dt,
+	       strcmp(label, "sqlite") ? "1.5" : "0.5");
 	rti_hotsym_close(h);
 	return dt;
 }
@@ -257,7 +273,17 @@ int main(int argc, char **argv)
 	}
 	build(&w);
 	snprintf(url, sizeof(url), "sqlite:%s.agg", sqlite_path);
-	aggregation(&w, url, events);
+	{
+		double r[3], t;
+
+		for (int i = 0; i < 3; i++)
+			r[i] = aggregation(&w, url, events);
+		/* the median of three */
+		if (r[0] > r[1]) { t = r[0]; r[0] = r[1]; r[1] = t; }
+		if (r[1] > r[2]) { t = r[1]; r[1] = r[2]; r[2] = t; }
+		if (r[0] > r[1]) { t = r[0]; r[0] = r[1]; r[1] = t; }
+		printf("aggregation median: %.2f M observations/s (target >= 5)\n", r[1]);
+	}
 	snprintf(url, sizeof(url), "sqlite:%s", sqlite_path);
 	one_flush(url, "sqlite", rows, 0);
 	one_flush(url, "sqlite", rows, 1);

@@ -4,9 +4,11 @@
  * the batch id goes in first (a unique key: a batch committed before, or
  * being committed by a session whose connection we lost, makes the insert
  * wait and then do nothing), then the counts are COPYed into a temporary
- * table and merged by one INSERT ... ON CONFLICT in key order (writers
- * take row locks in the same order, so they do not deadlock; if they ever
- * do, the whole transaction is retried with the same batch id).
+ * table and merged by one INSERT ... ON CONFLICT in key order: rows are
+ * staged sorted by (scope, code_id, symbol) strings, a total order the same
+ * for every writer, and merged in staging order (an integer sort), so
+ * writers take row locks in the same order and do not deadlock; if they
+ * ever do, the transaction is retried with the same batch id.
  *
  * Text columns use the "C" collation: byte order, the same as SQLite and
  * as the sorted exports.
@@ -221,7 +223,7 @@ static int stage(struct pg_store *s)
 		  0, NULL, PGRES_COMMAND_OK, NULL);
 	if (!err)
 		err = run(s, "staging tables",
-			  "CREATE TEMP TABLE IF NOT EXISTS hot_stage_symbols ("
+			  "CREATE TEMP TABLE IF NOT EXISTS hot_stage_symbols (ord integer,"
 			  " scope_n integer, code_n integer, symbol text COLLATE \"C\","
 			  " hit_count bigint, first_seen bigint, last_seen bigint,"
 			  " probe_types integer, module text COLLATE \"C\")"
@@ -229,7 +231,7 @@ static int stage(struct pg_store *s)
 			  0, NULL, PGRES_COMMAND_OK, NULL);
 	if (!err)
 		err = run(s, "staging tables",
-			  "CREATE TEMP TABLE IF NOT EXISTS hot_stage_paths ("
+			  "CREATE TEMP TABLE IF NOT EXISTS hot_stage_paths (ord integer,"
 			  " scope_n integer, stack_digest text COLLATE \"C\","
 			  " hit_count bigint, first_seen bigint, last_seen bigint)"
 			  " ON COMMIT DELETE ROWS",
@@ -359,14 +361,15 @@ static int copy_symbols(struct pg_store *s, const struct hs_table *t, struct rti
 			const struct hs_ptrmap *scopes, const struct hs_ptrmap *codes)
 {
 	int err = run(s, "copying counts",
-		      "COPY hot_stage_symbols (scope_n, code_n, symbol, hit_count,"
+		      "COPY hot_stage_symbols (ord, scope_n, code_n, symbol, hit_count,"
 		      " first_seen, last_seen, probe_types, module) FROM STDIN",
 		      0, NULL, PGRES_COPY_IN, NULL);
 
 	for (size_t i = 0; i < t->n && !err; i++) {
 		const struct hs_entry *e = &t->e[i];
 
-		err = put_i64(b, *hs_ptrmap_get(scopes, e->scope), '\t');
+		err = put_i64(b, (int64_t)i, '\t');
+		err = err ? err : put_i64(b, *hs_ptrmap_get(scopes, e->scope), '\t');
 		err = err ? err : put_i64(b, *hs_ptrmap_get(codes, e->code_id), '\t');
 		err = err ? err : copy_str(b, e->symbol);
 		err = err ? err : rti_buf_addch(b, '\t');
@@ -386,7 +389,7 @@ static int copy_paths(struct pg_store *s, const struct hs_table *t, struct rti_b
 {
 	static const char hx[] = "0123456789abcdef";
 	int err = run(s, "copying call paths",
-		      "COPY hot_stage_paths (scope_n, stack_digest, hit_count, first_seen,"
+		      "COPY hot_stage_paths (ord, scope_n, stack_digest, hit_count, first_seen,"
 		      " last_seen) FROM STDIN",
 		      0, NULL, PGRES_COPY_IN, NULL);
 
@@ -399,8 +402,8 @@ static int copy_paths(struct pg_store *s, const struct hs_table *t, struct rti_b
 			d[2 * k + 1] = hx[p->digest[k] & 15];
 		}
 		d[64] = '\0';
-		err = rti_buf_addf(b, "%" PRId64 "\tsha256:%s\t%" PRIu64 "\t%" PRId64 "\t%" PRId64 "\n",
-				   *hs_ptrmap_get(scopes, p->scope), d, p->hits, p->first_ns,
+		err = rti_buf_addf(b, "%zu\t%" PRId64 "\tsha256:%s\t%" PRIu64 "\t%" PRId64 "\t%" PRId64 "\n",
+				   i, *hs_ptrmap_get(scopes, p->scope), d, p->hits, p->first_ns,
 				   p->last_ns);
 		err = err ? err : copy_send(s, b, false);
 	}
@@ -468,7 +471,7 @@ static int commit_once(struct pg_store *s, const char *node, const struct hs_bat
 				  " JOIN hot_scopes sc ON sc.scope = ds.v"
 				  " JOIN hot_stage_dict dc ON dc.kind = 'c' AND dc.n = t.code_n"
 				  " JOIN hot_codes kc ON kc.code_id = dc.v"
-				  " ORDER BY sc.id, kc.id, t.symbol"
+				  " ORDER BY t.ord"
 				  " ON CONFLICT (scope_id, code_ref, symbol) DO UPDATE SET"
 				  " hit_count = h.hit_count + excluded.hit_count,"
 				  " first_seen = LEAST(h.first_seen, excluded.first_seen),"
@@ -487,7 +490,7 @@ static int commit_once(struct pg_store *s, const char *node, const struct hs_bat
 				  " t.last_seen FROM hot_stage_paths t"
 				  " JOIN hot_stage_dict ds ON ds.kind = 's' AND ds.n = t.scope_n"
 				  " JOIN hot_scopes sc ON sc.scope = ds.v"
-				  " ORDER BY sc.id, t.stack_digest"
+				  " ORDER BY t.ord"
 				  " ON CONFLICT (scope_id, stack_digest) DO UPDATE SET"
 				  " hit_count = h.hit_count + excluded.hit_count,"
 				  " first_seen = LEAST(h.first_seen, excluded.first_seen),"
