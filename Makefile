@@ -6,6 +6,7 @@
 # cmd/stella-rti/*.c the CLI, tests/unit/test_*.c one test program each.
 # Extra rules (generated protobuf code, test peers) live in mk/*.mk.
 
+BUILD   ?= build
 CC      ?= cc
 CLANG   ?= clang
 PKGS    := zlib yaml-0.1 libcrypto libelf sqlite3 libpq libnghttp2 libprotobuf-c libcurl
@@ -33,7 +34,6 @@ endif
 CFLAGS  ?=
 CFLAGS  += $(BASE_CFLAGS) $(VCFLAGS)
 
-BUILD   ?= build
 O       := $(BUILD)/$(V)
 LIB_SRCS := $(sort $(wildcard src/*/*.c))
 GEN_SRCS  =

@@ -123,7 +123,7 @@ int cmd_convert(int argc, char **argv)
 	struct rti_common co;
 	int follow = 0;
 	int strict = 0;
-	struct rti_records_opts ro = { 0, 0, false };
+	struct rti_records_opts ro = { 0, 0, false, NULL };
 	struct rti_pipeline *p;
 	struct rti_summary sum;
 	int rc = EXIT_OK;
@@ -173,6 +173,7 @@ int cmd_convert(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	ro.follow = follow;
+	ro.stop = &rti_cli_stop;
 	rc = rti_common_setup(&co, &p);
 	if (rc)
 		return rc;

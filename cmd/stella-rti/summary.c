@@ -88,6 +88,9 @@ void rti_summary_print(FILE *f, const char *cmd, const struct rti_summary *s,
 				(unsigned long long)st->written[t]);
 	if (st->by_policy)
 		fprintf(f, "  probe type from policy %llu\n", (unsigned long long)st->by_policy);
+	if (st->time_fallback)
+		fprintf(f, "  time from start/exit   %llu (record had no response time)\n",
+			(unsigned long long)st->time_fallback);
 	fprintf(f, "  skipped\n");
 	fprintf(f, "    %-20s %llu\n", "malformed", (unsigned long long)bad);
 	if (st->kind_in[RTI_KIND_LOADER])

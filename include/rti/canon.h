@@ -83,6 +83,7 @@ struct rti_frame {
 
 struct rti_canon {
 	enum rti_probe_type probe;
+	struct rti_time time;          /* the event's `time` (see pipeline.c) */
 	const char *policy_hook_kind; /* diagnostics: "policy" or "event" */
 	/* privacy-filtered identities */
 	const char *process_binary;

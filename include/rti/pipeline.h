@@ -37,6 +37,7 @@ struct rti_stats {
 	uint64_t written[RTI_PROBE__COUNT];
 	uint64_t written_total;
 	uint64_t by_policy;        /* probe type decided by a TracingPolicy */
+	uint64_t time_fallback;    /* exec/exit without response time: start/exit time used */
 	uint64_t rate_limit_dropped; /* events Tetragon said it dropped */
 	uint64_t throttle_start, throttle_stop;
 	uint64_t sink_errors;

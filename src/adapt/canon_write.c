@@ -246,7 +246,7 @@ int rti_canon_write(const struct rti_event *ev, const struct rti_canon *cn,
 			put_frame(&w, &cn->frames[i]);
 		rti_cjw_arr_close(&w);
 	}
-	put_time(&w, "time", &ev->time);
+	put_time(&w, "time", &cn->time);
 	rti_cjw_obj_close(&w);
 	if (w.err || w.depth != 0) {
 		err = w.err ? w.err : -EINVAL;

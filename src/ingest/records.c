@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,8 @@ struct rti_records {
 	int fd;         /* follow mode: plain fd */
 	bool own_fd;
 	bool follow;
+	bool stream;    /* a pipe or terminal: plain read(), no gzip */
+	volatile sig_atomic_t *stop;
 	dev_t dev;
 	ino_t ino;
 	off_t off;      /* follow: bytes consumed from the current file */
@@ -50,6 +53,7 @@ static struct rti_records *alloc_common(const char *name,
 	r->max_record = o && o->max_record ? o->max_record : (8u << 20);
 	r->max_depth = o && o->max_depth ? o->max_depth : 64;
 	r->follow = o && o->follow;
+	r->stop = o ? o->stop : NULL;
 	r->max_cap = r->max_record + READ_CHUNK + 1;
 	r->cap = READ_CHUNK * 2 < r->max_cap ? READ_CHUNK * 2 : r->max_cap;
 	r->buf = malloc(r->cap);
@@ -83,6 +87,18 @@ struct rti_records *rti_records_fdopen(int fd, const char *name,
 			r->ino = st.st_ino;
 		}
 		return r;
+	}
+	{
+		struct stat st;
+
+		/* zlib's gzread() blocks until its whole request is filled, so
+		 * pipes and terminals are read with plain read() to keep live
+		 * streams (tetra getevents | stella-rti convert) flowing. */
+		if (fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) {
+			r->fd = fd;
+			r->stream = true;
+			return r;
+		}
 	}
 	dfd = dup(fd);
 	r->gz = dfd >= 0 ? gzdopen(dfd, "rb") : NULL;
@@ -118,7 +134,7 @@ struct rti_records *rti_records_open(const char *path,
 		errno = e;
 		return NULL;
 	}
-	if (r->follow)
+	if (r->follow || r->stream)
 		r->own_fd = true;
 	else
 		close(fd); /* gz holds a dup */
@@ -274,8 +290,7 @@ static int scan(struct rti_records *r, struct rti_record *rec)
 				r->start = i;
 				return rc;
 			}
-			if (c != ' ' && c != '\t')
-				r->at_line_start = false;
+			r->at_line_start = false; /* only column 0 counts */
 			switch (c) {
 			case '"':
 				r->in_str = true;
@@ -294,6 +309,15 @@ static int scan(struct rti_records *r, struct rti_record *rec)
 			case '}':
 			case ']':
 				if (--r->depth == 0) {
+					if (i + 1 - r->start > r->max_record) {
+						rc = bad_at(r, rec, r->start, i + 1,
+							    "record longer than the maximum record size");
+						rec->err_off = r->max_record;
+						reset_value(r);
+						r->scan = i + 1;
+						r->start = i + 1;
+						return rc;
+					}
 					rec->p = b + r->start;
 					rec->n = i + 1 - r->start;
 					rec->line = r->rec_line;
@@ -356,11 +380,33 @@ static ssize_t refill(struct rti_records *r)
 			return -1;
 		got = g;
 	} else {
+		if (r->stream) {
+			/* wait in slices: a signal that lands just before a
+			 * blocking read() must still stop us */
+			struct pollfd pfd = { r->fd, POLLIN, 0 };
+			int pr;
+
+			for (;;) {
+				if (r->stop && *r->stop) {
+					errno = EINTR;
+					return -1;
+				}
+				pr = poll(&pfd, 1, 200);
+				if (pr > 0 || (pr < 0 && errno != EINTR))
+					break;
+			}
+		}
 		do {
 			got = read(r->fd, r->buf + r->len, room);
-		} while (got < 0 && errno == EINTR);
+		} while (got < 0 && errno == EINTR && !(r->stop && *r->stop));
 		if (got < 0)
 			return -1;
+		if (r->stream && r->off == 0 && got >= 2 &&
+		    (unsigned char)r->buf[r->len] == 0x1f &&
+		    (unsigned char)r->buf[r->len + 1] == 0x8b) {
+			errno = EPROTONOSUPPORT;
+			return -3;
+		}
 		r->off += got;
 	}
 	r->len += (size_t)got;
@@ -440,6 +486,11 @@ int rti_records_next(struct rti_records *r, struct rti_record *rec)
 			reset_value(r);
 			r->skip = true;
 			return RTI_REC_BAD;
+		}
+		if (got == -3) {
+			rec->why = "gzip-compressed data on a pipe: decompress it first (zcat) or pass the file name";
+			rec->line = r->line;
+			return RTI_REC_ERROR;
 		}
 		if (got < 0) {
 			rec->why = strerror(errno);

@@ -20,6 +20,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <signal.h>
 #include <stdint.h>
 
 struct rti_records;
@@ -28,6 +29,9 @@ struct rti_records_opts {
 	size_t max_record;   /* bytes; 0 = 8 MiB */
 	unsigned max_depth;  /* 0 = 64 */
 	bool follow;
+	/* Pipes are waited on in slices; reading stops with EINTR as soon as
+	 * *stop is non-zero (set by a signal handler). May be NULL. */
+	volatile sig_atomic_t *stop;
 };
 
 enum rti_rec_status {

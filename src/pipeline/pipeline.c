@@ -135,6 +135,7 @@ int rti_pipeline_feed_event(struct rti_pipeline *p, const struct rti_event *ev,
 			    struct rti_diag *d)
 {
 	struct rti_canon cn;
+	struct rti_time ev_time = ev->time;
 	bool by_policy;
 	int err;
 
@@ -162,10 +163,25 @@ int rti_pipeline_feed_event(struct rti_pipeline *p, const struct rti_event *ev,
 		break;
 	}
 	if (!ev->time.set) {
-		p->st.kind_in[ev->kind]--;
-		return bad(p, d, "time: missing (GetEventsResponse.time is required)");
+		/* Old exports (Tetragon's own testdata) lack the response time.
+		 * An exec happens at the process start time and an exit at its
+		 * exit time, so those two kinds have an exact fallback; any other
+		 * event without a time cannot be placed and is rejected. */
+		const struct rti_time *alt = NULL;
+
+		if (ev->kind == RTI_KIND_EXEC && ev->process.start_time.set)
+			alt = &ev->process.start_time;
+		else if (ev->kind == RTI_KIND_EXIT && ev->exit_time.set)
+			alt = &ev->exit_time;
+		if (!alt) {
+			p->st.kind_in[ev->kind]--;
+			return bad(p, d, "time: missing (GetEventsResponse.time is required)");
+		}
+		ev_time = *alt;
+		p->st.time_fallback++;
 	}
 	memset(&cn, 0, sizeof(cn));
+	cn.time = ev_time;
 	cn.probe = rti_probe_map(ev, &p->policies, &by_policy);
 	if (by_policy)
 		p->st.by_policy++;

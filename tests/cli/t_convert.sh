@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# convert: schema validity, determinism, privacy canary, malformed input,
+# --strict, exit codes, signals, hostile records.
+. "$RTI_ROOT/tests/lib.sh"
+F=$SHARED/fixtures
+POL=$F/synthetic/policies.yaml
+SCHEMA=$SHARED/spec/runtime-call-event.schema.json
+
+# --- every output line valid, canonical, with correct ids
+"$RTI" convert -p "$POL" --quiet "$F"/tetragon/* "$F"/synthetic/*.jsonl >all.ndjson 2>/dev/null
+check "all fixtures produce events" test -s all.ndjson
+check "every output line matches the schema, is canonical, ids verified" \
+  $PY "$RTI_ROOT/tests/cli/validate_schema.py" "$SCHEMA" all.ndjson
+"$RTI" convert -p "$RTI_ROOT/tests/fixtures/policies.yaml" --quiet "$RTI_ROOT"/tests/fixtures/*.jsonl >own.ndjson 2>/dev/null
+check "our own fixtures validate too" $PY "$RTI_ROOT/tests/cli/validate_schema.py" "$SCHEMA" own.ndjson
+
+# --- every probe type is produced
+for t in kprobe kretprobe uprobe uretprobe tracepoint usdt fentry fexit lsm process_exec process_exit; do
+  check "probe type $t produced" grep -q "\"type\":\"$t\"" all.ndjson own.ndjson
+done
+
+# --- determinism: same input twice, and reordered input
+"$RTI" convert -p "$POL" --quiet "$F"/tetragon/* "$F"/synthetic/*.jsonl >again.ndjson 2>/dev/null
+same_file "same input twice is byte-identical" again.ndjson all.ndjson
+cat "$F"/tetragon/derived-all-oss-events.compact.jsonl "$F"/synthetic/all-kinds.jsonl >in.jsonl
+$PY -c 'import random,sys; l=open("in.jsonl").readlines(); random.Random(7).shuffle(l); sys.stdout.writelines(l)' >shuf.jsonl
+"$RTI" convert -p "$POL" --quiet in.jsonl | sort >a.sorted
+"$RTI" convert -p "$POL" --quiet shuf.jsonl | sort >b.sorted
+same_file "reordering unrelated events changes no event's bytes" b.sorted a.sorted
+check "reordered run emitted events" test -s a.sorted
+"$RTI" convert -p "$POL" --quiet <in.jsonl | sort >c.sorted
+same_file "stdin input equals file input" c.sorted a.sorted
+gzip -c in.jsonl >in.jsonl.gz
+"$RTI" convert -p "$POL" --quiet in.jsonl.gz | sort >d.sorted
+same_file "gzip-compressed rotated file equals plain" d.sorted a.sorted
+
+# --- privacy canary: no planted secret anywhere in stdout or stderr
+"$RTI" convert -p "$POL" "$F"/synthetic/*.jsonl >canary.out 2>canary.err
+"$RTI" convert -p "$POL" --strict "$F"/synthetic/malformed.jsonl >>canary.out 2>>canary.err
+leaks=0
+while IFS= read -r secret; do
+  if grep -qF -- "$secret" canary.out canary.err; then leaks=$((leaks+1)); echo "# leaked: ${secret:0:4}..."; fi
+done < <($PY -c 'import json,sys; [print(v) for v in json.load(open(sys.argv[1])).values()]' "$F/synthetic/all-kinds.secrets.json")
+check "no planted secret in any output or diagnostic" test "$leaks" -eq 0
+check "redactions are recorded" grep -q '"redacted":\[' canary.out
+"$RTI" convert -p "$RTI_ROOT/tests/fixtures/policies.yaml" "$RTI_ROOT"/tests/fixtures/every-kind.jsonl >own.out 2>own.err
+leaks=0
+while IFS= read -r secret; do
+  if grep -qF -- "$secret" own.out own.err; then leaks=$((leaks+1)); echo "# leaked: ${secret:0:6}..."; fi
+done <"$RTI_ROOT/tests/fixtures/every-kind.secrets.txt"
+check "own fixture: no secret, private path or address in any output" test "$leaks" -eq 0
+
+# --- malformed input: one diagnostic per bad record, processing continues
+"$RTI" convert -p "$POL" "$F/synthetic/malformed.jsonl" >m.out 2>m.err; rc=$?
+check "malformed input exits 0 without --strict" test "$rc" -eq 0
+check "diagnostics name FILE:LINE" grep -q "malformed.jsonl:9: process_exec.process.pid: an unsigned 32-bit integer out of range" m.err
+check "bad UTF-8 is reported with its field" grep -q "malformed.jsonl:12: process_exec.process.binary: invalid UTF-8" m.err
+check "lone surrogate is reported" grep -q "malformed.jsonl:8: .*surrogate" m.err
+check "valid line after the bad ones is converted" test "$(grep -c '"process_exit"' m.out)" -eq 1
+check "the 70 KB function name is accepted" grep -q 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' m.out
+check "summary counts malformed records" grep -Eq 'malformed +8$' m.err
+"$RTI" convert --strict -p "$POL" "$F/synthetic/malformed.jsonl" >s.out 2>s.err; rc=$?
+check "--strict exits 1 on the first bad record" test "$rc" -eq 1
+check "--strict stops at the first bad record" test "$(grep -c 'malformed.jsonl:' s.err)" -eq 1
+
+# --- exit codes and usage errors
+"$RTI" convert does-not-exist.jsonl >/dev/null 2>e.err; rc=$?
+check "missing input exits 3 with a message" test "$rc" -eq 3 -a -n "$(grep 'does-not-exist.jsonl' e.err)"
+"$RTI" convert --bogus >/dev/null 2>&1; rc=$?
+check "unknown option exits 2" test "$rc" -eq 2
+printf 'apiVersion: cilium.io/v1alpha1\nkind: TracingPolicy\nmetadata:\n  name: x\nspec:\n  kprobes:\n  - args: []\n' >badpol.yaml
+"$RTI" convert -p badpol.yaml </dev/null >/dev/null 2>p.err; rc=$?
+check "bad policy exits 2 naming FILE:LINE" grep -q 'badpol.yaml:7: spec.kprobes entry without a `call`' p.err
+check "bad policy exit code" test "$rc" -eq 2
+"$RTI" convert -o /proc/version/x "$F/synthetic/all-kinds.jsonl" >/dev/null 2>&1; rc=$?
+check "unwritable output exits 3" test "$rc" -eq 3
+"$RTI" convert --privacy nonesuch </dev/null >/dev/null 2>&1; rc=$?
+check "unknown privacy profile exits 2" test "$rc" -eq 2
+
+# --- signals: SIGTERM while reading a pipe flushes and prints the summary
+mkfifo fifo
+( "$RTI" convert -p "$POL" fifo >sig.out 2>sig.err; echo $? >sig.rc ) &
+exec 7>fifo
+cat "$F/synthetic/all-kinds.jsonl" >&7
+sleep 0.5
+pkill -TERM -f "convert -p $POL fifo" ; wait
+exec 7>&-
+check "SIGTERM: events read so far are flushed" test "$(wc -l <sig.out)" -eq 11
+check "SIGTERM: summary says interrupted" grep -q 'summary (interrupted)' sig.err
+check "SIGTERM: exit code 130" test "$(cat sig.rc)" -eq 130
+
+# --- hostile records cost linear time
+$PY - <<'PY'
+import json
+n = 200000
+with open("wide.jsonl", "w") as f:
+    f.write('{"process_kprobe":{"function_name":"x","tags":[' + ",".join(["1"] * n) + ']},"time":"2026-11-20T10:00:00Z"}\n')
+    f.write('{"process_kprobe":{"function_name":"x","process":{' + ",".join('"k%d":1' % i for i in range(n)) + '}},"time":"2026-11-20T10:00:00Z"}\n')
+    f.write("[" * 100000 + "]" * 100000 + "\n")
+    f.write('{"process_kprobe":{"function_name":"y"},"time":"2026-11-20T10:00:00Z"}\n')
+PY
+start=$(date +%s%N)
+"$RTI" convert wide.jsonl >w.out 2>w.err; rc=$?
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+echo "# hostile records took ${ms} ms"
+check "200k-element array, 200k keys and 100k nesting in linear time (${ms} ms)" test "$ms" -lt 5000
+check "wide records are converted" test "$(wc -l <w.out)" -eq 3
+check "deep nesting is reported" grep -q 'wide.jsonl:3: nesting too deep' w.err
+done_testing
