@@ -266,7 +266,8 @@ static void print_run_summary(FILE *f, const struct run *r, const struct rti_que
 	fprintf(f, "    time disconnected    %.3f s (%.3f s before the first connection, %llu gaps after it)\n",
 		(double)r->disc_ns / 1e9, (double)r->disc_before_first_ns / 1e9,
 		(unsigned long long)r->gaps);
-	if (r->disc_ns)
+	/* connecting takes a few ms; a failed attempt or a gap is real loss */
+	if (r->gaps || r->calls > r->connections)
 		fprintf(f, "                         events Tetragon emitted while disconnected are lost (no resume)\n");
 	if (r->last_reason[0])
 		fprintf(f, "    last status          %s\n", r->last_reason);

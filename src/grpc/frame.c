@@ -59,8 +59,9 @@ static int fail(struct rti_deframer *d, int err, const char *why)
 	return err;
 }
 
-/* Grows *buf to at least want bytes (want <= max_message). */
-static int reserve(uint8_t **buf, size_t *cap, size_t want)
+/* Grows *buf to at least want bytes, doubling, but never past limit
+ * (want <= limit). */
+static int reserve(uint8_t **buf, size_t *cap, size_t want, size_t limit)
 {
 	size_t ncap = *cap ? *cap : 4096;
 	uint8_t *nb;
@@ -69,6 +70,8 @@ static int reserve(uint8_t **buf, size_t *cap, size_t want)
 		return 0;
 	while (ncap < want)
 		ncap *= 2;
+	if (ncap > limit)
+		ncap = limit;
 	nb = realloc(*buf, ncap);
 	if (!nb)
 		return -ENOMEM;
@@ -87,7 +90,8 @@ static void trim(uint8_t **buf, size_t *cap)
 }
 
 /* Inflates one message (gzip or zlib, detected from the header; several
- * gzip members are concatenated). Output is capped at max_message. */
+ * gzip members are concatenated). Output is capped at max_message: the
+ * buffer holds at most max_message + 1 bytes, one more byte means too big. */
 static int inflate_msg(struct rti_deframer *d, const uint8_t *in, size_t n,
 		       size_t *outlen)
 {
@@ -110,20 +114,24 @@ static int inflate_msg(struct rti_deframer *d, const uint8_t *in, size_t n,
 	z->next_in = (Bytef *)(uintptr_t)in;
 	z->avail_in = (uInt)n;
 	for (;;) {
+		size_t limit = d->max_message + 1;
+		size_t room;
+
 		if (out == d->zcap) {
 			size_t want = d->zcap ? d->zcap * 2 : 16384;
 
-			if (d->zcap >= d->max_message)
-				return fail(d, -EMSGSIZE, "decompressed message larger than the message size limit");
-			if (want > d->max_message)
-				want = d->max_message;
-			if (reserve(&d->zout, &d->zcap, want))
+			if (want > limit)
+				want = limit;
+			if (out >= limit || reserve(&d->zout, &d->zcap, want, limit))
 				return fail(d, -ENOMEM, "out of memory");
 		}
+		room = d->zcap - out;
 		z->next_out = d->zout + out;
-		z->avail_out = (uInt)(d->zcap - out);
+		z->avail_out = (uInt)room;
 		zr = inflate(z, Z_NO_FLUSH);
-		out = d->zcap - z->avail_out;
+		out += room - z->avail_out;
+		if (out > d->max_message)
+			return fail(d, -EMSGSIZE, "decompressed message larger than the message size limit");
 		if (zr == Z_STREAM_END) {
 			if (z->avail_in == 0)
 				break;
@@ -198,7 +206,7 @@ int rti_deframer_push(struct rti_deframer *d, const uint8_t *p, size_t n,
 					return err;
 				continue;
 			}
-			if (reserve(&d->buf, &d->cap, d->need))
+			if (reserve(&d->buf, &d->cap, d->need, d->max_message))
 				return fail(d, -ENOMEM, "out of memory");
 		}
 		take = d->need - d->have;
