@@ -36,6 +36,18 @@ _Static_assert(RTI_PROBE_KPROBE == 1 && RTI_PROBE_KRETPROBE == 2 &&
 
 int (*rti_hotsym__test_hook)(const char *point);
 
+/* One observation to count; strings point into the event. */
+struct cand {
+	const char *code_id; /* NULL: kernel */
+	const char *module;
+	const char *symbol;
+	size_t symlen, clen, mlen;
+	const char *cid, *mod; /* interned */
+	uint64_t hash;
+};
+
+#define MAX_CANDS 1024 /* observations of one event */
+
 struct source {
 	char *id;
 	uint64_t offset;
@@ -77,6 +89,7 @@ struct rti_hotsym {
 	} cache[8];
 	unsigned ncache, cache_next;
 
+	struct cand *c;           /* MAX_CANDS: the event being counted */
 	EVP_MD *sha256;
 	EVP_MD_CTX *mdctx;
 	char *fbuf;               /* frame ids of one stack */
@@ -200,8 +213,9 @@ struct rti_hotsym *rti_hotsym_open(const char *url, const struct rti_hotsym_opts
 	h->frozen = &h->tab[1];
 	h->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
 	h->mdctx = EVP_MD_CTX_new();
-	if (!h->sha256 || !h->mdctx) {
-		snprintf(err, errlen, "hot index: libcrypto has no SHA-256");
+	h->c = calloc(MAX_CANDS, sizeof(*h->c));
+	if (!h->sha256 || !h->mdctx || !h->c) {
+		snprintf(err, errlen, "hot index: out of memory, or libcrypto has no SHA-256");
 		rti_hotsym_close(h);
 		errno = ENOMEM;
 		return NULL;
@@ -391,6 +405,7 @@ void rti_hotsym_close(struct rti_hotsym *h)
 	EVP_MD_CTX_free(h->mdctx);
 	EVP_MD_free(h->sha256);
 	free(h->fbuf);
+	free(h->c);
 	free(h);
 }
 
@@ -459,16 +474,6 @@ static size_t cost(size_t n)
 {
 	return n + 1 + 7; /* as the arena counts a string */
 }
-
-/* One observation to count; strings point into the event. */
-struct cand {
-	const char *code_id; /* NULL: kernel */
-	const char *module;
-	const char *symbol;
-	size_t symlen, clen, mlen;
-	const char *cid, *mod; /* interned */
-	uint64_t hash;
-};
 
 /*
  * Code ids and modules repeat from frame to frame: a few recently interned
@@ -561,13 +566,11 @@ static int stack_digest(struct rti_hotsym *h, const struct rti_canon *cn,
 	return 0;
 }
 
-#define MAX_CANDS 1024
-
 static int hs_event(void *ctx, const struct rti_event *ev, const struct rti_canon *cn,
 		    const char *line, size_t len)
 {
 	struct rti_hotsym *h = ctx;
-	struct cand c[MAX_CANDS];
+	struct cand *c = h->c;
 	size_t nc = 0, bytes = 0;
 	char scope[SCOPE_MAX];
 	int scope_len;

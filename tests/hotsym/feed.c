@@ -11,6 +11,7 @@
  *                                          transaction of the 3rd commit
  *               [--lose-ack-every K]       every Kth commit "fails" after
  *                                          committing (a lost acknowledgement)
+ *               [--policy PATH]            TracingPolicy file or directory
  *               FILE
  */
 #include <errno.h>
@@ -73,10 +74,11 @@ int main(int argc, char **argv)
 		{ "no-resume", no_argument, NULL, 'r' },
 		{ "stall-in-commit", required_argument, NULL, 's' },
 		{ "lose-ack-every", required_argument, NULL, 'l' },
+		{ "policy", required_argument, NULL, 'p' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct rti_hotsym_opts o;
-	const char *url = NULL;
+	const char *url = NULL, *policy = NULL;
 	bool resume = true;
 	struct rti_hotsym *h;
 	struct rti_pipeline *p;
@@ -103,6 +105,7 @@ int main(int argc, char **argv)
 		case 'r': resume = false; break;
 		case 's': stall_file = optarg; break;
 		case 'l': lose_every = num(optarg); break;
+		case 'p': policy = optarg; break;
 		default: return 2;
 		}
 	}
@@ -130,7 +133,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "hotsym-feed: resuming at byte %" PRIu64 "\n", off);
 	}
 	p = rti_pipeline_new(NULL);
-	if (!p || rti_hotsym_sink(h, &ops, &ctx) || rti_pipeline_add_sink(p, ops, ctx)) {
+	if (!p || rti_hotsym_sink(h, &ops, &ctx) || rti_pipeline_add_sink(p, ops, ctx) ||
+	    (policy && rti_pipeline_add_policy(p, policy, err, sizeof(err)))) {
 		fprintf(stderr, "hotsym-feed: pipeline setup failed\n");
 		return 3;
 	}

@@ -545,6 +545,19 @@ int main(void)
 		if (!mkdtemp(dir))
 			return 1;
 	}
+	/* a fresh start when T is reused */
+	for (const char *const *n = (const char *const[]){ "obs", "exact", "down", "drop", "early",
+							   "newer", "notdb", "e1", "e2", NULL };
+	     *n; n++) {
+		static const char *const sfx[] = { ".db", ".db-wal", ".db-shm" };
+
+		for (int i = 0; i < 3; i++) {
+			char path[512];
+
+			snprintf(path, sizeof(path), "%s/%s%s", dir, *n, sfx[i]);
+			unlink(path);
+		}
+	}
 	test_families();
 	test_observations();
 	test_exact_batches();
