@@ -8,7 +8,7 @@ PKGS=(
   libpq-dev libnghttp2-dev libprotobuf-c-dev protobuf-c-compiler libprotobuf-dev
   libcurl4-openssl-dev libiberty-dev
   python3 python3-jsonschema python3-grpcio python3-grpc-tools python3-protobuf python3-yaml
-  postgresql sqlite3 jq binutils elfutils libsimdjson-dev g++ time
+  postgresql sqlite3 jq binutils elfutils libc6-dbg libsimdjson-dev g++ time
 )
 missing=()
 for p in "${PKGS[@]}"; do

@@ -7,7 +7,7 @@
 #include "stack/frames.h"
 #include "util/hash.h"
 
-#define IDENT_MAX 512
+#define IDENT_MAX 96 /* longer identities bypass the memo; 96 fits build-id idents */
 
 struct cache_slot {
 	uint64_t h;

@@ -34,9 +34,10 @@ struct mslot {
 	bool valid;
 };
 
-/* (object serial, offset) -> row and frame_id */
+/* (object serial, offset) -> the answer; 2-way sets, most recent first */
 struct fslot {
 	uint64_t serial, offset;
+	uint64_t symbol_offset;
 	int32_t row;
 	uint8_t why;
 	char frame_id[RTI_FRAME_ID_LEN + 1];
@@ -79,6 +80,8 @@ struct rti_symbolizer {
 	size_t lmask;
 	struct pslot *ps;
 	uint64_t epoch; /* bumped when objects are freed: module memo entries expire */
+	uint64_t now_ms;
+	unsigned clock_calls; /* the clock is read once per 64 lookups */
 	int64_t btime_ns;
 	bool btime_tried;
 	long hz;
@@ -171,10 +174,15 @@ static uint64_t hash_bytes(const void *p, size_t n, uint64_t h)
 	return h ^ (h >> 32);
 }
 
+/* splitmix64's finalizer: table indexes use the low bits */
 static uint64_t mix64(uint64_t a, uint64_t b)
 {
-	uint64_t h = (a ^ (b * 0xbf58476d1ce4e5b9ULL)) * 0x94d049bb133111ebULL;
+	uint64_t h = a * 0x9e3779b97f4a7c15ULL ^ b;
 
+	h ^= h >> 30;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 27;
+	h *= 0x94d049bb133111ebULL;
 	return h ^ (h >> 31);
 }
 
@@ -949,6 +957,7 @@ static void lookup(struct rti_symbolizer *s, struct rti_obj *o, uint64_t offset,
 
 	f->serial = o->serial;
 	f->offset = offset;
+	f->symbol_offset = 0;
 	f->row = -1;
 	f->why = RTI_UNRES_NONE;
 	f->frame_id[0] = '\0';
@@ -969,10 +978,12 @@ static void lookup(struct rti_symbolizer *s, struct rti_obj *o, uint64_t offset,
 	} else {
 		long row = rti_symtab_find(o->syms, addr);
 
-		if (row < 0)
+		if (row < 0) {
 			f->why = RTI_UNRES_NO_SYMBOL;
-		else
+		} else {
 			f->row = (int32_t)row;
+			f->symbol_offset = addr - rti_symtab_start(o->syms, row);
+		}
 	}
 }
 
@@ -986,16 +997,23 @@ static void answer(struct rti_symbolizer *s, struct rti_obj *o, uint64_t offset,
 		   enum rti_unresolved why, const char *agent, struct rti_sym_result *r)
 {
 	uint64_t fh = mix64(o->serial, offset);
-	struct fslot *f = &s->fs[fh & s->fmask];
+	struct fslot *set = &s->fs[fh & s->fmask & ~(size_t)1], *f = set;
 
-	if (f->serial == o->serial && f->offset == offset) {
+	if (set[0].serial == o->serial && set[0].offset == offset) {
+		s->st.frames.hits++;
+	} else if (set[1].serial == o->serial && set[1].offset == offset) {
+		struct fslot t = set[1];
+
+		set[1] = set[0];
+		set[0] = t;
 		s->st.frames.hits++;
 	} else {
-		if (f->serial)
+		if (set[1].serial)
 			s->st.frames.evictions++;
 		else
 			s->st.frames.entries++;
 		s->st.frames.misses++;
+		set[1] = set[0];
 		lookup(s, o, offset, f);
 	}
 	r->kind = o->kind;
@@ -1004,12 +1022,9 @@ static void answer(struct rti_symbolizer *s, struct rti_obj *o, uint64_t offset,
 		memcpy(r->frame_id, f->frame_id, sizeof(r->frame_id));
 	}
 	if (f->row >= 0) {
-		uint64_t addr = 0;
-
-		rti_elf_off2addr(o->segs, o->nsegs, offset, &addr);
 		r->symbol = rti_symtab_name(o->syms, f->row);
 		r->raw_symbol = rti_symtab_raw(o->syms, f->row);
-		r->symbol_offset = addr - rti_symtab_start(o->syms, f->row);
+		r->symbol_offset = f->symbol_offset;
 		r->by = src_resolved[rti_symtab_src(o->syms, f->row)];
 		r->why = RTI_UNRES_NONE;
 		if (agent && strcmp(agent, r->raw_symbol) &&
@@ -1051,7 +1066,9 @@ int rti_symbolize_user(struct rti_symbolizer *s, const struct rti_sym_query *q,
 	}
 	plen = strlen(path);
 	h = proc_key(q->pid, q->start_ns, path, plen);
-	now = now_ms();
+	if (!(s->clock_calls++ & 63))
+		s->now_ms = now_ms();
+	now = s->now_ms;
 	m = memo_get(s, q->pid, q->start_ns, path, plen, h, now);
 	if (m) {
 		o = m->obj;
@@ -1173,6 +1190,9 @@ struct rti_symbolizer *rti_symbolizer_new(const struct rti_symbolizer_opts *o)
 	if (!s->disabled) {
 		size_t mn = slots(o->module_slots, 4096);
 		size_t fn = slots(o->frame_slots, 16384);
+
+		if (fn < 2)
+			fn = 2; /* one 2-way set */
 		size_t ln = slots(o->loader_slots, 4096);
 
 		s->objs = rti_objcache_new(o->max_files ? o->max_files : 256,
