@@ -23,7 +23,7 @@ struct rti_pipeline_opts {
 	const char *privacy;      /* built-in profile name; NULL = "strict" */
 	unsigned max_tokens;      /* JSON tokens per record; 0 = 1Mi */
 	size_t arena_max;         /* decoded bytes per record; 0 = 64 MiB */
-	unsigned frame_cache;     /* frame_id cache slots; 0 = 16384 */
+	unsigned frame_cache;     /* frame_id memo slots; 0 = 8192 (~1.2 MB) */
 	/* symbol resolution of stack frames; NULL = on, defaults */
 	const struct rti_symbolizer_opts *symbolize;
 };

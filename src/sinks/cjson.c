@@ -130,69 +130,77 @@ static size_t utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
 	return 0;
 }
 
+/* Bytes that stand for themselves in a canonical string. */
+static const unsigned char plain_ascii[256] = {
+	[0x20] = 1, [0x21] = 1, [0x23 ... 0x5b] = 1, [0x5d ... 0x7f] = 1,
+};
+
+/* Appends the escape of control byte c (or '"', '\\') at o; returns length. */
+static size_t put_escape(char *o, unsigned char c)
+{
+	o[0] = '\\';
+	switch (c) {
+	case '"': o[1] = '"'; return 2;
+	case '\\': o[1] = '\\'; return 2;
+	case '\b': o[1] = 'b'; return 2;
+	case '\t': o[1] = 't'; return 2;
+	case '\n': o[1] = 'n'; return 2;
+	case '\f': o[1] = 'f'; return 2;
+	case '\r': o[1] = 'r'; return 2;
+	default:
+		o[1] = 'u';
+		o[2] = '0';
+		o[3] = '0';
+		o[4] = hexdig[c >> 4];
+		o[5] = hexdig[c & 15];
+		return 6;
+	}
+}
+
 int rti_cjson_put_string(struct rti_buf *out, const char *s, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)s;
+	char *o;
 	size_t i = 0;
-	size_t run = 0; /* start of the pending run of literal bytes */
 	int err;
 
-	/* worst case: every byte becomes \u00xx (6) */
-	err = rti_buf_grow(out, n + 2);
+	/* Reserve the worst case (every byte a \u00xx escape) once, then write
+	 * without further checks; U+FFFD (3 bytes) never exceeds it. */
+	if (n > (SIZE_MAX - 2) / 6)
+		return -ENOBUFS;
+	err = rti_buf_grow(out, n * 6 + 2);
 	if (err)
 		return err;
-	if ((err = rti_buf_addch(out, '"')))
-		return err;
+	o = out->p + out->len;
+	*o++ = '"';
 	while (i < n) {
 		unsigned char c = u[i];
-		char esc[6];
-		size_t elen = 0;
-		size_t adv = 1;
 
-		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
+		if (plain_ascii[c]) {
+			*o++ = (char)c;
 			i++;
-			continue;
-		}
-		if (c >= 0x80) {
+		} else if (c < 0x80) {
+			o += put_escape(o, c);
+			i++;
+		} else {
 			uint32_t cp;
 			size_t l = utf8_next(u + i, n - i, &cp);
 
 			if (l) {
+				memcpy(o, u + i, l);
+				o += l;
 				i += l;
-				continue;
-			}
-			/* invalid byte: U+FFFD */
-			memcpy(esc, "\xef\xbf\xbd", 3);
-			elen = 3;
-		} else if (c == '"' || c == '\\') {
-			esc[0] = '\\';
-			esc[1] = (char)c;
-			elen = 2;
-		} else {
-			esc[0] = '\\';
-			switch (c) {
-			case '\b': esc[1] = 'b'; elen = 2; break;
-			case '\t': esc[1] = 't'; elen = 2; break;
-			case '\n': esc[1] = 'n'; elen = 2; break;
-			case '\f': esc[1] = 'f'; elen = 2; break;
-			case '\r': esc[1] = 'r'; elen = 2; break;
-			default:
-				memcpy(esc + 1, "u00", 3);
-				esc[4] = hexdig[c >> 4];
-				esc[5] = hexdig[c & 15];
-				elen = 6;
+			} else {
+				memcpy(o, "\xef\xbf\xbd", 3); /* U+FFFD for an invalid byte */
+				o += 3;
+				i++;
 			}
 		}
-		if (i > run && (err = rti_buf_add(out, s + run, i - run)))
-			return err;
-		if ((err = rti_buf_add(out, esc, elen)))
-			return err;
-		i += adv;
-		run = i;
 	}
-	if (i > run && (err = rti_buf_add(out, s + run, i - run)))
-		return err;
-	return rti_buf_addch(out, '"');
+	*o++ = '"';
+	out->len = (size_t)(o - out->p);
+	out->p[out->len] = '\0';
+	return 0;
 }
 
 /* UTF-16 code unit of a code point's first unit, for ordering. Code points
@@ -211,6 +219,20 @@ int rti_cjson_keycmp(const char *a, size_t an, const char *b, size_t bn)
 	const unsigned char *ub = (const unsigned char *)b;
 	size_t i = 0;
 	size_t j = 0;
+	size_t k = 0;
+	size_t m = an < bn ? an : bn;
+
+	/* ASCII prefix: byte order is UTF-16 order */
+	while (k < m && ua[k] == ub[k])
+		k++;
+	if (k == m && (k == an || k == bn))
+		return an == bn ? 0 : (an < bn ? -1 : 1);
+	if (ua[k] < 0x80 && ub[k] < 0x80)
+		return ua[k] < ub[k] ? -1 : 1;
+	/* back up to the start of the code point, then compare slowly */
+	while (k > 0 && (ua[k] & 0xc0) == 0x80)
+		k--;
+	i = j = k;
 
 	while (i < an && j < bn) {
 		uint32_t ca;

@@ -89,6 +89,12 @@ check "SIGTERM: events read so far are flushed" test "$(wc -l <sig.out)" -eq 11
 check "SIGTERM: summary says interrupted" grep -q 'summary (interrupted)' sig.err
 check "SIGTERM: exit code 130" test "$(cat sig.rc)" -eq 130
 
+# --- shapes jsmn lets through are rejected (fuzz regression: key without value)
+printf '{"process_exec":{"process":{"binary":"x"}},"time:2""message20T10:00:00Z"}\n{"a":1 "b":2}\n' >shape.jsonl
+"$RTI" convert shape.jsonl >/dev/null 2>shape.err
+check "key without value is invalid JSON" grep -q 'shape.jsonl:1: invalid JSON (object member without a single value)' shape.err
+check "value after value is invalid JSON" grep -q 'shape.jsonl:2: invalid JSON' shape.err
+
 # --- hostile records cost linear time
 $PY - <<'PY'
 import json
