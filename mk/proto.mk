@@ -3,6 +3,9 @@
 # libprotobuf-c does not ship as C code (the .proto files come with
 # libprotobuf-dev). Everything lands in $(BUILD)/gen, shared by the variants.
 
+# `make` alone still means `make all`, whatever order mk/*.mk come in.
+.DEFAULT_GOAL := all
+
 PROTOC_C  ?= protoc-c
 WKT_INC   ?= /usr/include
 GEN_DIR    = $(BUILD)/gen

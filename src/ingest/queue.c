@@ -35,6 +35,8 @@ struct rti_queue {
 	/* stats (producer writes, anyone reads) */
 	_Atomic uint64_t pushed, pushed_bytes, dropped, dropped_bytes, popped;
 	_Atomic uint64_t blocked_ns, high_water;
+	/* ring bytes of records pushed and released (wrap fillers excluded) */
+	_Atomic uint64_t in_units, out_units;
 };
 
 static uint64_t now_ns(void)
@@ -156,6 +158,17 @@ int rti_queue_push(struct rti_queue *q, uint16_t type, uint64_t time_ns, const v
 		return -EMSGSIZE;
 	if (atomic_load(&q->closed) || atomic_load(&q->aborted))
 		return -EPIPE;
+	/* Empty queue: start again at the beginning of the ring, so that only
+	 * the pages a backlog needs are ever touched (RSS follows the high
+	 * water mark, not the capacity). Until the consumer has skipped the
+	 * filler up to the end (at once), only the x bytes before the old
+	 * position are free: jump only when that is a good part of the ring. */
+	{
+		uint64_t x = t % q->cap;
+
+		if (x >= q->cap / 8 && atomic_load_explicit(&q->head, memory_order_acquire) == t)
+			need = q->cap - x + adv;
+	}
 	for (;;) {
 		uint64_t h = atomic_load_explicit(&q->head, memory_order_acquire);
 		size_t eb = atomic_load(&q->ext_bytes);
@@ -222,8 +235,8 @@ int rti_queue_push(struct rti_queue *q, uint16_t type, uint64_t time_ns, const v
 	atomic_fetch_add_explicit(&q->pushed, 1, memory_order_relaxed);
 	atomic_fetch_add_explicit(&q->pushed_bytes, n, memory_order_relaxed);
 	{
-		uint64_t used = t - atomic_load_explicit(&q->head, memory_order_relaxed) +
-				atomic_load(&q->ext_bytes);
+		uint64_t in = atomic_fetch_add(&q->in_units, adv) + adv;
+		uint64_t used = in - atomic_load(&q->out_units) + atomic_load(&q->ext_bytes);
 
 		if (used > atomic_load_explicit(&q->high_water, memory_order_relaxed))
 			atomic_store_explicit(&q->high_water, used, memory_order_relaxed);
@@ -321,6 +334,7 @@ void rti_queue_release(struct rti_queue *q)
 		ext = true;
 	}
 	nh = h + q->cur_adv;
+	atomic_fetch_add(&q->out_units, q->cur_adv);
 	atomic_store(&q->head, nh);
 	q->cur_adv = 0;
 	atomic_fetch_add_explicit(&q->popped, 1, memory_order_relaxed);

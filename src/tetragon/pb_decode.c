@@ -28,25 +28,74 @@ static void pa_free(void *data, void *ptr)
 	(void)ptr; /* the arena is reset per message */
 }
 
+/* Field paths are only put together when there is an error to report:
+ * "where" may hold a second part after a '\n' ("process_kprobe\nparent"). */
 static int fail(struct pctx *c, const char *where, const char *field, const char *why)
 {
-	if (field)
-		snprintf(c->err->msg, sizeof(c->err->msg), "%s.%s: %s", where, field, why);
-	else
-		snprintf(c->err->msg, sizeof(c->err->msg), "%s: %s", where, why);
+	const char *nl = strchr(where, '\n');
+	int wl = nl ? (int)(nl - where) : (int)strlen(where);
+	const char *sub = nl ? nl + 1 : "";
+
+	snprintf(c->err->msg, sizeof(c->err->msg), "%.*s%s%s%s%s: %s", wl, where,
+		 *sub ? "." : "", sub, field ? "." : "", field ? field : "", why);
 	c->err->offset = 0;
 	return -1;
 }
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/*
+ * Length of s, and whether it is all ASCII, 8 bytes at a time. protobuf-c
+ * allocates every string from our arena, 8-byte aligned with its size
+ * rounded up to 8, so whole-word reads stay inside the allocation.
+ */
+static size_t scan_ascii(const char *s, bool *ascii)
+{
+	const uint64_t lo = 0x0101010101010101ull;
+	const uint64_t hi = 0x8080808080808080ull;
+	uint64_t acc = 0;
+	size_t i = 0;
+
+	for (;;) {
+		uint64_t w;
+		uint64_t z;
+
+		memcpy(&w, s + i, sizeof(w));
+		/* the lowest flagged byte is the first NUL (later ones may be
+		 * false positives, never earlier ones) */
+		z = (w - lo) & ~w & hi;
+		if (z) {
+			size_t k = (size_t)__builtin_ctzll(z) / 8;
+
+			if (k)
+				acc |= w & (~0ull >> (64 - 8 * k));
+			*ascii = !(acc & hi);
+			return i + k;
+		}
+		acc |= w;
+		i += 8;
+	}
+}
+#define HAVE_SCAN_ASCII 1
+#endif
 
 /* Empty is absent (protobuf cannot tell them apart); text must be UTF-8. */
 static int str(struct pctx *c, const char *where, const char *field, const char *s,
 	       const char **out)
 {
+	size_t n;
+	bool ascii = false;
+
 	if (!s || !*s) {
 		*out = NULL;
 		return 0;
 	}
-	if (!rti_utf8_valid(s, strlen(s)))
+#ifdef HAVE_SCAN_ASCII
+	if (((uintptr_t)s & 7) == 0)
+		n = scan_ascii(s, &ascii);
+	else
+#endif
+		n = strlen(s);
+	if (!ascii && !rti_utf8_valid(s, n))
 		return fail(c, where, field, "invalid UTF-8 in string");
 	*out = s;
 	return 0;
@@ -292,6 +341,7 @@ static int dec_args(struct pctx *c, const char *w, Tetragon__KprobeArgument *con
 
 /* The members shared by the process_* bodies. */
 struct body {
+	const char *wp, *wpp; /* error paths: "<kind>\nprocess", "<kind>\nparent" */
 	const Tetragon__Process *process, *parent;
 	size_t n_ancestors;
 	const char *policy_name;
@@ -307,13 +357,8 @@ struct body {
 static int dec_common(struct pctx *c, const char *w, const struct body *b,
 		      struct rti_event *ev)
 {
-	char pw[64];
-
-	snprintf(pw, sizeof(pw), "%s.process", w);
-	if (dec_process(c, pw, b->process, &ev->process))
-		return -1;
-	snprintf(pw, sizeof(pw), "%s.parent", w);
-	if (dec_process(c, pw, b->parent, &ev->parent))
+	if (dec_process(c, b->wp, b->process, &ev->process) ||
+	    dec_process(c, b->wpp, b->parent, &ev->parent))
 		return -1;
 	ev->n_ancestors = (unsigned)b->n_ancestors;
 	if (str(c, w, "policy_name", b->policy_name, &ev->policy_name) ||
@@ -340,6 +385,8 @@ static int dec_event(struct pctx *c, const Tetragon__GetEventsResponse *r,
 		b.process = x->process;
 		b.parent = x->parent;
 		b.n_ancestors = x->n_ancestors;
+		b.wp = "process_exec\nprocess";
+		b.wpp = "process_exec\nparent";
 		return dec_common(c, "process_exec", &b, ev);
 	}
 	case TETRAGON__GET_EVENTS_RESPONSE__EVENT_PROCESS_EXIT: {
@@ -354,6 +401,8 @@ static int dec_event(struct pctx *c, const Tetragon__GetEventsResponse *r,
 		if (str(c, w, "signal", x->signal, &ev->exit_signal) ||
 		    ts(c, w, "time", x->time, &ev->exit_time))
 			return -1;
+		b.wp = "process_exit\nprocess";
+		b.wpp = "process_exit\nparent";
 		return dec_common(c, "process_exit", &b, ev);
 	}
 	case TETRAGON__GET_EVENTS_RESPONSE__EVENT_PROCESS_KPROBE: {
@@ -384,6 +433,8 @@ static int dec_event(struct pctx *c, const Tetragon__GetEventsResponse *r,
 		    dec_stack(c, w, "user_stack_trace", x->user_stack_trace,
 			      x->n_user_stack_trace, &ev->ustack, &ev->n_ustack))
 			return -1;
+		b.wp = "process_kprobe\nprocess";
+		b.wpp = "process_kprobe\nparent";
 		return dec_common(c, "process_kprobe", &b, ev);
 	}
 	case TETRAGON__GET_EVENTS_RESPONSE__EVENT_PROCESS_TRACEPOINT: {
@@ -404,6 +455,8 @@ static int dec_event(struct pctx *c, const Tetragon__GetEventsResponse *r,
 		if (str(c, w, "subsys", x->subsys, &ev->subsys) ||
 		    str(c, w, "event", x->event, &ev->tp_event))
 			return -1;
+		b.wp = "process_tracepoint\nprocess";
+		b.wpp = "process_tracepoint\nparent";
 		return dec_common(c, "process_tracepoint", &b, ev);
 	}
 	case TETRAGON__GET_EVENTS_RESPONSE__EVENT_PROCESS_LOADER: {
@@ -419,6 +472,8 @@ static int dec_event(struct pctx *c, const Tetragon__GetEventsResponse *r,
 			ev->build_id = x->buildid.data;
 			ev->build_id_len = x->buildid.len;
 		}
+		b.wp = "process_loader\nprocess";
+		b.wpp = "process_loader\nparent";
 		return dec_common(c, "process_loader", &b, ev);
 	}
 	case TETRAGON__GET_EVENTS_RESPONSE__EVENT_PROCESS_UPROBE: {
@@ -443,6 +498,8 @@ static int dec_event(struct pctx *c, const Tetragon__GetEventsResponse *r,
 		/* proto3: an offset of 0 is not on the wire, nor in protojson */
 		ev->offset = x->offset;
 		ev->has_offset = x->offset != 0;
+		b.wp = "process_uprobe\nprocess";
+		b.wpp = "process_uprobe\nparent";
 		return dec_common(c, "process_uprobe", &b, ev);
 	}
 	case TETRAGON__GET_EVENTS_RESPONSE__EVENT_PROCESS_THROTTLE: {
@@ -471,6 +528,8 @@ static int dec_event(struct pctx *c, const Tetragon__GetEventsResponse *r,
 		if (str(c, w, "function_name", x->function_name, &ev->function) ||
 		    str(c, w, "ima_hash", x->ima_hash, &ev->ima_hash))
 			return -1;
+		b.wp = "process_lsm\nprocess";
+		b.wpp = "process_lsm\nparent";
 		return dec_common(c, "process_lsm", &b, ev);
 	}
 	case TETRAGON__GET_EVENTS_RESPONSE__EVENT_PROCESS_USDT: {
@@ -492,6 +551,8 @@ static int dec_event(struct pctx *c, const Tetragon__GetEventsResponse *r,
 		    str(c, w, "provider", x->provider, &ev->provider) ||
 		    str(c, w, "name", x->name, &ev->usdt_name))
 			return -1;
+		b.wp = "process_usdt\nprocess";
+		b.wpp = "process_usdt\nparent";
 		return dec_common(c, "process_usdt", &b, ev);
 	}
 	case TETRAGON__GET_EVENTS_RESPONSE__EVENT_TEST:

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# gRPC benchmark (make bench-grpc): end to end from `stella-rti replay` over
+# a unix socket, with process_kprobe events carrying kernel and user stacks
+# (bench/grpc/gen-kprobe.py), measured in one run:
+#   floor    rti-grpc-floor: the same client, messages only counted
+#   decode   rti-grpc-floor --decode: + protobuf decode into the event view
+#   run      stella-rti run -o /dev/null --overflow=block: the whole agent at
+#            saturation (reader, queue, decode, pipeline, canonical output)
+#   run-nosym  the same with --no-symbolize, when the build has it
+#   drop     stella-rti run at saturation in the default drop mode: how much
+#            the reader takes in while the writer is saturated
+# Reported: events/s, client CPU us/event (user+sys of the client process
+# / events), peak RSS (/usr/bin/time). Targets: <= 3 us/event, >= 300k
+# events/s, <= 16 MiB. The server shares the machine's cores.
+#
+# Environment: BUILD (build), BENCH_GRPC_EVENTS (500000), BENCH_GRPC_SEED (42)
+set -euo pipefail
+export LC_ALL=C
+cd "$(dirname "$0")/../.."
+BUILD=${BUILD:-build}
+B=$BUILD/rel
+M=${BENCH_GRPC_EVENTS:-500000}
+SEED=${BENCH_GRPC_SEED:-42}
+OUT=bench/out
+TIME=/usr/bin/time
+PY=/usr/bin/python3
+for t in "$B/stella-rti" "$B/rti-grpc-floor"; do
+  [ -x "$t" ] || { echo "bench-grpc: $t missing (make V=rel all BUILD=$BUILD)" >&2; exit 1; }
+done
+mkdir -p "$OUT"
+EV=$OUT/grpc-kprobe-s$SEED-$(sha256sum bench/grpc/gen-kprobe.py | cut -c1-10).jsonl
+if [ ! -s "$EV" ]; then
+  echo "bench-grpc: generating $EV" >&2
+  $PY bench/grpc/gen-kprobe.py --events 4096 --seed "$SEED" >"$EV.tmp"
+  mv "$EV.tmp" "$EV"
+fi
+
+tmp=$(mktemp -d /tmp/rti-bench-grpc.XXXXXX)
+rp=
+cleanup() {
+  [ -n "$rp" ] && { kill -TERM "$rp" 2>/dev/null || true; wait "$rp" 2>/dev/null || true; }
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+"$B/stella-rti" replay --listen "unix://$tmp/t.sock" --loop --ready-file "$tmp/ready" "$EV" \
+  2>"$OUT/grpc-replay.log" &
+rp=$!
+for _ in $(seq 100); do [ -e "$tmp/ready" ] && break; sleep 0.1; done
+[ -e "$tmp/ready" ] || { cat "$OUT/grpc-replay.log" >&2; exit 1; }
+T=unix://$tmp/t.sock
+msg_bytes=$(awk '/serving/ { b = $6; gsub(/[^0-9]/, "", b); printf "%.0f", b / $4 }' "$OUT/grpc-replay.log")
+
+calc() { awk "BEGIN { printf \"$1\", $2 }"; }
+now_ns() { date +%s%N; }
+# timed NAME CMD...: sets WALL (s), CPU (user+sys s), RSS (KiB)
+timed() {
+  local name=$1 t0 t1 u s
+  shift
+  t0=$(now_ns)
+  "$TIME" -o "$OUT/grpc-$name.time" -f '%M %U %S' "$@" >"$OUT/grpc-$name.out" 2>"$OUT/grpc-$name.err" ||
+    { echo "bench-grpc: $name failed" >&2; tail -5 "$OUT/grpc-$name.err" >&2; exit 1; }
+  t1=$(now_ns)
+  WALL=$(calc '%.3f' "($t1 - $t0) / 1e9")
+  read -r RSS u s <"$OUT/grpc-$name.time"
+  CPU=$(calc '%.3f' "$u + $s")
+}
+rows=()
+row() { # NAME EVENTS
+  rows+=("$(printf '%-10s %9s %12s %10s %10s' "$1" "$2" \
+    "$(calc '%.0f' "$2 / $WALL")" "$(calc '%.2f' "$CPU * 1e6 / $2")" "$(calc '%.1f' "$RSS / 1024")")")
+}
+
+echo "bench-grpc: $M messages of ~$msg_bytes bytes per measurement" >&2
+timed floor "$B/rti-grpc-floor" --tetragon "$T" --messages "$M"
+row floor "$M"
+timed decode "$B/rti-grpc-floor" --tetragon "$T" --messages "$M" --decode
+row decode "$M"
+timed run "$B/stella-rti" run --tetragon "$T" --max-events "$M" --overflow=block -o /dev/null
+row run "$M"
+run_us=$(calc '%.2f' "$CPU * 1e6 / $M"); run_eps=$(calc '%.0f' "$M / $WALL"); run_rss=$RSS
+if "$B/stella-rti" run --help | grep -q -- --no-symbolize; then
+  timed run-nosym "$B/stella-rti" run --tetragon "$T" --max-events "$M" --overflow=block \
+    --no-symbolize -o /dev/null
+  row run-nosym "$M"
+fi
+timed drop "$B/stella-rti" run --tetragon "$T" --max-events "$M" -o /dev/null
+recv=$(awk '/messages received/ { print $3; exit }' "$OUT/grpc-drop.err")
+dropped=$(awk '/queue dropped/ { print $3; exit }' "$OUT/grpc-drop.err")
+row drop "$M"
+
+{
+  echo "gRPC benchmark $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "replay over a unix socket, process_kprobe with kernel+user stacks, ~$msg_bytes bytes/message"
+  printf '%-10s %9s %12s %10s %10s\n' what events events/s "us/event" "RSS MiB"
+  printf '%s\n' "${rows[@]}"
+  echo "drop mode: the reader took in $recv messages ($(calc '%.0f' "$recv / $WALL")/s) while the writer did $M; $dropped dropped"
+  verdict() { awk "BEGIN { print ($1) ? \"met\" : \"MISSED\" }"; }
+  echo "targets (run): <= 3 us/event: $run_us $(verdict "$run_us <= 3");" \
+    ">= 300k events/s: $run_eps $(verdict "$run_eps >= 300000");" \
+    "peak RSS <= 16 MiB: $(calc '%.1f' "$run_rss / 1024") $(verdict "$run_rss <= 16384")"
+} | tee "$OUT/grpc-bench.txt"
