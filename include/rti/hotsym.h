@@ -70,8 +70,9 @@ struct rti_hotsym_stats {
 /*
  * Opens (sqlite: creates) the index at url and brings its schema to the
  * current version. NULL with errno set and a message in err on failure
- * (EINVAL: bad URL; ENOENT: read_only and no such index; EPROTO: schema
- * newer than this program; EIO: store error).
+ * (EINVAL: bad URL or options; ENOENT: read_only and no such index;
+ * EPROTO: schema newer than this program; ECONNREFUSED: PostgreSQL
+ * unreachable or refusing us; EIO: other store errors).
  */
 struct rti_hotsym *rti_hotsym_open(const char *url, const struct rti_hotsym_opts *opts,
 				   char *err, size_t errlen);
@@ -93,7 +94,8 @@ int rti_hotsym_sink(struct rti_hotsym *h, const struct rti_sink_ops **ops, void 
  * "file:" + real path); at most 256 sources per handle (-E2BIG).
  */
 int rti_hotsym_note_input(struct rti_hotsym *h, const char *source_id, uint64_t offset);
-/* The committed position of source_id for this node: 0, or -ENOENT. */
+/* The committed position of source_id for this node: 0, -ENOENT (none:
+ * start at the beginning), or another -errno (store error: do not start). */
 int rti_hotsym_input_position(struct rti_hotsym *h, const char *source_id,
 			      uint64_t *offset);
 

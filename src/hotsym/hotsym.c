@@ -627,9 +627,14 @@ static int hs_event(void *ctx, const struct rti_event *ev, const struct rti_cano
 			h->st.dropped++;
 			continue;
 		}
+		/* neighbouring frames often share their code id and module */
 		c[nc].symlen = strnlen(sym, RTI_HOTSYM_MAX_NAME + 1);
-		c[nc].clen = code_id ? strnlen(code_id, RTI_HOTSYM_MAX_NAME + 1) : 6;
-		c[nc].mlen = module ? strnlen(module, RTI_HOTSYM_MAX_NAME + 1) : 0;
+		c[nc].clen = !code_id ? 6
+			     : nc && code_id == c[nc - 1].code_id ? c[nc - 1].clen
+			     : strnlen(code_id, RTI_HOTSYM_MAX_NAME + 1);
+		c[nc].mlen = !module ? 0
+			     : nc && module == c[nc - 1].module ? c[nc - 1].mlen
+			     : strnlen(module, RTI_HOTSYM_MAX_NAME + 1);
 		if (c[nc].symlen > RTI_HOTSYM_MAX_NAME || c[nc].clen > RTI_HOTSYM_MAX_NAME ||
 		    c[nc].mlen > RTI_HOTSYM_MAX_NAME) {
 			h->st.skipped_too_long++;
