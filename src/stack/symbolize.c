@@ -34,13 +34,22 @@ struct mslot {
 	bool valid;
 };
 
-/* (object serial, offset) -> the answer; 2-way sets, most recent first */
-struct fslot {
-	uint64_t serial, offset;
+/* (object serial, offset) -> the answer, in 4-way sets, most recent first:
+ * the keys of a set share one cache line, the answers follow. Names point
+ * into the object's table, valid while its serial matches a live object. */
+#define FWAYS 4
+
+struct fanswer {
+	const char *symbol, *raw;
 	uint64_t symbol_offset;
 	int32_t row;
-	uint8_t why;
+	uint8_t why, by;
 	char frame_id[RTI_FRAME_ID_LEN + 1];
+};
+
+struct fset {
+	uint64_t serial[FWAYS], offset[FWAYS];
+	struct fanswer a[FWAYS];
 };
 
 /* (pid, start) -> whether that process is the live one, for a short time */
@@ -74,8 +83,9 @@ struct rti_symbolizer {
 	struct rti_objcache *objs;
 	struct mslot *ms;
 	size_t mmask;
-	struct fslot *fs;
-	size_t fmask;
+	struct fset *fs;
+	size_t fmask; /* sets - 1 */
+	struct mslot *last; /* the module of the previous lookup */
 	struct lslot *ls;
 	size_t lmask;
 	struct pslot *ps;
@@ -825,10 +835,11 @@ static void memo_put(struct rti_symbolizer *s, uint32_t pid, int64_t start_ns,
 
 	if (plen >= PATH_MEMO_MAX)
 		return;
-	if (m->valid)
-		s->st.modules.evictions++;
-	else
+	if (!m->valid)
 		s->st.modules.entries++;
+	else if (!(m->h == h && m->pid == pid && m->start_ns == start_ns && m->plen == plen &&
+		   !memcmp(m->path, path, plen)))
+		s->st.modules.evictions++;
 	m->valid = slot_path(&m->path, &m->pcap, &m->plen, path, plen);
 	m->h = h;
 	m->pid = pid;
@@ -950,17 +961,20 @@ static size_t put_hex(char *o, uint64_t v)
 	return k;
 }
 
+static const enum rti_resolved src_resolved[] = {
+	[RTI_SRC_DYNSYM] = RTI_RESOLVED_DYNSYM,
+	[RTI_SRC_SYMTAB] = RTI_RESOLVED_SYMTAB,
+	[RTI_SRC_DEBUG] = RTI_RESOLVED_DEBUGINFO,
+};
+
+/* A frame memo miss: the symbol table and the frame_id hash. */
 static void lookup(struct rti_symbolizer *s, struct rti_obj *o, uint64_t offset,
-		   struct fslot *f)
+		   struct fanswer *f)
 {
 	uint64_t addr;
 
-	f->serial = o->serial;
-	f->offset = offset;
-	f->symbol_offset = 0;
+	memset(f, 0, sizeof(*f));
 	f->row = -1;
-	f->why = RTI_UNRES_NONE;
-	f->frame_id[0] = '\0';
 	if (o->kind != RTI_CODE_ID_PATH) {
 		size_t n = strlen(o->code_id);
 
@@ -970,7 +984,7 @@ static void lookup(struct rti_symbolizer *s, struct rti_obj *o, uint64_t offset,
 		rti_frame_id(s->ident, n, f->frame_id);
 	}
 	if (o->stub)
-		return; /* the reason is the lookup's */
+		return; /* the reason is the module lookup's */
 	if (o->why) {
 		f->why = (uint8_t)o->why;
 	} else if (rti_elf_off2addr(o->segs, o->nsegs, offset, &addr)) {
@@ -982,54 +996,62 @@ static void lookup(struct rti_symbolizer *s, struct rti_obj *o, uint64_t offset,
 			f->why = RTI_UNRES_NO_SYMBOL;
 		} else {
 			f->row = (int32_t)row;
+			f->symbol = rti_symtab_name(o->syms, row);
+			f->raw = rti_symtab_raw(o->syms, row);
 			f->symbol_offset = addr - rti_symtab_start(o->syms, row);
+			f->by = (uint8_t)src_resolved[rti_symtab_src(o->syms, row)];
 		}
 	}
 }
 
-static const enum rti_resolved src_resolved[] = {
-	[RTI_SRC_DYNSYM] = RTI_RESOLVED_DYNSYM,
-	[RTI_SRC_SYMTAB] = RTI_RESOLVED_SYMTAB,
-	[RTI_SRC_DEBUG] = RTI_RESOLVED_DEBUGINFO,
-};
-
 static void answer(struct rti_symbolizer *s, struct rti_obj *o, uint64_t offset,
 		   enum rti_unresolved why, const char *agent, struct rti_sym_result *r)
 {
-	uint64_t fh = mix64(o->serial, offset);
-	struct fslot *set = &s->fs[fh & s->fmask & ~(size_t)1], *f = set;
+	struct fset *set = &s->fs[mix64(o->serial, offset) & s->fmask];
+	const struct fanswer *f;
+	int w;
 
-	if (set[0].serial == o->serial && set[0].offset == offset) {
-		s->st.frames.hits++;
-	} else if (set[1].serial == o->serial && set[1].offset == offset) {
-		struct fslot t = set[1];
-
-		set[1] = set[0];
-		set[0] = t;
+	for (w = 0; w < FWAYS; w++)
+		if (set->serial[w] == o->serial && set->offset[w] == offset)
+			break;
+	if (w < FWAYS) {
 		s->st.frames.hits++;
 	} else {
-		if (set[1].serial)
+		s->st.frames.misses++;
+		w = FWAYS - 1;
+		if (set->serial[w])
 			s->st.frames.evictions++;
 		else
 			s->st.frames.entries++;
-		s->st.frames.misses++;
-		set[1] = set[0];
-		lookup(s, o, offset, f);
+		lookup(s, o, offset, &set->a[w]);
+		set->serial[w] = o->serial;
+		set->offset[w] = offset;
 	}
+	if (w) {
+		/* most recent first: hits mostly stop at way 0 */
+		uint64_t ks = set->serial[w], ko = set->offset[w];
+		struct fanswer ka = set->a[w];
+
+		memmove(&set->serial[1], &set->serial[0], sizeof(set->serial[0]) * (size_t)w);
+		memmove(&set->offset[1], &set->offset[0], sizeof(set->offset[0]) * (size_t)w);
+		memmove(&set->a[1], &set->a[0], sizeof(set->a[0]) * (size_t)w);
+		set->serial[0] = ks;
+		set->offset[0] = ko;
+		set->a[0] = ka;
+	}
+	f = &set->a[0];
 	r->kind = o->kind;
 	if (o->kind != RTI_CODE_ID_PATH) {
 		r->code_id = o->code_id;
 		memcpy(r->frame_id, f->frame_id, sizeof(r->frame_id));
 	}
-	if (f->row >= 0) {
-		r->symbol = rti_symtab_name(o->syms, f->row);
-		r->raw_symbol = rti_symtab_raw(o->syms, f->row);
+	if (f->symbol) {
+		r->symbol = f->symbol;
+		r->raw_symbol = f->raw;
 		r->symbol_offset = f->symbol_offset;
-		r->by = src_resolved[rti_symtab_src(o->syms, f->row)];
-		r->why = RTI_UNRES_NONE;
-		if (agent && strcmp(agent, r->raw_symbol) &&
-		    !rti_symtab_is_alias(o->syms, f->row, agent))
-			r->agent_disagrees = true;
+		r->by = (enum rti_resolved)f->by;
+		if (agent && strcmp(agent, f->raw))
+			r->agent_disagrees = !rti_symtab_is_alias(o->syms, f->row, agent);
 	} else {
 		r->why = o->stub ? (why ? why : RTI_UNRES_NOT_FOUND) : (enum rti_unresolved)f->why;
 	}
@@ -1065,20 +1087,33 @@ int rti_symbolize_user(struct rti_symbolizer *s, const struct rti_sym_query *q,
 		return 0;
 	}
 	plen = strlen(path);
-	h = proc_key(q->pid, q->start_ns, path, plen);
 	if (!(s->clock_calls++ & 63))
 		s->now_ms = now_ms();
 	now = s->now_ms;
+	m = s->last;
+	if (m && m->valid && m->pid == q->pid && m->start_ns == q->start_ns &&
+	    m->epoch == s->epoch && now < m->expires_ms && m->plen == plen &&
+	    !memcmp(m->path, path, plen)) {
+		/* the same module as the frame before: no hashing */
+		s->st.modules.hits++;
+		if (!m->obj)
+			r->why = (enum rti_unresolved)m->why;
+		else
+			answer(s, m->obj, q->offset, (enum rti_unresolved)m->why,
+			       q->agent_symbol, r);
+		return 0;
+	}
+	h = proc_key(q->pid, q->start_ns, path, plen);
 	m = memo_get(s, q->pid, q->start_ns, path, plen, h, now);
 	if (m) {
 		o = m->obj;
 		why = (enum rti_unresolved)m->why;
-	} else if (!q->pid) {
-		o = host_module(s, path, plen, now, &why);
 	} else {
 		o = resolve_module(s, q, plen, h, now, &why);
 		memo_put(s, q->pid, q->start_ns, path, plen, h, now, o, why);
 	}
+	m = &s->ms[h & s->mmask];
+	s->last = m->valid && m->h == h && m->pid == q->pid && m->start_ns == q->start_ns ? m : NULL;
 	if (!o) {
 		r->why = why;
 		return 0;
@@ -1189,10 +1224,10 @@ struct rti_symbolizer *rti_symbolizer_new(const struct rti_symbolizer_opts *o)
 		goto nomem;
 	if (!s->disabled) {
 		size_t mn = slots(o->module_slots, 4096);
-		size_t fn = slots(o->frame_slots, 16384);
+		size_t fn = slots(o->frame_slots, 16384) / FWAYS;
 
-		if (fn < 2)
-			fn = 2; /* one 2-way set */
+		if (!fn)
+			fn = 1;
 		size_t ln = slots(o->loader_slots, 4096);
 
 		s->objs = rti_objcache_new(o->max_files ? o->max_files : 256,

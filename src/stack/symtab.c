@@ -21,10 +21,16 @@ struct rti_symtab {
 	struct row *rows; /* nrows + 1: the last one ends the alias runs */
 	uint32_t *al_name; /* aliases of a row are sorted, best first */
 	uint8_t *al_src;
-	uint32_t *dem;   /* per row: 0 not yet demangled, 1 not mangled, else offset + 2 */
+	const char **dem; /* per row: demangled preferred name, NULL until first use */
 	char *pool;      /* raw names */
-	char *dpool;     /* demangled names */
-	size_t nrows, nal, plen, dlen, dcap;
+	struct dchunk *dchunks; /* demangled names: never moved, callers keep pointers */
+	size_t nrows, nal, plen, dbytes;
+};
+
+struct dchunk {
+	struct dchunk *next;
+	size_t used, cap;
+	char data[];
 };
 
 void rti_symtab_builder_init(struct rti_symtab_builder *b)
@@ -252,7 +258,12 @@ void rti_symtab_free(struct rti_symtab *t)
 	free(t->al_src);
 	free(t->dem);
 	free(t->pool);
-	free(t->dpool);
+	while (t->dchunks) {
+		struct dchunk *c = t->dchunks;
+
+		t->dchunks = c->next;
+		free(c);
+	}
 	free(t);
 }
 
@@ -264,7 +275,7 @@ size_t rti_symtab_rows(const struct rti_symtab *t)
 size_t rti_symtab_bytes(const struct rti_symtab *t)
 {
 	return sizeof(*t) + t->nrows * (sizeof(*t->start) + sizeof(*t->rows) + sizeof(*t->dem)) +
-	       t->nal * (sizeof(*t->al_name) + 1) + t->plen + t->dcap;
+	       t->nal * (sizeof(*t->al_name) + 1) + t->plen + t->dbytes;
 }
 
 long rti_symtab_find(const struct rti_symtab *t, uint64_t addr)
@@ -297,37 +308,42 @@ const char *rti_symtab_raw(const struct rti_symtab *t, long row)
 	return t->pool + t->al_name[t->rows[row].alias];
 }
 
+/* A stable copy of a demangled name (chunks are never reallocated). */
+static const char *keep_name(struct rti_symtab *t, const char *d)
+{
+	size_t l = strlen(d) + 1;
+	struct dchunk *c = t->dchunks;
+	char *p;
+
+	if (!c || c->cap - c->used < l) {
+		size_t cap = l > 4096 ? l : 4096;
+
+		c = malloc(sizeof(*c) + cap);
+		if (!c)
+			return NULL;
+		c->next = t->dchunks;
+		c->used = 0;
+		c->cap = cap;
+		t->dchunks = c;
+		t->dbytes += sizeof(*c) + cap;
+	}
+	p = c->data + c->used;
+	memcpy(p, d, l);
+	c->used += l;
+	return p;
+}
+
 const char *rti_symtab_name(struct rti_symtab *t, long row)
 {
-	const char *raw = rti_symtab_raw(t, row);
-
 	if (!t->dem[row]) {
+		const char *raw = rti_symtab_raw(t, row);
 		char *d = rti_demangle(raw);
-		size_t l = d ? strlen(d) + 1 : 0;
+		const char *k = d ? keep_name(t, d) : NULL;
 
-		t->dem[row] = 1;
-		if (d && t->dlen + l + 2 <= UINT32_MAX) {
-			if (t->dlen + l > t->dcap) {
-				size_t nc = t->dcap ? t->dcap : 256;
-				char *np;
-
-				while (nc < t->dlen + l)
-					nc *= 2;
-				np = realloc(t->dpool, nc);
-				if (np) {
-					t->dpool = np;
-					t->dcap = nc;
-				}
-			}
-			if (t->dlen + l <= t->dcap) {
-				memcpy(t->dpool + t->dlen, d, l);
-				t->dem[row] = (uint32_t)t->dlen + 2;
-				t->dlen += l;
-			}
-		}
 		free(d);
+		t->dem[row] = k ? k : raw;
 	}
-	return t->dem[row] > 1 ? t->dpool + t->dem[row] - 2 : raw;
+	return t->dem[row];
 }
 
 enum rti_sym_src rti_symtab_src(const struct rti_symtab *t, long row)

@@ -60,7 +60,8 @@ size_t rti_symtab_bytes(const struct rti_symtab *t);
 /* The covering row of addr, or -1. */
 long rti_symtab_find(const struct rti_symtab *t, uint64_t addr);
 uint64_t rti_symtab_start(const struct rti_symtab *t, long row);
-/* The preferred alias: as in the table, and demangled (computed once). */
+/* The preferred alias: as in the table, and demangled (computed once).
+ * The strings stay where they are for the life of the table. */
 const char *rti_symtab_raw(const struct rti_symtab *t, long row);
 const char *rti_symtab_name(struct rti_symtab *t, long row);
 enum rti_sym_src rti_symtab_src(const struct rti_symtab *t, long row);
