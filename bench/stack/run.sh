@@ -11,7 +11,7 @@
 #     of bench/gen-capture.c (frames of real Debian 12 libraries): target
 #     on >= 0.70 x off
 # Usage: BUILD=build-stack bash bench/stack/run.sh   (after make V=rel all)
-# Environment: BENCH_RUNS (3), BENCH_STACK_BYTES (64 MiB), BENCH_STACK_ADDRS (2000)
+# Environment: BENCH_RUNS (3), BENCH_STACK_BYTES (64 MiB), BENCH_STACK_ADDRS (20000)
 set -euo pipefail
 export LC_ALL=C
 cd "$(dirname "$0")/../.."
@@ -19,7 +19,7 @@ BUILD=${BUILD:-build}
 B=$BUILD/rel
 RUNS=${BENCH_RUNS:-3}
 BYTES=${BENCH_STACK_BYTES:-67108864}
-NADDR=${BENCH_STACK_ADDRS:-2000}
+NADDR=${BENCH_STACK_ADDRS:-20000}
 OUT=bench/out/stack
 LIBC=$(readlink -f /usr/lib/x86_64-linux-gnu/libc.so.6)
 mkdir -p "$OUT"

@@ -129,6 +129,7 @@ static void remove_obj(struct rti_objcache *c, struct rti_obj *o)
 	c->n--;
 	c->bytes -= o->bytes;
 	c->st.entries = c->n;
+	c->st.bytes = c->bytes;
 }
 
 void rti_objcache_free(struct rti_objcache *c)
@@ -217,6 +218,7 @@ unsigned rti_objcache_insert(struct rti_objcache *c, struct rti_obj *o,
 		ev++;
 	}
 	c->st.entries = c->n;
+	c->st.bytes = c->bytes;
 	return ev;
 }
 

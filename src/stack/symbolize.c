@@ -1223,12 +1223,12 @@ struct rti_symbolizer *rti_symbolizer_new(const struct rti_symbolizer_opts *o)
 	if (!s->proc_root || (host && !s->host_root) || !s->debug_dir)
 		goto nomem;
 	if (!s->disabled) {
-		size_t mn = slots(o->module_slots, 4096);
-		size_t fn = slots(o->frame_slots, 16384) / FWAYS;
+		size_t mn = slots(o->module_slots, 2048);
+		size_t fn = slots(o->frame_slots, 4096) / FWAYS;
 
 		if (!fn)
 			fn = 1;
-		size_t ln = slots(o->loader_slots, 4096);
+		size_t ln = slots(o->loader_slots, 2048);
 
 		s->objs = rti_objcache_new(o->max_files ? o->max_files : 256,
 					   o->max_file_bytes ? o->max_file_bytes : (64u << 20));
