@@ -91,8 +91,8 @@ static void format_path(const struct dctx *c, char *out, size_t len)
 /* fmt is one of our literals with at most one %s. */
 static int fail(struct dctx *c, int ti, const char *fmt, const char *arg)
 {
-	char reason[200];
-	char path[200];
+	char reason[180];
+	char path[120];
 	const char *pct = strstr(fmt, "%s");
 
 	if (pct)

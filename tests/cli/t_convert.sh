@@ -80,7 +80,7 @@ check "unknown privacy profile exits 2" test "$rc" -eq 2
 # --- signals: SIGTERM while reading a pipe flushes and prints the summary
 mkfifo fifo
 ( "$RTI" convert -p "$POL" fifo >sig.out 2>sig.err; echo $? >sig.rc ) &
-exec 7>fifo
+exec 7<>fifo  # read-write: never blocks, even if convert failed to start
 cat "$F/synthetic/all-kinds.jsonl" >&7
 sleep 0.5
 pkill -TERM -f "convert -p $POL fifo" ; wait
