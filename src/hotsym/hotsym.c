@@ -628,7 +628,7 @@ static int hs_event(void *ctx, const struct rti_event *ev, const struct rti_cano
 			continue;
 		}
 		/* neighbouring frames often share their code id and module */
-		c[nc].symlen = strnlen(sym, RTI_HOTSYM_MAX_NAME + 1);
+		c[nc].symlen = strlen(sym);
 		c[nc].clen = !code_id ? 6
 			     : nc && code_id == c[nc - 1].code_id ? c[nc - 1].clen
 			     : strnlen(code_id, RTI_HOTSYM_MAX_NAME + 1);

@@ -161,7 +161,8 @@ static uint64_t str_hash(const char *s, size_t n)
 
 	for (; n >= 8; s += 8, n -= 8) {
 		memcpy(&w, s, 8);
-		h = (h ^ mix64(w)) * 0xff51afd7ed558ccdULL;
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
 	}
 	w = 0;
 	memcpy(&w, s, n);
@@ -192,10 +193,13 @@ void hs_table_prefetch(const struct hs_table *t, uint64_t h, int stage)
 	if (!slot || SLOT_TAG(slot) != SLOT_TAG(h))
 		return;
 	e = &t->e[SLOT_K(slot) - 1];
-	if (stage == 1)
+	if (stage == 1) {
+		/* an entry may straddle two cache lines */
 		__builtin_prefetch(e);
-	else
+		__builtin_prefetch((const char *)(e + 1) - 1);
+	} else {
 		__builtin_prefetch(e->symbol);
+	}
 }
 
 int hs_table_add(struct hs_table *t, uint64_t h, const char *scope, const char *code_id,
