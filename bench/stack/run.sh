@@ -103,7 +103,7 @@ ratio=$(calc '%.3f' "$best_off / $best_on")
   echo
   echo "| what | value |"
   echo "|---|---:|"
-  echo "| cached lookups/s (rti_symbolize_user, warm module + frame memo) | $best_cached |"
+  echo "| cached lookups/s (rti_symbolize_user, 1024 distinct frames, warm module + frame memo) | $best_cached |"
   echo "| lookups/s with a new offset each (binary search + frame_id SHA-256) | $miss |"
   echo "| rti_symtab_find alone, libc .dynsym | $table |"
   echo "| libc cold load, median of 21 ($cold_src) | $best_cold ms |"
