@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -58,6 +59,28 @@ int rti_common_opt(struct rti_common *c, int opt, const char *arg)
 	case OPT_QUIET:
 		c->quiet = true;
 		return 1;
+	case OPT_HOT_INDEX:
+		c->hot_url = arg;
+		return 1;
+	case OPT_NODE:
+		c->node = arg;
+		return 1;
+	case OPT_HOT_FLUSH_INTERVAL:
+	case OPT_HOT_FLUSH_EVERY: {
+		char *end;
+		unsigned long long v = strtoull(arg, &end, 10);
+
+		if (*end || v == 0 || (opt == OPT_HOT_FLUSH_INTERVAL && v > 86400)) {
+			fprintf(stderr, "stella-rti: --%s: expected a positive number\n",
+				opt == OPT_HOT_FLUSH_INTERVAL ? "hot-flush-interval" : "hot-flush-every");
+			return -1;
+		}
+		if (opt == OPT_HOT_FLUSH_INTERVAL)
+			c->hot_interval = (unsigned)v;
+		else
+			c->hot_every = v;
+		return 1;
+	}
 	default:
 		return rti_symbolize_opt(&c->sym, opt, arg);
 	}
@@ -95,7 +118,10 @@ int rti_common_setup(struct rti_common *c, struct rti_pipeline **out)
 	if (!c->output || !strcmp(c->output, "-")) {
 		c->out_fd = 1;
 	} else {
-		c->out_fd = open(c->output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		/* with a hot index a restart resumes at the committed position,
+		 * so the output continues instead of starting over */
+		c->out_fd = open(c->output, O_WRONLY | O_CREAT | O_CLOEXEC |
+					    (c->hot_url ? O_APPEND : O_TRUNC), 0644);
 		if (c->out_fd < 0) {
 			fprintf(stderr, "stella-rti: %s: %s\n", c->output, strerror(errno));
 			rti_pipeline_free(p);
@@ -108,6 +134,65 @@ int rti_common_setup(struct rti_common *c, struct rti_pipeline **out)
 		rti_pipeline_free(p);
 		return EXIT_IO;
 	}
+	c->out_flush = ops->flush;
+	c->out_ctx = sctx;
+	if (c->hot_url) {
+		struct rti_hotsym_opts ho;
+		char err[512];
+
+		memset(&ho, 0, sizeof(ho));
+		ho.sz = sizeof(ho);
+		ho.node = c->node;
+		ho.flush_interval_s = c->hot_interval;
+		ho.flush_every = c->hot_every;
+		/* a live stream cannot be replayed: rather drop (counted) than stall */
+		ho.drop_when_full = c->live;
+		/* the NDJSON lines of committed records are written before the commit */
+		ho.before_commit = c->out_flush;
+		ho.before_commit_arg = c->out_ctx;
+		c->hot = rti_hotsym_open(c->hot_url, &ho, err, sizeof(err));
+		if (!c->hot) {
+			fprintf(stderr, "stella-rti: --hot-index: %s\n", err);
+			rti_pipeline_free(p);
+			return errno == EINVAL ? EXIT_USAGE : EXIT_IO;
+		}
+		if (rti_hotsym_sink(c->hot, &ops, &sctx) || rti_pipeline_add_sink(p, ops, sctx)) {
+			fprintf(stderr, "stella-rti: out of memory\n");
+			rti_pipeline_free(p);
+			rti_hotsym_close(c->hot);
+			c->hot = NULL;
+			return EXIT_IO;
+		}
+	}
 	*out = p;
 	return 0;
+}
+
+int rti_common_teardown(struct rti_common *c, struct rti_pipeline *p)
+{
+	int rc = 0;
+
+	/* hot index first: its commits flush the NDJSON sink, which must still
+	 * exist; the hot sink's destroy (in rti_pipeline_free) touches nothing */
+	if (c->hot) {
+		const struct rti_hotsym_stats *hs;
+
+		if (rti_hotsym_flush(c->hot)) {
+			fprintf(stderr, "stella-rti: hot index: final flush failed: %s\n",
+				rti_hotsym_errmsg(c->hot));
+			rc = EXIT_IO;
+		}
+		hs = rti_hotsym_stats(c->hot);
+		if (!c->quiet)
+			fprintf(stderr,
+				"  hot index              %llu observations in %llu batches (%llu rows), %llu dropped\n",
+				(unsigned long long)hs->observations,
+				(unsigned long long)hs->batches,
+				(unsigned long long)hs->rows_flushed,
+				(unsigned long long)hs->dropped);
+		rti_hotsym_close(c->hot);
+		c->hot = NULL;
+	}
+	rti_pipeline_free(p);
+	return rc;
 }

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "rti/hotsym.h"
 #include "rti/pipeline.h"
 #include "rti/symbolize.h"
 
@@ -28,6 +29,10 @@ enum {
 	OPT_HOST_ROOT,
 	OPT_DEBUG_DIR,
 	OPT_KALLSYMS,
+	OPT_HOT_INDEX,
+	OPT_HOT_FLUSH_INTERVAL,
+	OPT_HOT_FLUSH_EVERY,
+	OPT_NODE,
 	OPT_COMMON__END,
 };
 
@@ -36,6 +41,10 @@ enum {
 	{ "policy", required_argument, NULL, OPT_POLICY },         \
 	{ "privacy", required_argument, NULL, OPT_PRIVACY },       \
 	{ "quiet", no_argument, NULL, OPT_QUIET },                 \
+	{ "hot-index", required_argument, NULL, OPT_HOT_INDEX },   \
+	{ "hot-flush-interval", required_argument, NULL, OPT_HOT_FLUSH_INTERVAL }, \
+	{ "hot-flush-every", required_argument, NULL, OPT_HOT_FLUSH_EVERY }, \
+	{ "node", required_argument, NULL, OPT_NODE },             \
 	RTI_SYMBOLIZE_LONGOPTS
 
 /* symbol resolution of stack frames (docs/stacks.md) */
@@ -55,6 +64,11 @@ enum {
 	"                         uretprobe from uprobe\n"                          \
 	"      --privacy NAME     privacy profile (built-in: strict, the default)\n" \
 	"      --quiet            no summary on stderr\n"                          \
+	"      --hot-index URL    also count hot symbols into sqlite:PATH or\n"    \
+	"                         postgres://... (docs/hot-index.md)\n"            \
+	"      --hot-flush-interval S  commit the hot index every S seconds (10)\n" \
+	"      --hot-flush-every N     ... or every N observations (1000000)\n"    \
+	"      --node NAME        writer identity in the hot index (default: host name)\n" \
 	RTI_SYMBOLIZE_HELP
 
 #define RTI_SYMBOLIZE_HELP                                                          \
@@ -75,6 +89,14 @@ struct rti_common {
 	bool quiet;
 	int out_fd;
 	struct rti_symbolizer_opts sym;
+	const char *hot_url;
+	const char *node;
+	unsigned hot_interval;
+	uint64_t hot_every;
+	bool live;               /* set by `run`: input that cannot be replayed */
+	struct rti_hotsym *hot;  /* open after setup when hot_url is set */
+	int (*out_flush)(void *ctx); /* the NDJSON sink, flushed before hot commits */
+	void *out_ctx;
 };
 
 void rti_common_init(struct rti_common *c);
@@ -83,5 +105,8 @@ int rti_symbolize_opt(struct rti_symbolizer_opts *so, int opt, const char *arg);
 int rti_common_opt(struct rti_common *c, int opt, const char *arg);
 /* Builds the pipeline with its sinks. 0, or an exit code (message printed). */
 int rti_common_setup(struct rti_common *c, struct rti_pipeline **out);
+/* Frees the pipeline, then flushes and closes the hot index (reporting its
+ * counters unless quiet). Returns EXIT_IO when the last flush failed. */
+int rti_common_teardown(struct rti_common *c, struct rti_pipeline *p);
 
 #endif

@@ -39,18 +39,76 @@ static void sleep_ms(unsigned ms)
 }
 
 /* Returns 0, or an exit code to stop with. */
+/*
+ * The hot index commits the input position with each batch, keyed by the
+ * file's identity ("file:<real path>@<dev>:<inode>"): a restarted convert
+ * resumes there, a rotated file (new inode) starts from its beginning.
+ */
+static void source_id(struct rti_records *r, const char *path, char *out, size_t len)
+{
+	uint64_t dev;
+	uint64_t ino;
+	char *real = realpath(path, NULL);
+
+	if (rti_records_identity(r, &dev, &ino))
+		out[0] = '\0';
+	else
+		snprintf(out, len, "file:%s@%llu:%llu", real ? real : path,
+			 (unsigned long long)dev, (unsigned long long)ino);
+	free(real);
+}
+
+static int resume(struct rti_hotsym *hot, struct rti_records *r, const char *sid,
+		  const char *path)
+{
+	uint64_t pos;
+	int err;
+
+	err = rti_hotsym_input_position(hot, sid, &pos);
+	if (err == -ENOENT || pos == 0)
+		return 0;
+	if (err) {
+		fprintf(stderr, "stella-rti: hot index: reading the position of %s: %s\n",
+			path, rti_hotsym_errmsg(hot));
+		return EXIT_IO;
+	}
+	err = rti_records_seek(r, pos);
+	if (err == -ERANGE) {
+		fprintf(stderr, "stella-rti: %s: shorter than the committed position %llu: reading from the start\n",
+			path, (unsigned long long)pos);
+		return 0;
+	}
+	if (err) {
+		fprintf(stderr, "stella-rti: %s: cannot resume at %llu: %s\n", path,
+			(unsigned long long)pos, strerror(-err));
+		return EXIT_IO;
+	}
+	fprintf(stderr, "stella-rti: %s: resuming at byte %llu (committed in the hot index)\n",
+		path, (unsigned long long)pos);
+	return 0;
+}
+
 static int run_input(struct rti_pipeline *p, const char *path,
 		     const struct rti_records_opts *ro, int strict,
-		     struct rti_summary *sum)
+		     struct rti_summary *sum, struct rti_hotsym *hot)
 {
 	struct rti_records *r = rti_records_open(path, ro);
 	struct rti_record rec;
+	char sid[4200] = "";
+	uint64_t rotations = 0;
 	int rc = 0;
 
 	if (!r) {
 		fprintf(stderr, "stella-rti: %s: %s\n", path, strerror(errno));
 		sum->inputs_failed++;
 		return EXIT_IO;
+	}
+	if (hot) {
+		source_id(r, path, sid, sizeof(sid));
+		if (sid[0] && (rc = resume(hot, r, sid, path))) {
+			rti_records_close(r);
+			return rc;
+		}
 	}
 	while (!rti_cli_stop) {
 		struct rti_diag d;
@@ -72,8 +130,14 @@ static int run_input(struct rti_pipeline *p, const char *path,
 			rc = EXIT_IO;
 			break;
 		}
+		if (hot && rti_records_counters(r)->rotations != rotations) {
+			rotations = rti_records_counters(r)->rotations;
+			source_id(r, path, sid, sizeof(sid)); /* a new file: new identity */
+		}
 		if (st == RTI_REC_BAD) {
 			sum->framing_errors++;
+			if (sid[0])
+				rti_hotsym_note_input(hot, sid, rti_records_position(r));
 			fprintf(stderr, "%s:%llu: %s (byte %zu)\n", rti_records_name(r),
 				(unsigned long long)rec.line, rec.why, rec.err_off);
 			if (strict) {
@@ -83,6 +147,10 @@ static int run_input(struct rti_pipeline *p, const char *path,
 			continue;
 		}
 		err = rti_pipeline_feed_json(p, rec.p, rec.n, &d);
+		if (sid[0] && err != -EINVAL && err != 0)
+			; /* a sink failed: the position must not move past this record */
+		else if (sid[0])
+			rti_hotsym_note_input(hot, sid, rti_records_position(r));
 		if (err == -EINVAL) {
 			fprintf(stderr, "%s:%llu: %s (byte %zu)\n", rti_records_name(r),
 				(unsigned long long)rec.line, d.msg, d.offset);
@@ -180,10 +248,10 @@ int cmd_convert(int argc, char **argv)
 	rti_cli_install_signals();
 	memset(&sum, 0, sizeof(sum));
 	if (optind == argc) {
-		rc = run_input(p, "-", &ro, strict, &sum);
+		rc = run_input(p, "-", &ro, strict, &sum, co.hot);
 	} else {
 		for (int i = optind; i < argc && !rti_cli_stop; i++) {
-			int r = run_input(p, argv[i], &ro, strict, &sum);
+			int r = run_input(p, argv[i], &ro, strict, &sum, co.hot);
 
 			if (r == EXIT_BAD_INPUT) {
 				rc = r;
@@ -202,6 +270,11 @@ int cmd_convert(int argc, char **argv)
 	if (!co.quiet)
 		rti_summary_print(stderr, "convert", &sum, rti_pipeline_stats(p),
 				  rti_cli_stop != 0);
-	rti_pipeline_free(p);
+	{
+		int trc = rti_common_teardown(&co, p);
+
+		if (trc && !rc)
+			rc = trc;
+	}
 	return rc;
 }

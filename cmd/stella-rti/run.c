@@ -591,6 +591,7 @@ int cmd_run(int argc, char **argv)
 			fprintf(stderr, "stella-rti: %s\n", strerror(errno));
 		return EXIT_USAGE;
 	}
+	co.live = true; /* the stream cannot be replayed: see rti_hotsym_opts */
 	{
 		int rc = rti_common_setup(&co, &w.p);
 
@@ -700,7 +701,12 @@ int cmd_run(int argc, char **argv)
 		print_run_summary(stderr, &r, &qs, qo.block, w.processed, w.bad_pb);
 	}
 	rti_queue_free(r.q);
-	rti_pipeline_free(w.p);
+	{
+		int trc = rti_common_teardown(&co, w.p);
+
+		if (trc && !w.rc)
+			w.rc = trc;
+	}
 	rti_grpc_client_free(r.client);
 	return w.rc;
 }

@@ -47,6 +47,14 @@ struct rti_hotsym_opts {
 	 */
 	bool drop_when_full;
 	bool read_only;            /* queries only: never creates nor migrates */
+	/*
+	 * Called before every commit. The input position goes into the index
+	 * with the batch, so whatever else was written for those records (the
+	 * NDJSON output) must be written first, or a crash right after the
+	 * commit would lose it for good: resuming starts after it.
+	 */
+	int (*before_commit)(void *arg);
+	void *before_commit_arg;
 };
 
 struct rti_hotsym_stats {

@@ -13,6 +13,7 @@
  *   - batches commit in order: a failed one is retried before the next.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,6 +62,8 @@ struct rti_hotsym {
 	int64_t interval_ns;
 	uint64_t flush_every;
 	bool drop_when_full;
+	int (*before_commit)(void *arg);
+	void *before_commit_arg;
 
 	struct hs_table tab[2];
 	struct hs_table *act;     /* filling */
@@ -207,6 +210,10 @@ struct rti_hotsym *rti_hotsym_open(const char *url, const struct rti_hotsym_opts
 	h->interval_ns = (int64_t)(o->flush_interval_s ? o->flush_interval_s : 10) * 1000000000LL;
 	h->flush_every = o->flush_every ? o->flush_every : 1000000;
 	h->drop_when_full = o->drop_when_full;
+	if (o->sz >= offsetof(struct rti_hotsym_opts, before_commit_arg) + sizeof(void *)) {
+		h->before_commit = o->before_commit;
+		h->before_commit_arg = o->before_commit_arg;
+	}
 	hs_table_init(&h->tab[0], h->max_entries, h->max_paths, h->max_bytes);
 	hs_table_init(&h->tab[1], h->max_entries, h->max_paths, h->max_bytes);
 	h->act = &h->tab[0];
@@ -352,6 +359,13 @@ int rti_hotsym_flush(struct rti_hotsym *h)
 
 	h->errmsg[0] = '\0';
 	h->next_flush_ns = mono_ns() + h->interval_ns;
+	if (h->before_commit && (h->pending || h->act->n || h->act->np || any_dirty(h))) {
+		err = h->before_commit(h->before_commit_arg);
+		if (err) {
+			set_err(h, "writing the output before the commit failed");
+			return failed(h, err);
+		}
+	}
 	if (h->pending) {
 		err = commit_pending(h);
 		if (err)

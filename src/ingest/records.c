@@ -26,6 +26,7 @@ struct rti_records {
 	dev_t dev;
 	ino_t ino;
 	off_t off;      /* follow: bytes consumed from the current file */
+	int64_t base;   /* input offset of buf[0] in the current file */
 
 	char *buf;
 	size_t len, cap, max_cap;
@@ -355,6 +356,7 @@ static ssize_t refill(struct rti_records *r)
 
 	if (r->start > 0) {
 		memmove(r->buf, r->buf + r->start, r->len - r->start);
+		r->base += (int64_t)r->start;
 		r->len -= r->start;
 		r->scan -= r->start;
 		r->start = 0;
@@ -435,6 +437,8 @@ static int follow_check(struct rti_records *r)
 		r->dev = st.st_dev;
 		r->ino = st.st_ino;
 		r->off = 0;
+		/* the next byte read (at buf[len]) is offset 0 of the new file */
+		r->base = -(int64_t)r->len;
 		r->line = 1;
 		r->c.rotations++;
 		return 1;
@@ -444,6 +448,7 @@ static int follow_check(struct rti_records *r)
 			return 0;
 		r->off = 0;
 		r->len = r->start = r->scan = 0;
+		r->base = 0;
 		reset_value(r);
 		r->skip = false;
 		r->line = 1;
@@ -545,4 +550,52 @@ at_eof:
 		}
 		return RTI_REC_EOF;
 	}
+}
+
+uint64_t rti_records_position(const struct rti_records *r)
+{
+	int64_t pos = r->base + (int64_t)r->start;
+
+	return pos > 0 ? (uint64_t)pos : 0;
+}
+
+int rti_records_identity(const struct rti_records *r, uint64_t *dev, uint64_t *ino)
+{
+	struct stat st;
+
+	if (r->follow) {
+		*dev = (uint64_t)r->dev;
+		*ino = (uint64_t)r->ino;
+		return 0;
+	}
+	if (r->stream || stat(r->name, &st) != 0)
+		return -ESPIPE;
+	*dev = (uint64_t)st.st_dev;
+	*ino = (uint64_t)st.st_ino;
+	return 0;
+}
+
+int rti_records_seek(struct rti_records *r, uint64_t offset)
+{
+	if (r->len || r->c.bytes)
+		return -EBUSY; /* only before the first read */
+	if (r->stream)
+		return -ESPIPE;
+	if (r->gz) {
+		/* offsets are in the uncompressed stream: zlib reads up to it */
+		if (gzseek(r->gz, (z_off_t)offset, SEEK_SET) != (z_off_t)offset)
+			return -EINVAL;
+	} else {
+		struct stat st;
+
+		if (fstat(r->fd, &st) != 0)
+			return -errno;
+		if ((uint64_t)st.st_size < offset)
+			return -ERANGE; /* the file shrank: start from the top */
+		if (lseek(r->fd, (off_t)offset, SEEK_SET) < 0)
+			return -errno;
+		r->off = (off_t)offset;
+	}
+	r->base = (int64_t)offset;
+	return 0;
 }

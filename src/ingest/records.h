@@ -66,6 +66,17 @@ struct rti_records *rti_records_fdopen(int fd, const char *name,
 int rti_records_next(struct rti_records *r, struct rti_record *rec);
 const struct rti_records_counters *rti_records_counters(const struct rti_records *r);
 const char *rti_records_name(const struct rti_records *r);
+
+/*
+ * Resuming: the input offset just past everything returned so far (in the
+ * current file; uncompressed bytes for gzip input), and seeking there in a
+ * new reader before the first read (-ESPIPE on pipes, -ERANGE when the file
+ * is now shorter). Line numbers after a seek count from the seek point.
+ */
+uint64_t rti_records_position(const struct rti_records *r);
+int rti_records_seek(struct rti_records *r, uint64_t offset);
+/* Device and inode of the file being read (follow: the current file). */
+int rti_records_identity(const struct rti_records *r, uint64_t *dev, uint64_t *ino);
 void rti_records_close(struct rti_records *r);
 
 #endif
