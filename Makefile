@@ -79,12 +79,12 @@ deps:
 
 # The suite, run on the release build and on the ASan+UBSan build.
 test: deps
-	@$(MAKE) --no-print-directory V=rel all
-	@$(MAKE) --no-print-directory V=asan all
+	@$(MAKE) -s --no-print-directory V=rel all
+	@$(MAKE) -s --no-print-directory V=asan all
 	@RTI_BUILD_ROOT=$(BUILD) bash tests/run.sh
 
 demo: deps
-	@$(MAKE) --no-print-directory V=rel all
+	@$(MAKE) -s --no-print-directory V=rel all
 	@bash scripts/demo.sh
 
 # FUZZ_SECONDS per target (default 60)

@@ -21,7 +21,7 @@ for V in $variants; do
   for t in "$B"/tests/test_*; do [ -x "$t" ] && tests+=("$t"); done
   for t in tests/*/t_*.sh; do [ -f "$t" ] && tests+=("$t"); done
   for t in "${tests[@]}"; do
-    name=$(basename "$t")
+    name=$(basename "$t"); [[ "$t" == *.sh ]] && name=$(basename "$(dirname "$t")")/$name
     [ -n "$only" ] && [[ "$t" != *$only* ]] && continue
     if [[ "$t" == *.sh ]] && [ "$V" != rel ] && grep -q '^# variants: rel' "$t"; then continue; fi
     T=$(mktemp -d /tmp/rti-test.XXXXXX)

@@ -118,7 +118,7 @@ static int run_input(struct rti_pipeline *p, const char *path,
 		if (st == RTI_REC_EOF)
 			break;
 		if (st == RTI_REC_AGAIN) {
-			rti_pipeline_flush(p);
+			rti_pipeline_flush(p); /* output visible now; hot index when due */
 			sleep_ms(FOLLOW_POLL_MS);
 			continue;
 		}

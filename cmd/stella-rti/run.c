@@ -647,6 +647,10 @@ int cmd_run(int argc, char **argv)
 					rti_capture_flush(w.rec);
 				w.dirty = false;
 			}
+			/* commits the hot index when its interval is due, also
+			 * when no event arrives (bounds what a crash can lose) */
+			if (co.hot)
+				rti_hotsym_maybe_flush(co.hot);
 			k = rti_queue_peek(r.q, &it, 100);
 		}
 		if (k < 0)

@@ -91,7 +91,9 @@ void rti_hotsym_close(struct rti_hotsym *h);
  * A pipeline sink feeding h. The handle stays owned by the caller: the
  * sink's destroy does nothing, so free the pipeline before closing h.
  * event() flushes by itself when the interval or the observation count is
- * due, or before an event that would not fit; the pipeline's flush commits.
+ * due, or before an event that would not fit; the sink's flush (called by
+ * the pipeline when the input is idle) commits only when due: the owner
+ * calls rti_hotsym_flush() at the end.
  */
 int rti_hotsym_sink(struct rti_hotsym *h, const struct rti_sink_ops **ops, void **ctx);
 

@@ -734,9 +734,13 @@ full:
 	return -ENOMEM;
 }
 
+/* The pipeline flushes its sinks whenever the input goes idle (run, follow
+ * mode); committing a batch each time would turn a trickle of events into
+ * a transaction per event. The hot index commits when due (interval or
+ * observation count); the owner commits the rest with rti_hotsym_flush(). */
 static int hs_sink_flush(void *ctx)
 {
-	return rti_hotsym_flush(ctx);
+	return rti_hotsym_maybe_flush(ctx);
 }
 
 static void hs_sink_destroy(void *ctx)

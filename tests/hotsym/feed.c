@@ -154,7 +154,8 @@ int main(int argc, char **argv)
 	}
 	free(line);
 	fclose(f);
-	if (!rc && rti_pipeline_flush(p)) {
+	/* the pipeline flush commits only when due: commit the rest explicitly */
+	if (!rc && (rti_pipeline_flush(p) || rti_hotsym_flush(h))) {
 		fprintf(stderr, "hotsym-feed: flush: %s\n", rti_hotsym_errmsg(h));
 		rc = 1;
 	}
