@@ -176,6 +176,10 @@ static size_t fold_key(const struct dctx *c, int i, char *out)
 	return o;
 }
 
+/* k is a folded key of length kn; lit a string literal. Comparing lengths
+ * first makes the chains of member names cheap. */
+#define KEYN(k, kn, lit) \
+	((kn) == sizeof("" lit) - 1 && memcmp((k), "" lit, sizeof("" lit) - 1) == 0) /* literals only */
 #define KEY(k, lit) (strcmp((k), (lit)) == 0)
 
 static int get_str(struct dctx *c, int i, const char **out)
@@ -334,14 +338,15 @@ struct member_it {
 	int m;          /* member index */
 	int j;          /* key token */
 	int v;          /* value token */
+	size_t kn;      /* folded key length */
 	char k[KEYMAX]; /* folded key */
 };
 
 /* Iterates over the members of the object at token i. `break` and
  * `continue` work as in any loop. */
 #define FOR_MEMBERS(c, i, it)                                                  \
-	for (struct member_it it = { 0, (i) + 1, (i) + 2, { 0 } };             \
-	     it.m < (c)->t[i].size && (fold_key((c), it.j, it.k), 1);          \
+	for (struct member_it it = { 0, (i) + 1, (i) + 2, 0, { 0 } };          \
+	     it.m < (c)->t[i].size && (it.kn = fold_key((c), it.j, it.k), 1); \
 	     it.m++, it.j = skip((c), it.j + 1), it.v = it.j + 1)
 
 static int dec_pod(struct dctx *c, int i, struct rti_pod *p)
@@ -354,37 +359,37 @@ static int dec_pod(struct dctx *c, int i, struct rti_pod *p)
 		int o = path_push_key(c, m1.j);
 		int r = 0;
 
-		if (KEY(m1.k, "namespace"))
+		if (KEYN(m1.k, m1.kn, "namespace"))
 			r = get_str(c, m1.v, &p->namespace_);
-		else if (KEY(m1.k, "name"))
+		else if (KEYN(m1.k, m1.kn, "name"))
 			r = get_str(c, m1.v, &p->name);
-		else if (KEY(m1.k, "workload"))
+		else if (KEYN(m1.k, m1.kn, "workload"))
 			r = get_str(c, m1.v, &p->workload);
-		else if (KEY(m1.k, "workloadkind"))
+		else if (KEYN(m1.k, m1.kn, "workloadkind"))
 			r = get_str(c, m1.v, &p->workload_kind);
-		else if (KEY(m1.k, "podlabels"))
+		else if (KEYN(m1.k, m1.kn, "podlabels"))
 			r = count_of(c, m1.v, JSMN_OBJECT, &p->n_labels, "an object");
-		else if (KEY(m1.k, "podannotations"))
+		else if (KEYN(m1.k, m1.kn, "podannotations"))
 			r = count_of(c, m1.v, JSMN_OBJECT, &p->n_annotations, "an object");
-		else if (KEY(m1.k, "container") && !is_null(c, m1.v)) {
+		else if (KEYN(m1.k, m1.kn, "container") && !is_null(c, m1.v)) {
 			if (expect(c, m1.v, JSMN_OBJECT, "an object"))
 				r = -1;
 			else FOR_MEMBERS(c, m1.v, m2) {
 				int o2 = path_push_key(c, m2.j);
 
-				if (KEY(m2.k, "id"))
+				if (KEYN(m2.k, m2.kn, "id"))
 					r = get_str(c, m2.v, &p->container_id);
-				else if (KEY(m2.k, "name"))
+				else if (KEYN(m2.k, m2.kn, "name"))
 					r = get_str(c, m2.v, &p->container_name);
-				else if (KEY(m2.k, "image") && !is_null(c, m2.v)) {
+				else if (KEYN(m2.k, m2.kn, "image") && !is_null(c, m2.v)) {
 					if (expect(c, m2.v, JSMN_OBJECT, "an object"))
 						r = -1;
 					else FOR_MEMBERS(c, m2.v, m3) {
 						int o3 = path_push_key(c, m3.j);
 
-						if (KEY(m3.k, "id"))
+						if (KEYN(m3.k, m3.kn, "id"))
 							r = get_str(c, m3.v, &p->image_id);
-						else if (KEY(m3.k, "name"))
+						else if (KEYN(m3.k, m3.kn, "name"))
 							r = get_str(c, m3.v, &p->image_name);
 						path_pop(c, o3);
 						if (r)
@@ -414,42 +419,42 @@ static int dec_process(struct dctx *c, int i, struct rti_process *p)
 		int o = path_push_key(c, m1.j);
 		int r = 0;
 
-		if (KEY(m1.k, "execid"))
+		if (KEYN(m1.k, m1.kn, "execid"))
 			r = get_str(c, m1.v, &p->exec_id);
-		else if (KEY(m1.k, "pid"))
+		else if (KEYN(m1.k, m1.kn, "pid"))
 			r = get_u32_wrapped(c, m1.v, &p->pid, &p->has_pid);
-		else if (KEY(m1.k, "uid"))
+		else if (KEYN(m1.k, m1.kn, "uid"))
 			r = get_u32_wrapped(c, m1.v, &p->uid, &p->has_uid);
-		else if (KEY(m1.k, "tid"))
+		else if (KEYN(m1.k, m1.kn, "tid"))
 			r = get_u32_wrapped(c, m1.v, &p->tid, &p->has_tid);
-		else if (KEY(m1.k, "auid"))
+		else if (KEYN(m1.k, m1.kn, "auid"))
 			r = get_u32_wrapped(c, m1.v, &p->auid, &p->has_auid);
-		else if (KEY(m1.k, "cwd"))
+		else if (KEYN(m1.k, m1.kn, "cwd"))
 			r = get_str(c, m1.v, &p->cwd);
-		else if (KEY(m1.k, "binary"))
+		else if (KEYN(m1.k, m1.kn, "binary"))
 			r = get_str(c, m1.v, &p->binary);
-		else if (KEY(m1.k, "arguments"))
+		else if (KEYN(m1.k, m1.kn, "arguments"))
 			r = get_str(c, m1.v, &p->arguments);
-		else if (KEY(m1.k, "starttime"))
+		else if (KEYN(m1.k, m1.kn, "starttime"))
 			r = get_time(c, m1.v, &p->start_time);
-		else if (KEY(m1.k, "parentexecid"))
+		else if (KEYN(m1.k, m1.kn, "parentexecid"))
 			r = get_str(c, m1.v, &p->parent_exec_id);
-		else if (KEY(m1.k, "pod")) {
+		else if (KEYN(m1.k, m1.kn, "pod")) {
 			p->has_pod = !is_null(c, m1.v);
 			r = dec_pod(c, m1.v, &p->pod);
-		} else if (KEY(m1.k, "environmentvariables"))
+		} else if (KEYN(m1.k, m1.kn, "environmentvariables"))
 			r = count_of(c, m1.v, JSMN_ARRAY, &p->n_env, "an array");
-		else if (KEY(m1.k, "cap"))
+		else if (KEYN(m1.k, m1.kn, "cap"))
 			p->has_caps = !is_null(c, m1.v);
-		else if (KEY(m1.k, "processcredentials") || KEY(m1.k, "binaryproperties"))
+		else if (KEYN(m1.k, m1.kn, "processcredentials") || KEYN(m1.k, m1.kn, "binaryproperties"))
 			p->has_credentials |= !is_null(c, m1.v);
-		else if (KEY(m1.k, "ns"))
+		else if (KEYN(m1.k, m1.kn, "ns"))
 			p->has_ns = !is_null(c, m1.v);
-		else if (KEY(m1.k, "user") && !is_null(c, m1.v)) {
+		else if (KEYN(m1.k, m1.kn, "user") && !is_null(c, m1.v)) {
 			if (expect(c, m1.v, JSMN_OBJECT, "an object"))
 				r = -1;
 			else FOR_MEMBERS(c, m1.v, m2) {
-				if (KEY(m2.k, "name"))
+				if (KEYN(m2.k, m2.kn, "name"))
 					r = get_str(c, m2.v, &p->user_name);
 				if (r)
 					break;
@@ -488,13 +493,13 @@ static int dec_stack(struct dctx *c, int i, struct rti_stack_entry **out,
 			int o2 = path_push_key(c, m1.j);
 			int r = 0;
 
-			if (KEY(m1.k, "address"))
+			if (KEYN(m1.k, m1.kn, "address"))
 				r = get_u64(c, m1.v, &e[x].address);
-			else if (KEY(m1.k, "offset"))
+			else if (KEYN(m1.k, m1.kn, "offset"))
 				r = get_u64(c, m1.v, &e[x].offset);
-			else if (KEY(m1.k, "symbol"))
+			else if (KEYN(m1.k, m1.kn, "symbol"))
 				r = get_str(c, m1.v, &e[x].symbol);
-			else if (KEY(m1.k, "module"))
+			else if (KEYN(m1.k, m1.kn, "module"))
 				r = get_str(c, m1.v, &e[x].module);
 			path_pop(c, o2);
 			if (r)
@@ -523,31 +528,31 @@ static int dec_arg(struct dctx *c, int i, struct rti_arg *a)
 		int r = 0;
 		int64_t sv;
 
-		if (KEY(m1.k, "label")) {
+		if (KEYN(m1.k, m1.kn, "label")) {
 			path_pop(c, o);
 			continue;
 		}
 		a->type_name = rti_arena_strndup(c->a, c->js + c->t[m1.j].start,
 						 (size_t)(c->t[m1.j].end - c->t[m1.j].start));
-		if (KEY(m1.k, "intarg") || KEY(m1.k, "longarg")) {
+		if (KEYN(m1.k, m1.kn, "intarg") || KEYN(m1.k, m1.kn, "longarg")) {
 			a->type = RTI_ARG_INT;
 			r = get_int(c, m1.v, INT64_MIN, INT64_MAX, &sv, NULL, "an integer");
 			a->ival = sv;
-		} else if (KEY(m1.k, "uintarg") || KEY(m1.k, "sizearg")) {
+		} else if (KEYN(m1.k, m1.kn, "uintarg") || KEYN(m1.k, m1.kn, "sizearg")) {
 			uint64_t uv;
 
 			a->type = RTI_ARG_INT;
 			r = get_u64(c, m1.v, &uv);
 			a->ival = (int64_t)uv;
-		} else if (KEY(m1.k, "sockarg") || KEY(m1.k, "skbarg") || KEY(m1.k, "sockaddrarg")) {
+		} else if (KEYN(m1.k, m1.kn, "sockarg") || KEYN(m1.k, m1.kn, "skbarg") || KEYN(m1.k, m1.kn, "sockaddrarg")) {
 			a->type = RTI_ARG_SOCK;
 			if (!is_null(c, m1.v) && !expect(c, m1.v, JSMN_OBJECT, "an object")) {
 				FOR_MEMBERS(c, m1.v, m2) {
-					if (KEY(m2.k, "family"))
+					if (KEYN(m2.k, m2.kn, "family"))
 						r = get_str(c, m2.v, &a->family);
-					else if (KEY(m2.k, "sport"))
+					else if (KEYN(m2.k, m2.kn, "sport"))
 						r = get_u32(c, m2.v, &a->sport);
-					else if (KEY(m2.k, "dport") || KEY(m2.k, "port"))
+					else if (KEYN(m2.k, m2.kn, "dport") || KEYN(m2.k, m2.kn, "port"))
 						r = get_u32(c, m2.v, &a->dport);
 					if (r)
 						break;
@@ -555,12 +560,12 @@ static int dec_arg(struct dctx *c, int i, struct rti_arg *a)
 			} else if (!is_null(c, m1.v)) {
 				r = -1;
 			}
-		} else if (KEY(m1.k, "filearg") || KEY(m1.k, "patharg") ||
-			   KEY(m1.k, "linuxbinprmarg")) {
+		} else if (KEYN(m1.k, m1.kn, "filearg") || KEYN(m1.k, m1.kn, "patharg") ||
+			   KEYN(m1.k, m1.kn, "linuxbinprmarg")) {
 			a->type = RTI_ARG_FILE;
 			if (!is_null(c, m1.v) && !expect(c, m1.v, JSMN_OBJECT, "an object")) {
 				FOR_MEMBERS(c, m1.v, m2) {
-					if (KEY(m2.k, "path"))
+					if (KEYN(m2.k, m2.kn, "path"))
 						r = get_str(c, m2.v, &a->text);
 					if (r)
 						break;
@@ -568,7 +573,7 @@ static int dec_arg(struct dctx *c, int i, struct rti_arg *a)
 			} else if (!is_null(c, m1.v)) {
 				r = -1;
 			}
-		} else if (KEY(m1.k, "bytesarg") || KEY(m1.k, "truncatedbytesarg")) {
+		} else if (KEYN(m1.k, m1.kn, "bytesarg") || KEYN(m1.k, m1.kn, "truncatedbytesarg")) {
 			a->type = RTI_ARG_BYTES;
 		} else if (c->t[m1.v].type == JSMN_STRING) {
 			a->type = RTI_ARG_STRING;
@@ -625,25 +630,25 @@ static int get_enum(struct dctx *c, int i, const char **out)
 
 /* The members shared by the process_* event bodies. Returns 1 when the key
  * was one of them, 0 when not, -1 on error. */
-static int dec_common(struct dctx *c, const char *k, int v, struct rti_event *ev)
+static int dec_common(struct dctx *c, const char *k, size_t kn, int v, struct rti_event *ev)
 {
-	if (KEY(k, "process"))
+	if (KEYN(k, kn, "process"))
 		return dec_process(c, v, &ev->process) ? -1 : 1;
-	if (KEY(k, "parent"))
+	if (KEYN(k, kn, "parent"))
 		return dec_process(c, v, &ev->parent) ? -1 : 1;
-	if (KEY(k, "ancestors"))
+	if (KEYN(k, kn, "ancestors"))
 		return count_of(c, v, JSMN_ARRAY, &ev->n_ancestors, "an array") ? -1 : 1;
-	if (KEY(k, "policyname"))
+	if (KEYN(k, kn, "policyname"))
 		return get_str(c, v, &ev->policy_name) ? -1 : 1;
-	if (KEY(k, "action"))
+	if (KEYN(k, kn, "action"))
 		return get_enum(c, v, &ev->action) ? -1 : 1;
-	if (KEY(k, "args"))
+	if (KEYN(k, kn, "args"))
 		return dec_args(c, v, &ev->args, &ev->n_args) ? -1 : 1;
-	if (KEY(k, "data"))
+	if (KEYN(k, kn, "data"))
 		return count_of(c, v, JSMN_ARRAY, &ev->n_data, "an array") ? -1 : 1;
-	if (KEY(k, "message"))
+	if (KEYN(k, kn, "message"))
 		return get_str(c, v, &ev->message) ? -1 : 1;
-	if (KEY(k, "tags"))
+	if (KEYN(k, kn, "tags"))
 		return count_of(c, v, JSMN_ARRAY, &ev->n_tags, "an array") ? -1 : 1;
 	return 0;
 }
@@ -654,61 +659,61 @@ static int dec_body(struct dctx *c, int i, struct rti_event *ev)
 		return -1;
 	FOR_MEMBERS(c, i, m1) {
 		int o = path_push_key(c, m1.j);
-		int r = dec_common(c, m1.k, m1.v, ev);
+		int r = dec_common(c, m1.k, m1.kn, m1.v, ev);
 
 		if (r == 0) {
 			r = 0;
 			switch (ev->kind) {
 			case RTI_KIND_KPROBE:
 			case RTI_KIND_LSM:
-				if (KEY(m1.k, "functionname"))
+				if (KEYN(m1.k, m1.kn, "functionname"))
 					r = get_str(c, m1.v, &ev->function);
-				else if (KEY(m1.k, "return") && !is_null(c, m1.v)) {
+				else if (KEYN(m1.k, m1.kn, "return") && !is_null(c, m1.v)) {
 					ev->has_return = true;
 					r = dec_arg(c, m1.v, &ev->ret);
-				} else if (KEY(m1.k, "kernelstacktrace") || KEY(m1.k, "stacktrace"))
+				} else if (KEYN(m1.k, m1.kn, "kernelstacktrace") || KEYN(m1.k, m1.kn, "stacktrace"))
 					r = dec_stack(c, m1.v, &ev->kstack, &ev->n_kstack);
-				else if (KEY(m1.k, "userstacktrace"))
+				else if (KEYN(m1.k, m1.kn, "userstacktrace"))
 					r = dec_stack(c, m1.v, &ev->ustack, &ev->n_ustack);
-				else if (KEY(m1.k, "imahash"))
+				else if (KEYN(m1.k, m1.kn, "imahash"))
 					r = get_str(c, m1.v, &ev->ima_hash);
 				break;
 			case RTI_KIND_UPROBE:
-				if (KEY(m1.k, "path"))
+				if (KEYN(m1.k, m1.kn, "path"))
 					r = get_str(c, m1.v, &ev->path);
-				else if (KEY(m1.k, "symbol"))
+				else if (KEYN(m1.k, m1.kn, "symbol"))
 					r = get_str(c, m1.v, &ev->function);
-				else if (KEY(m1.k, "offset")) {
+				else if (KEYN(m1.k, m1.kn, "offset")) {
 					r = get_u64(c, m1.v, &ev->offset);
 					ev->has_offset = true;
 				}
 				break;
 			case RTI_KIND_USDT:
-				if (KEY(m1.k, "path"))
+				if (KEYN(m1.k, m1.kn, "path"))
 					r = get_str(c, m1.v, &ev->path);
-				else if (KEY(m1.k, "provider"))
+				else if (KEYN(m1.k, m1.kn, "provider"))
 					r = get_str(c, m1.v, &ev->provider);
-				else if (KEY(m1.k, "name"))
+				else if (KEYN(m1.k, m1.kn, "name"))
 					r = get_str(c, m1.v, &ev->usdt_name);
 				break;
 			case RTI_KIND_TRACEPOINT:
-				if (KEY(m1.k, "subsys"))
+				if (KEYN(m1.k, m1.kn, "subsys"))
 					r = get_str(c, m1.v, &ev->subsys);
-				else if (KEY(m1.k, "event"))
+				else if (KEYN(m1.k, m1.kn, "event"))
 					r = get_str(c, m1.v, &ev->tp_event);
 				break;
 			case RTI_KIND_EXIT:
-				if (KEY(m1.k, "signal"))
+				if (KEYN(m1.k, m1.kn, "signal"))
 					r = get_str(c, m1.v, &ev->exit_signal);
-				else if (KEY(m1.k, "status"))
+				else if (KEYN(m1.k, m1.kn, "status"))
 					r = get_u32(c, m1.v, &ev->exit_status);
-				else if (KEY(m1.k, "time"))
+				else if (KEYN(m1.k, m1.kn, "time"))
 					r = get_time(c, m1.v, &ev->exit_time);
 				break;
 			case RTI_KIND_LOADER:
-				if (KEY(m1.k, "path"))
+				if (KEYN(m1.k, m1.kn, "path"))
 					r = get_str(c, m1.v, &ev->path);
-				else if (KEY(m1.k, "buildid") && !is_null(c, m1.v)) {
+				else if (KEYN(m1.k, m1.kn, "buildid") && !is_null(c, m1.v)) {
 					unsigned char *bid;
 					long bn;
 					size_t sn = (size_t)(c->t[m1.v].end - c->t[m1.v].start);
@@ -726,13 +731,13 @@ static int dec_body(struct dctx *c, int i, struct rti_event *ev)
 				}
 				break;
 			case RTI_KIND_THROTTLE:
-				if (KEY(m1.k, "type"))
+				if (KEYN(m1.k, m1.kn, "type"))
 					r = get_enum(c, m1.v, &ev->throttle_type);
-				else if (KEY(m1.k, "cgroup"))
+				else if (KEYN(m1.k, m1.kn, "cgroup"))
 					r = get_str(c, m1.v, &ev->cgroup);
 				break;
 			case RTI_KIND_RATE_LIMIT_INFO:
-				if (KEY(m1.k, "numberofdroppedprocessevents"))
+				if (KEYN(m1.k, m1.kn, "numberofdroppedprocessevents"))
 					r = get_u64(c, m1.v, &ev->dropped_events);
 				break;
 			default:
@@ -778,7 +783,7 @@ static int dec_response(struct dctx *c, struct rti_event *ev)
 			if (KEY(m1.k, kinds[x].folded))
 				kind = kinds[x].kind;
 		if (kind == RTI_KIND_NONE && c->t[m1.v].type == JSMN_OBJECT &&
-		    !KEY(m1.k, "nodelabels") && !KEY(m1.k, "aggregationinfo"))
+		    !KEYN(m1.k, m1.kn, "nodelabels") && !KEYN(m1.k, m1.kn, "aggregationinfo"))
 			kind = RTI_KIND_UNKNOWN; /* a oneof member we do not know */
 		if (kind != RTI_KIND_NONE) {
 			if (is_null(c, m1.v))
@@ -793,13 +798,13 @@ static int dec_response(struct dctx *c, struct rti_event *ev)
 		{
 			int o = path_push_key(c, m1.j);
 
-			if (KEY(m1.k, "nodename"))
+			if (KEYN(m1.k, m1.kn, "nodename"))
 				r = get_str(c, m1.v, &ev->node_name);
-			else if (KEY(m1.k, "clustername"))
+			else if (KEYN(m1.k, m1.kn, "clustername"))
 				r = get_str(c, m1.v, &ev->cluster_name);
-			else if (KEY(m1.k, "time"))
+			else if (KEYN(m1.k, m1.kn, "time"))
 				r = get_time(c, m1.v, &ev->time);
-			else if (KEY(m1.k, "nodelabels"))
+			else if (KEYN(m1.k, m1.kn, "nodelabels"))
 				r = count_of(c, m1.v, JSMN_OBJECT, &ev->n_node_labels, "an object");
 			path_pop(c, o);
 		}
