@@ -160,14 +160,19 @@ int rti_queue_push(struct rti_queue *q, uint16_t type, uint64_t time_ns, const v
 		return -EPIPE;
 	/* Empty queue: start again at the beginning of the ring, so that only
 	 * the pages a backlog needs are ever touched (RSS follows the high
-	 * water mark, not the capacity). Until the consumer has skipped the
-	 * filler up to the end (at once), only the x bytes before the old
-	 * position are free: jump only when that is a good part of the ring. */
-	{
-		uint64_t x = t % q->cap;
+	 * water mark, not the capacity). The producer moves head itself, with
+	 * a CAS that only succeeds while the consumer has nothing to read; the
+	 * consumer treats head >= tail as empty and reloads head each time. */
+	if (t % q->cap) {
+		uint64_t e = t;
+		uint64_t start = t + (q->cap - t % q->cap);
 
-		if (x >= q->cap / 8 && atomic_load_explicit(&q->head, memory_order_acquire) == t)
-			need = q->cap - x + adv;
+		if (atomic_load(&q->head) == t && atomic_compare_exchange_strong(&q->head, &e, start)) {
+			/* head == tail again: empty, whatever happens next */
+			atomic_store(&q->tail, start);
+			t = start;
+			need = adv;
+		}
 	}
 	for (;;) {
 		uint64_t h = atomic_load_explicit(&q->head, memory_order_acquire);
@@ -263,19 +268,20 @@ void rti_queue_abort(struct rti_queue *q)
 
 int rti_queue_peek(struct rti_queue *q, struct rti_queue_item *it, int timeout_ms)
 {
-	uint64_t h = atomic_load_explicit(&q->head, memory_order_relaxed);
-
 	for (;;) {
+		/* tail first: a head moved by the producer's restart (CAS) is then
+		 * seen together with the record it precedes */
 		uint64_t t = atomic_load(&q->tail);
+		uint64_t h = atomic_load(&q->head);
 		struct rec *r;
 		size_t room;
 
-		if (t == h) {
+		if (t <= h) {
 			struct timespec ts;
 
 			if (atomic_load(&q->closed)) {
 				/* re-check: items pushed before close are still ours */
-				if (atomic_load(&q->tail) != h)
+				if (atomic_load(&q->tail) > atomic_load(&q->head))
 					continue;
 				return -EPIPE;
 			}
@@ -283,19 +289,20 @@ int rti_queue_peek(struct rti_queue *q, struct rti_queue_item *it, int timeout_m
 				return 0;
 			pthread_mutex_lock(&q->mu);
 			atomic_store(&q->consumer_waiting, true);
-			if (atomic_load(&q->tail) == h && !atomic_load(&q->closed)) {
+			if (atomic_load(&q->tail) <= atomic_load(&q->head) && !atomic_load(&q->closed)) {
 				deadline(&ts, timeout_ms);
 				pthread_cond_timedwait(&q->nonempty, &q->mu, &ts);
 			}
 			atomic_store(&q->consumer_waiting, false);
 			pthread_mutex_unlock(&q->mu);
-			timeout_ms = atomic_load(&q->tail) == h ? 0 : timeout_ms;
+			if (atomic_load(&q->tail) <= atomic_load(&q->head))
+				timeout_ms = 0;
 			continue;
 		}
 		room = q->cap - h % q->cap;
 		if (room < HDR || (rec_at(q, h)->flags & F_SKIP)) {
-			h += room;
-			atomic_store_explicit(&q->head, h, memory_order_release);
+			/* the queue is not empty: the producer does not move head now */
+			atomic_store(&q->head, h + room);
 			continue;
 		}
 		r = rec_at(q, h);

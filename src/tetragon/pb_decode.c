@@ -78,7 +78,8 @@ static size_t scan_ascii(const char *s, bool *ascii)
 #define HAVE_SCAN_ASCII 1
 #endif
 
-/* Empty is absent (protobuf cannot tell them apart); text must be UTF-8. */
+/* Empty is absent (protobuf cannot tell them apart); text must be UTF-8.
+ * s is a string protobuf-c unpacked into the arena. */
 static int str(struct pctx *c, const char *where, const char *field, const char *s,
 	       const char **out)
 {
@@ -308,8 +309,11 @@ static int dec_arg(struct pctx *c, const char *w, const Tetragon__KprobeArgument
 			a->type = RTI_ARG_OTHER;
 			break;
 		}
-		text = ev->name;
-		goto string;
+		/* our own static ASCII name: nothing to check (and str() reads
+		 * whole words, which only arena strings allow) */
+		a->type = RTI_ARG_STRING;
+		a->text = ev->name;
+		break;
 	}
 	default:
 		a->type = RTI_ARG_OTHER;

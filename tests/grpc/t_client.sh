@@ -102,4 +102,33 @@ check "server down at start: connection failures logged" grep -q 'cannot connect
 check "server down at start: time disconnected reported" grep -qE 'time disconnected +[1-9][0-9]*\.[0-9]+ s' "$T/late.err"
 stop_pid "$PEER_PID"
 
+# 9. a message that is not a GetEventsResponse: counted, logged, skipped
+cp "$T/docs.cap" "$T/bad.cap"
+$PY -c 'import struct,sys; open(sys.argv[1],"ab").write(struct.pack(">IBBHQ",4,1,0,0,0)+b"\x0a\xff\xff\xff")' "$T/bad.cap"
+start_peer bad --listen "unix:$T/bad.sock" --capture "$T/bad.cap"
+timeout 30 "$RTI" run --tetragon "unix://$T/bad.sock" --max-events $((N + 1)) -o "$T/bad.out" 2>"$T/bad.err"
+check "bad message: run exits 0" test $? -eq 0
+same_file "bad message: the good ones are all there" "$T/bad.out" "$T/want.out"
+check "bad message: logged" grep -q "message $((N + 1)): malformed protobuf GetEventsResponse" "$T/bad.err"
+check "bad message: counted" grep -qE 'messages processed +[0-9]+ \(1 not decodable\)' "$T/bad.err"
+stop_pid "$PEER_PID"
+
+# 10. something that is not an HTTP/2 server
+$PY - "$T/h1.sock" "$T/h1.ready" <<'PYEOF' &
+import os, socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.bind(sys.argv[1]); s.listen(4)
+open(sys.argv[2], "w").close()
+for _ in range(4):
+    c, _ = s.accept()
+    c.recv(4096)
+    c.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+    c.close()
+PYEOF
+PEER_PIDS+=("$!")
+wait_file "$T/h1.ready"
+timeout 30 "$RTI" run --tetragon "unix://$T/h1.sock" --once -o /dev/null 2>"$T/h1.err"
+check "HTTP/1 server: --once exits 3" test $? -eq 3
+check "HTTP/1 server: reported" grep -qE 'INTERNAL: HTTP/2 protocol error|UNAVAILABLE: connection (closed|lost)' "$T/h1.err"
+
 done_testing

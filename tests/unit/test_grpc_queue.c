@@ -99,6 +99,9 @@ int main(void)
 	}
 	ok(rti_queue_peek(q, &it, 10) == 0, "empty: timeout");
 
+	rti_queue_free(q);
+	q = rti_queue_new(&o);
+
 	/* wrap around many times with varied sizes */
 	{
 		int bad = 0;
@@ -117,6 +120,40 @@ int main(void)
 		}
 		ok(!bad, "20000 messages through a 64 KiB ring");
 	}
+
+	rti_queue_get_stats(q, &st);
+	ok(st.high_water < 16 * 1024, "consumed at once: high water %llu stays near one message",
+	   (unsigned long long)st.high_water);
+	rti_queue_free(q);
+	q = rti_queue_new(&o);
+
+	/* restarting at the start of an empty ring never costs room: a burst
+	 * right after the restart, and a message longer than the space before
+	 * the old position, both fit */
+	for (int pos = 1; pos <= 60; pos++) {
+		int bad = 0;
+
+		for (int i = 0; i < pos; i++) {
+			rti_queue_push(q, 1, 0, b, 1000);
+			rti_queue_peek(q, &it, 0);
+			rti_queue_release(q);
+		}
+		for (int i = 0; i < 40 && !bad; i++)
+			bad = rti_queue_push(q, 1, 0, b, 1000) != 0;
+		while (rti_queue_peek(q, &it, 0) == 1)
+			rti_queue_release(q);
+		bad |= rti_queue_push(q, 1, 0, b, 15000) != 0;
+		while (rti_queue_peek(q, &it, 0) == 1)
+			rti_queue_release(q);
+		if (bad) {
+			ok(0, "no drop in a nearly empty queue (after %d KB)", pos);
+			break;
+		}
+		if (pos == 60)
+			ok(1, "no drop in a nearly empty queue, wherever the ring position is");
+	}
+	rti_queue_get_stats(q, &st);
+	ok(st.dropped == 0, "nothing dropped");
 
 	/* out-of-line messages: one always fits, more only within capacity */
 	memset(b, 'x', sizeof(b));
