@@ -7,6 +7,9 @@
 #include "util/hash.h"
 #include "util/timefmt.h"
 
+/* `"event_id":"sha256:<64 hex>"` and one comma */
+#define ID_MEMBER_LEN (11 + 1 + 7 + 64 + 1 + 1)
+
 bool rti_image_digest(const char *image_id, char out[7 + 64 + 1])
 {
 	const char *d;
@@ -185,15 +188,23 @@ int rti_canon_write(const struct rti_event *ev, const struct rti_canon *cn,
 	size_t start = out->len;
 	size_t id_pos;
 	char hex[65];
-	char idmember[12 + 7 + 64 + 3];
 	int err;
 
 	rti_cjw_init(&w, out);
 	rti_cjw_obj_open(&w);
 	rti_cjw_kv_str(&w, "cluster", ev->cluster_name);
 	put_container(&w, &ev->process, cn);
-	/* event_id goes here: first comma-separated member after this point */
+	/* event_id goes here, between the members before and after it. Leave a
+	 * gap of its exact size (85 bytes: the member and one comma, which
+	 * stands after it when it is the first member, else before it), hash
+	 * everything but the gap, then fill it: no move of the whole line. */
 	id_pos = out->len;
+	err = rti_buf_grow(out, ID_MEMBER_LEN);
+	if (err)
+		goto undo;
+	memset(out->p + out->len, ' ', ID_MEMBER_LEN);
+	out->len += ID_MEMBER_LEN;
+	out->p[out->len] = '\0';
 	if (ev->kind == RTI_KIND_EXIT) {
 		rti_cjw_key(&w, "exit");
 		rti_cjw_obj_open(&w);
@@ -252,24 +263,22 @@ int rti_canon_write(const struct rti_event *ev, const struct rti_canon *cn,
 		err = w.err ? w.err : -EINVAL;
 		goto undo;
 	}
-	rti_sha256_hex(out->p + start, out->len - start, hex);
-	/* id_pos is either right after '{' or at the ',' before the next key */
+	rti_sha256_hex2(out->p + start, id_pos - start, out->p + id_pos + ID_MEMBER_LEN,
+			out->len - id_pos - ID_MEMBER_LEN, hex);
 	{
+		char *g = out->p + id_pos;
+		bool first = id_pos == start + 1; /* right after '{' */
 		size_t n = 0;
-		bool after_brace = id_pos == start + 1;
 
-		if (!after_brace)
-			idmember[n++] = ',';
-		memcpy(idmember + n, "\"event_id\":\"sha256:", 19);
+		if (!first)
+			g[n++] = ',';
+		memcpy(g + n, "\"event_id\":\"sha256:", 19);
 		n += 19;
-		memcpy(idmember + n, hex, 64);
+		memcpy(g + n, hex, 64);
 		n += 64;
-		idmember[n++] = '"';
-		if (after_brace)
-			idmember[n++] = ',';
-		err = rti_buf_insert(out, id_pos, idmember, n);
-		if (err)
-			goto undo;
+		g[n++] = '"';
+		if (first)
+			g[n++] = ',';
 	}
 	err = rti_buf_addch(out, '\n');
 	if (err)

@@ -21,6 +21,11 @@ static EVP_MD *sha256_md;
 
 void rti_sha256_hex(const void *data, size_t n, char out[65])
 {
+	rti_sha256_hex2(data, n, NULL, 0, out);
+}
+
+void rti_sha256_hex2(const void *a, size_t an, const void *b, size_t bn, char out[65])
+{
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
 
@@ -29,7 +34,7 @@ void rti_sha256_hex(const void *data, size_t n, char out[65])
 	if (!tl_ctx)
 		tl_ctx = EVP_MD_CTX_new();
 	if (!sha256_md || !tl_ctx || !EVP_DigestInit_ex(tl_ctx, sha256_md, NULL) ||
-	    !EVP_DigestUpdate(tl_ctx, data, n) ||
+	    !EVP_DigestUpdate(tl_ctx, a, an) || (bn && !EVP_DigestUpdate(tl_ctx, b, bn)) ||
 	    !EVP_DigestFinal_ex(tl_ctx, md, &mdlen)) {
 		/* libcrypto broken: an unusable digest must never look valid */
 		out[0] = '\0';
