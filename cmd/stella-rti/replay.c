@@ -30,13 +30,16 @@ struct store {
 	uint64_t skipped_unknown, skipped_bad, skipped_other;
 };
 
-static struct rti_grpc_server *g_srv;
+static struct rti_grpc_server *volatile g_srv;
+static volatile sig_atomic_t g_stop;
 
 static void on_signal(int sig)
 {
-	(void)sig;
-	if (g_srv)
-		rti_grpc_server_stop(g_srv);
+	struct rti_grpc_server *s = g_srv;
+
+	g_stop = sig;
+	if (s)
+		rti_grpc_server_stop(s);
 }
 
 /* Marks the end of the message just appended to s->data. */
@@ -299,18 +302,21 @@ int cmd_replay(int argc, char **argv)
 		ms.off = zero;
 	}
 	so.msgs = &ms;
-	g_srv = rti_grpc_server_new(&so, why, sizeof(why));
-	if (!g_srv) {
-		fprintf(stderr, "stella-rti replay: %s\n", why);
-		rc = EXIT_IO;
-		goto out;
-	}
+	/* handlers first: a signal during startup still stops us cleanly */
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	g_srv = rti_grpc_server_new(&so, why, sizeof(why));
+	if (!g_srv) {
+		fprintf(stderr, "stella-rti replay: %s\n", why);
+		rc = EXIT_IO;
+		goto out;
+	}
+	if (g_stop)
+		rti_grpc_server_stop(g_srv);
 	fprintf(stderr, "stella-rti replay: serving %zu messages (%zu bytes) on %s%s%s\n", s.n,
 		s.data.len, rti_grpc_server_address(g_srv), so.loop ? ", looping" : "",
 		so.rate > 0 ? ", rate-limited" : "");
@@ -349,6 +355,8 @@ out:
 		g_srv = NULL;
 		rti_grpc_server_free(srv);
 	}
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
 	rti_json_decoder_free(dec);
 	rti_arena_release(&a);
 	rti_arena_release(&ea);

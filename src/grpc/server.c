@@ -59,6 +59,7 @@ struct rti_grpc_server {
 	struct rti_grpc_server_opts o;
 	struct rti_grpc_msgset msgs;
 	char address[300];
+	char unix_path[108]; /* removed at exit, as Go's unix listener does */
 	int lfd;
 	int wake[2];
 	atomic_int stop;
@@ -414,6 +415,8 @@ struct rti_grpc_server *rti_grpc_server_new(const struct rti_grpc_server_opts *o
 	srv->wake[1] = -1;
 	atomic_init(&srv->stop, 0);
 	rti_grpc_addr_format(&a, srv->address, sizeof(srv->address));
+	if (a.is_unix)
+		memcpy(srv->unix_path, a.path, sizeof(srv->unix_path));
 	srv->conns = calloc(srv->o.max_conns, sizeof(*srv->conns));
 	srv->rbuf = malloc(READ_BUF);
 	if (!srv->conns || !srv->rbuf || pipe2(srv->wake, O_NONBLOCK | O_CLOEXEC) < 0) {
@@ -450,8 +453,11 @@ void rti_grpc_server_free(struct rti_grpc_server *s)
 		return;
 	for (unsigned i = 0; s->conns && i < s->nconns; i++)
 		conn_free(s->conns[i]);
-	if (s->lfd >= 0)
+	if (s->lfd >= 0) {
 		close(s->lfd);
+		if (s->unix_path[0])
+			unlink(s->unix_path);
+	}
 	if (s->wake[0] >= 0)
 		close(s->wake[0]);
 	if (s->wake[1] >= 0)
