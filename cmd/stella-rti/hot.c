@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "util/io.h"
 #include "cli.h"
 #include "rti/canon.h"
 #include "rti/hotsym.h"
@@ -201,22 +202,6 @@ static int open_out(const char *path)
 	return fd;
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* ---- top / query listings ---- */
 
 struct row {
@@ -240,7 +225,7 @@ static int list_json(struct listing *l, const struct rti_hot_entry *e)
 	if (!err)
 		err = rti_hot_entry_json(e, &l->out);
 	if (!err && l->out.len > (1u << 20)) {
-		err = write_all(1, l->out.p, l->out.len);
+		err = rti_write_all(1, l->out.p, l->out.len);
 		rti_buf_reset(&l->out);
 	}
 	return err;
@@ -389,7 +374,7 @@ static int run_listing(struct hot_args *a, const char *what)
 
 		fprintf(stderr, "stella-rti hot %s: %s\n", what, *m ? m : strerror(-err));
 		rc = EXIT_IO;
-	} else if (write_all(1, l.out.p, l.out.len)) {
+	} else if (rti_write_all(1, l.out.p, l.out.len)) {
 		fprintf(stderr, "stella-rti hot %s: writing output: %s\n", what, strerror(errno));
 		rc = EXIT_IO;
 	} else if (a->f.symbol_id && !l.count) {

@@ -458,6 +458,19 @@ static int follow_check(struct rti_records *r)
 	return 0;
 }
 
+/* The current record ends with the input: report it as truncated. */
+static int truncated_tail(struct rti_records *r, struct rti_record *rec, const char *why)
+{
+	rec->p = r->buf + r->start;
+	rec->n = r->len - r->start;
+	rec->line = r->rec_line;
+	rec->why = why;
+	rec->err_off = rec->n;
+	reset_value(r);
+	r->start = r->scan = r->len;
+	return RTI_REC_BAD;
+}
+
 int rti_records_next(struct rti_records *r, struct rti_record *rec)
 {
 	for (;;) {
@@ -516,15 +529,9 @@ int rti_records_next(struct rti_records *r, struct rti_record *rec)
 					if (rc != SCAN_NEED)
 						return rc;
 					if (r->in_value) {
-						rec->p = r->buf + r->start;
-						rec->n = r->len - r->start;
-						rec->line = r->rec_line;
-						rec->why = "truncated JSON value at end of rotated file";
-						rec->err_off = rec->n;
-						reset_value(r);
-						r->start = r->scan = r->len;
 						r->skip = false;
-						return RTI_REC_BAD;
+						return truncated_tail(r, rec,
+							"truncated JSON value at end of rotated file");
 					}
 					r->skip = false;
 					r->start = r->scan = r->len;
@@ -538,16 +545,8 @@ at_eof:
 		rc = scan(r, rec);
 		if (rc != SCAN_NEED)
 			return rc;
-		if (r->in_value) {
-			rec->p = r->buf + r->start;
-			rec->n = r->len - r->start;
-			rec->line = r->rec_line;
-			rec->why = "truncated JSON value at end of input";
-			rec->err_off = rec->n;
-			reset_value(r);
-			r->start = r->scan = r->len;
-			return RTI_REC_BAD;
-		}
+		if (r->in_value)
+			return truncated_tail(r, rec, "truncated JSON value at end of input");
 		return RTI_REC_EOF;
 	}
 }

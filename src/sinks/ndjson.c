@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "util/io.h"
 #include "rti/sink.h"
 
 #define OUT_BUF (256 * 1024)
@@ -15,26 +16,10 @@ struct ndjson {
 	char buf[OUT_BUF];
 };
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 static int nd_flush(void *ctx)
 {
 	struct ndjson *s = ctx;
-	int err = write_all(s->fd, s->buf, s->len);
+	int err = rti_write_all(s->fd, s->buf, s->len);
 
 	s->len = 0;
 	return err;
@@ -53,7 +38,7 @@ static int nd_event(void *ctx, const struct rti_event *ev, const struct rti_cano
 		if (err)
 			return err;
 		if (len > sizeof(s->buf))
-			return write_all(s->fd, line, len);
+			return rti_write_all(s->fd, line, len);
 	}
 	memcpy(s->buf + s->len, line, len);
 	s->len += len;
