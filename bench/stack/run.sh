@@ -56,18 +56,19 @@ read -r toff tsize tvaddr < <(readelf -lW "$LIBC" | awk '$1 == "LOAD" && / R E /
 awk -v n="$NADDR" -v o=$((toff)) -v s=$((tsize)) -v v=$((tvaddr)) 'BEGIN { srand(42); for (i = 0; i < n; i++) { x = int(rand() * s); printf "0x%x 0x%x\n", o + x, v + x } }' >"$OUT/addrs"
 cut -d' ' -f1 "$OUT/addrs" >"$OUT/offsets"
 cut -d' ' -f2 "$OUT/addrs" >"$OUT/vaddrs"
-per_addr() { # NAME CMD... (stdin: the addresses); sets US (best µs per address)
-  local name=$1 t0 t1 us best=1e18; shift
+per_addr() { # NAME INPUT CMD...: sets US (best µs per address of INPUT)
+  local name=$1 in=$2 t0 t1 us best=1e18; shift 2
   for _ in $(seq "$RUNS"); do
-    t0=$(now_ns); "$@" >"$OUT/$name.out"; t1=$(now_ns)
+    t0=$(now_ns); "$@" <"$in" >"$OUT/$name.out"; t1=$(now_ns)
+    [ "$(wc -l <"$OUT/$name.out")" -ge "$NADDR" ] || { echo "bench/stack: $name printed too little" >&2; exit 1; }
     us=$(calc '%.3f' "($t1 - $t0) / 1000 / $NADDR")
     best=$(calc '%.3f' "($us < $best) ? $us : $best")
   done
   US=$best
 }
-per_addr symbolize "$B/stella-rti" symbolize --elf "$LIBC" <"$OUT/offsets"; us_rti=$US
-per_addr addr2line addr2line -f -C -e "$LIBC" <"$OUT/vaddrs"; us_a2l=$US
-per_addr eu-addr2line eu-addr2line -f -C -e "$LIBC" <"$OUT/vaddrs"; us_eu=$US
+per_addr symbolize "$OUT/offsets" "$B/stella-rti" symbolize --elf "$LIBC"; us_rti=$US
+per_addr addr2line "$OUT/vaddrs" addr2line -f -C -e "$LIBC"; us_a2l=$US
+per_addr eu-addr2line "$OUT/vaddrs" eu-addr2line -f -C -e "$LIBC"; us_eu=$US
 one_t0=$(now_ns); for a in $(head -20 "$OUT/vaddrs"); do addr2line -f -C -e "$LIBC" "$a" >/dev/null; done; one_t1=$(now_ns)
 us_a2l_proc=$(calc '%.0f' "($one_t1 - $one_t0) / 1000 / 20")
 

@@ -86,6 +86,7 @@ struct rti_symbolizer {
 	struct fset *fs;
 	size_t fmask; /* sets - 1 */
 	struct mslot *last; /* the module of the previous lookup */
+	struct mslot elf;   /* rti_symbolize_elf: the last file, same rules */
 	struct lslot *ls;
 	size_t lmask;
 	struct pslot *ps;
@@ -1126,7 +1127,10 @@ int rti_symbolize_elf(struct rti_symbolizer *s, const char *path, uint64_t offse
 		      struct rti_sym_result *r)
 {
 	enum rti_unresolved why = RTI_UNRES_NONE;
+	struct mslot *m = &s->elf;
 	struct rti_obj *o;
+	size_t plen = strlen(path);
+	uint64_t now;
 	int fd, err;
 
 	reset(r);
@@ -1134,13 +1138,29 @@ int rti_symbolize_elf(struct rti_symbolizer *s, const char *path, uint64_t offse
 		r->why = RTI_UNRES_SYMBOLIZATION_OFF;
 		return 0;
 	}
-	fd = open_in_root(NULL, path, &err);
-	if (fd < 0) {
-		r->why = err == EACCES || err == EPERM ? RTI_UNRES_UNREADABLE : RTI_UNRES_NOT_FOUND;
-		return 0;
+	if (!(s->clock_calls++ & 63))
+		s->now_ms = now_ms();
+	now = s->now_ms;
+	if (m->valid && m->epoch == s->epoch && now < m->expires_ms && m->plen == plen &&
+	    !memcmp(m->path, path, plen)) {
+		o = m->obj; /* many offsets of one file: one open */
+		why = (enum rti_unresolved)m->why;
+	} else {
+		o = NULL;
+		fd = open_in_root(NULL, path, &err);
+		if (fd < 0) {
+			why = err == EACCES || err == EPERM ? RTI_UNRES_UNREADABLE
+							     : RTI_UNRES_NOT_FOUND;
+		} else {
+			o = obj_from_fd(s, fd, NULL, path, &why);
+			close(fd);
+		}
+		m->valid = slot_path(&m->path, &m->pcap, &m->plen, path, plen);
+		m->obj = o;
+		m->why = (uint8_t)why;
+		m->epoch = s->epoch;
+		m->expires_ms = now + s->ttl_ms;
 	}
-	o = obj_from_fd(s, fd, NULL, path, &why);
-	close(fd);
 	if (!o) {
 		r->why = why;
 		return 0;
@@ -1260,6 +1280,7 @@ void rti_symbolizer_free(struct rti_symbolizer *s)
 		free(s->ms[i].path);
 	for (size_t i = 0; s->ls && i <= s->lmask; i++)
 		free(s->ls[i].path);
+	free(s->elf.path);
 	rti_symtab_builder_release(&s->sb);
 	free(s->ms);
 	free(s->fs);
