@@ -190,8 +190,11 @@ static void *reader_main(void *arg)
 		was_up = in.connected;
 		r->last_status = in.status;
 		snprintf(r->last_reason, sizeof(r->last_reason), "%s: %s%s%s%s",
-			 rti_grpc_code_name(in.status), in.message, in.detail[0] ? " [" : "",
-			 in.detail, in.detail[0] ? "]" : "");
+			 rti_grpc_code_name(in.status),
+			 in.message[0] ? in.message
+			 : in.status == RTI_GRPC_OK ? "the server ended the stream"
+						    : "no message",
+			 in.detail[0] ? " [" : "", in.detail, in.detail[0] ? "]" : "");
 		/* our own stop is not a gap in the data */
 		if (rti_grpc_client_stopped(r->client) && in.status == RTI_GRPC_CANCELLED)
 			break;
