@@ -92,9 +92,13 @@ fuzz: deps
 	@$(MAKE) --no-print-directory V=fuzz lib
 	@bash fuzz/run.sh $(FUZZ_SECONDS)
 
+# every benchmark, each with its anchors in the same run (docs/performance.md)
 bench: deps
-	@$(MAKE) --no-print-directory V=rel all
-	@bash bench/run.sh
+	@$(MAKE) -s --no-print-directory V=rel all
+	@BUILD=$(BUILD) bash bench/run.sh
+	@BUILD=$(BUILD) bash bench/stack/run.sh
+	@BUILD=$(BUILD) bash bench/grpc/run.sh
+	@bash bench/hotsym/run.sh $(BUILD)/rel
 
 check-banned:
 	@! git grep -nE '\b(sprintf|vsprintf|strcpy|strcat|gets|strtok)\s*\(' -- '*.c' '*.h'

@@ -684,8 +684,10 @@ static int dec_body(struct dctx *c, int i, struct rti_event *ev)
 				else if (KEYN(m1.k, m1.kn, "symbol"))
 					r = get_str(c, m1.v, &ev->function);
 				else if (KEYN(m1.k, m1.kn, "offset")) {
+					/* proto3: 0 is "not set" (protojson omits it, and
+					 * protobuf cannot tell), so JSON and gRPC agree */
 					r = get_u64(c, m1.v, &ev->offset);
-					ev->has_offset = true;
+					ev->has_offset = ev->offset != 0;
 				}
 				break;
 			case RTI_KIND_USDT:
