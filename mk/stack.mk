@@ -4,11 +4,6 @@
 # pkg-config file.
 LIBS += -liberty
 
-# fuzz/run.sh links the fuzz targets with its own fixed library list, which
-# has no -liberty: the fuzz build of the demangler demangles nothing.
-ifeq ($(V),fuzz)
-$(O)/src/stack/demangle.o: CFLAGS += -DRTI_NO_LIBIBERTY
-endif
 
 # bench/stack/run.sh: stack-bench measures symbol resolution alone
 .DEFAULT_GOAL := all
