@@ -238,20 +238,8 @@ static char *ptype_list(uint32_t bits)
 
 	/* same order as the JSON: sorted names */
 	const char *names[RTI_PROBE__COUNT];
-	unsigned n = 0;
+	unsigned n = rti_hot_probe_type_names(bits, names);
 
-	for (int t = 1; t < RTI_PROBE__COUNT; t++) {
-		const char *nm;
-		unsigned i;
-
-		if (!(bits & (1u << t)))
-			continue;
-		nm = rti_probe_type_name((enum rti_probe_type)t);
-		for (i = n; i > 0 && strcmp(names[i - 1], nm) > 0; i--)
-			names[i] = names[i - 1];
-		names[i] = nm;
-		n++;
-	}
 	for (unsigned i = 0; i < n && !err; i++) {
 		if (i)
 			err = rti_buf_addch(&b, ',');

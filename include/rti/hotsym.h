@@ -175,5 +175,8 @@ int rti_hotsym_export(struct rti_hotsym *h, struct rti_hot_export_opts *o, int f
 
 /* Syscall family of a kernel symbol (docs/hot-index.md), or NULL. */
 const char *rti_hotsym_syscall_family(const char *kernel_symbol);
+/* The probe type names of a probe_types bit set, sorted by name (the order
+ * of listings and exports). Returns how many. */
+unsigned rti_hot_probe_type_names(uint32_t bits, const char *names[RTI_PROBE__COUNT]);
 
 #endif

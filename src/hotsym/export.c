@@ -39,7 +39,7 @@ static void put_time_ns(struct rti_cjw *w, const char *key, int64_t ns)
 }
 
 /* Probe type names of a bit set, sorted by name. */
-static unsigned ptype_names(uint32_t bits, const char *names[RTI_PROBE__COUNT])
+unsigned rti_hot_probe_type_names(uint32_t bits, const char *names[RTI_PROBE__COUNT])
 {
 	unsigned n = 0;
 
@@ -61,7 +61,7 @@ static unsigned ptype_names(uint32_t bits, const char *names[RTI_PROBE__COUNT])
 static void put_ptypes(struct rti_cjw *w, const char *key, uint32_t bits)
 {
 	const char *names[RTI_PROBE__COUNT];
-	unsigned n = ptype_names(bits, names);
+	unsigned n = rti_hot_probe_type_names(bits, names);
 
 	if (!n)
 		return;
@@ -146,7 +146,7 @@ static int signals_row(void *arg, const struct rti_hot_entry *e)
 {
 	struct out *o = arg;
 	const char *names[RTI_PROBE__COUNT];
-	unsigned np = ptype_names(e->probe_types, names);
+	unsigned np = rti_hot_probe_type_names(e->probe_types, names);
 	struct rti_buf pt = RTI_BUF_INIT(1024);
 	struct rti_cjw w;
 	int err = 0;
