@@ -98,19 +98,8 @@ static ssize_t send_cb(nghttp2_session *s, const uint8_t *data, size_t len, int 
 		       void *ud)
 {
 	struct call *k = ud;
-	ssize_t n;
 
-	for (;;) {
-		n = send(k->fd, data, len, MSG_NOSIGNAL);
-		if (n >= 0)
-			return n;
-		if (errno == EINTR)
-			continue;
-		if (errno == EAGAIN || errno == EWOULDBLOCK)
-			return NGHTTP2_ERR_WOULDBLOCK;
-		k->io_err = errno;
-		return NGHTTP2_ERR_CALLBACK_FAILURE;
-	}
+	return rti_net_send(k->fd, data, len, &k->io_err);
 }
 
 static int on_message(void *ud, const uint8_t *msg, size_t len)

@@ -13,6 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <nghttp2/nghttp2.h>
+
 #include "grpc/net.h"
 
 uint64_t rti_now_ns(void)
@@ -362,4 +364,20 @@ unsigned rti_grpc_backoff_ms(unsigned attempt, unsigned initial_ms, unsigned max
 	j = 0.8 + 0.4 * (double)(x >> 11) / (double)(1ull << 53);
 	d = (uint64_t)((double)d * j);
 	return d ? (unsigned)d : 1;
+}
+
+long rti_net_send(int fd, const void *data, size_t len, int *err)
+{
+	for (;;) {
+		ssize_t n = send(fd, data, len, MSG_NOSIGNAL);
+
+		if (n >= 0)
+			return (long)n;
+		if (errno == EINTR)
+			continue;
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
+			return NGHTTP2_ERR_WOULDBLOCK;
+		*err = errno;
+		return NGHTTP2_ERR_CALLBACK_FAILURE;
+	}
 }

@@ -22,6 +22,12 @@ int rti_net_connect(const struct rti_grpc_addr *a, unsigned timeout_ms, int wake
 
 /* Listening socket (non-blocking). A stale unix socket file is replaced;
  * a TCP port 0 is chosen by the kernel and written back into a->port. */
+/*
+ * One non-blocking send for nghttp2's send callback: the byte count, or
+ * NGHTTP2_ERR_WOULDBLOCK, or NGHTTP2_ERR_CALLBACK_FAILURE with *err = errno.
+ */
+long rti_net_send(int fd, const void *data, size_t len, int *err);
+
 int rti_net_listen(struct rti_grpc_addr *a, char *why, size_t whylen);
 
 #endif

@@ -95,19 +95,12 @@ static ssize_t send_cb(nghttp2_session *s, const uint8_t *data, size_t len, int 
 		       void *ud)
 {
 	struct conn *c = ud;
+	int err = 0;
+	long n = rti_net_send(c->fd, data, len, &err);
 
-	for (;;) {
-		ssize_t n = send(c->fd, data, len, MSG_NOSIGNAL);
-
-		if (n >= 0)
-			return n;
-		if (errno == EINTR)
-			continue;
-		if (errno == EAGAIN || errno == EWOULDBLOCK)
-			return NGHTTP2_ERR_WOULDBLOCK;
+	if (n == NGHTTP2_ERR_CALLBACK_FAILURE)
 		c->dead = true;
-		return NGHTTP2_ERR_CALLBACK_FAILURE;
-	}
+	return n;
 }
 
 /* gzip one message into st->z; returns the compressed length or 0. */
