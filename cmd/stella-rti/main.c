@@ -46,6 +46,9 @@ static const struct command {
 	{ "symbolize", cmd_symbolize,
 	  "symbolize --elf FILE [OFFSET...] | --pid PID [ADDRESS...] | --kernel [ADDRESS...]\n"
 	  "          canonical stack frames, for checking what a binary resolves to" },
+	{ "privacy", cmd_privacy,
+	  "privacy explain [--profile NAME|FILE] | privacy check FILE...\n"
+	  "          the effective privacy rules; scan NDJSON for values that look secret" },
 };
 
 static void usage(FILE *f)

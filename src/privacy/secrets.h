@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Secret detection: finds spans of a string that look like credentials.
+ * The privacy stage runs it on every string that survives a profile's
+ * rules (and redacts what it finds even where a rule says keep);
+ * `stella-rti privacy check` runs it on any NDJSON.
+ *
+ * Detectors: AWS access key ids (AKIA/ASIA + 16), JWTs (three base64url
+ * parts starting "eyJ"), bearer/basic authorization values, key/value
+ * pairs whose key names a secret (password=, token:, --api-key X, ...),
+ * PEM private-key blocks (from the BEGIN line to the end of the string),
+ * long high-entropy tokens. Identifiers that look random by design but are
+ * not secrets (hex digests and ids, Tetragon exec ids, UUIDs) are not
+ * reported.
+ *
+ * Cost is linear in the string length; no allocation.
+ */
+#ifndef RTI_PRIVACY_SECRETS_H
+#define RTI_PRIVACY_SECRETS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum rti_secret_kind {
+	RTI_SECRET_AWS_KEY,  /* "aws-key" */
+	RTI_SECRET_JWT,      /* "jwt" */
+	RTI_SECRET_BEARER,   /* "bearer": Authorization: Bearer/Basic value */
+	RTI_SECRET_PAIR,     /* "secret-pair": password=..., --token X */
+	RTI_SECRET_PEM,      /* "pem-private-key" */
+	RTI_SECRET_ENTROPY,  /* "high-entropy" */
+	RTI_SECRET__COUNT
+};
+
+struct rti_secret_span {
+	size_t off; /* byte offset of the secret value in the string */
+	size_t len; /* its length: what must be replaced */
+	enum rti_secret_kind kind;
+};
+
+/*
+ * Scans s[0..n). Stores up to max spans, sorted by offset and not
+ * overlapping (overlaps are merged), and returns how many there are in all
+ * (which may exceed max). For a key/value pair the span is the value only
+ * ("password=" stays, what follows it is the span).
+ */
+size_t rti_secret_scan(const char *s, size_t n, struct rti_secret_span *spans, size_t max);
+
+/* True when a key name (label or annotation key, environment variable
+ * name, JSON member name) says its value is a secret: it contains, case
+ * insensitively, password, passwd, secret, token, api_key/apikey/api-key,
+ * access_key, private_key, credential, auth. */
+bool rti_secret_key_name(const char *key, size_t n);
+
+/* "aws-key", "jwt", ...; NULL for an invalid kind. */
+const char *rti_secret_kind_name(enum rti_secret_kind k);
+
+/* The text that replaces each span: "[REDACTED]". */
+#define RTI_SECRET_MASK "[REDACTED]"
+
+#endif
