@@ -12,6 +12,33 @@
  *
  *   rti-gen [--seed N] [--bytes N | --events N] [-o FILE] [--policies FILE]
  *           [--env-heavy] [--stack-addresses]
+ *           [--plant-secrets [--secrets-out FILE]]
+ *
+ * --plant-secrets (privacy canary): plant random credentials into the free
+ * text of the capture: process and parent binary, cwd, arguments (some
+ * processes without arguments get some), environment variable values, user name (a "user" record is added to some
+ * processes), pod namespace, name, container name, image name, workload,
+ * pod label values and keys, annotation values; node and cluster name,
+ * policy_name, function_name, uprobe path and symbol, usdt path, provider,
+ * name and string args, tracepoint subsys and event, string and file/path
+ * args (and the file mount), loader path, kernel and user stack frame
+ * symbols and modules, message and tags (added to some probe events).
+ * Ids, times, numbers and enum-like strings stay as they are: exec_id,
+ * parent_exec_id, pod uid, container id, docker, image id (digest), flags,
+ * action, workload_kind, socket fields, permissions, ima_hash, buildid, the
+ * throttle type and cgroup (made of the pod uid and container id).
+ * Each planted value is one of, at random: AWS access key id (AKIA + 16),
+ * 40-char base64 (AWS secret-like), JWT, "Bearer " + base64url, password=,
+ * token=, "--password X", a PEM RSA private-key block (newlines escaped as
+ * \n), a 32..48-char base64url token. The planting has its own PRNG (also
+ * seeded from --seed), so the events, numbers and times are those of the
+ * run without it; without --plant-secrets the output is unchanged.
+ *
+ * --secrets-out FILE (with --plant-secrets): every planted random part that
+ * made it into the output, sorted, one per line, no duplicates: the AKIA
+ * key's 16 characters, the password/token/bearer value, each JWT segment
+ * after its "eyJ" (the signature whole), the PEM body (64 characters). The
+ * canary test checks that none of them survives in the agent's output.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -170,6 +197,12 @@ static void sb_q(struct sb *b, const char *s)
 		if (c == '"' || c == '\\') {
 			sb_c(b, '\\');
 			sb_c(b, (char)c);
+		} else if (c == '\n') {
+			sb_mem(b, "\\n", 2);
+		} else if (c == '\t') {
+			sb_mem(b, "\\t", 2);
+		} else if (c == '\r') {
+			sb_mem(b, "\\r", 2);
 		} else if (c < 0x20) {
 			char e[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
 
@@ -438,6 +471,9 @@ static const struct bin_def host_bins[] = {
 
 struct envset { char *json; size_t n; };
 
+/* Planted secrets (their random parts), owned strings. */
+struct slist { char **v; size_t n, cap; };
+
 struct pod {
 	int app, ns;
 	char name[80], uid[40], cid[65], image_digest[65];
@@ -452,7 +488,7 @@ struct proc {
 	size_t pre_n;
 	const struct envset *env;
 	char exec_id[128];
-	char binary[96];
+	char binary[512];   /* room for a planted secret */
 	uint32_t pid;
 	int pod;            /* -1: host */
 	enum fam fam;
@@ -460,6 +496,10 @@ struct proc {
 	struct proc *parent;
 	struct ts start;
 	uint64_t aslr;      /* base for --stack-addresses */
+	/* --plant-secrets: the process's own planted environment, and the
+	 * secrets planted in pre / own_env, moved to gen.sec once output */
+	struct envset own_env;
+	struct slist sec, env_sec;
 };
 
 struct gen {
@@ -476,7 +516,293 @@ struct gen {
 	unsigned throttle_on;
 	uint64_t kind_count[16];
 	uint64_t big_lines, max_line;
+	bool plant;         /* --plant-secrets */
+	struct rng pr;      /* planting's own PRNG: the events stay the same */
+	struct slist sec;   /* secrets that made it into the output */
 };
+
+/* ---------- secret planting (--plant-secrets) ---------- */
+
+static void sl_add(struct slist *l, const char *s, size_t n)
+{
+	if (l->n == l->cap) {
+		size_t nc = l->cap ? l->cap * 2 : 16;
+		char **v = realloc(l->v, nc * sizeof(*v));
+
+		if (!v) {
+			fputs("rti-gen: out of memory\n", stderr);
+			exit(1);
+		}
+		l->v = v;
+		l->cap = nc;
+	}
+	l->v[l->n] = strndup(s, n);
+	if (!l->v[l->n]) {
+		fputs("rti-gen: out of memory\n", stderr);
+		exit(1);
+	}
+	l->n++;
+}
+
+/* src's secrets are in the output now: dst owns them */
+static void sl_move(struct slist *dst, struct slist *src)
+{
+	for (size_t i = 0; i < src->n; i++) {
+		sl_add(dst, "", 0);
+		free(dst->v[dst->n - 1]);
+		dst->v[dst->n - 1] = src->v[i];
+	}
+	src->n = 0;
+}
+
+static void sl_free(struct slist *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+static const char A_UPNUM[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+static const char A_ALNUM[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+static const char A_B64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+static const char A_B64URL[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/* n random characters of alphabet a: a secret's random part, listed in l */
+static void rnd_part(struct gen *g, struct sb *b, struct slist *l, const char *a, unsigned n)
+{
+	size_t at = b->n;
+	uint32_t k = (uint32_t)strlen(a);
+
+	for (unsigned i = 0; i < n; i++)
+		sb_c(b, a[rb(&g->pr, k)]);
+	sl_add(l, b->p + at, n);
+}
+
+/* One secret in a detectable format, chosen at random. */
+static void secret(struct gen *g, struct sb *b, struct slist *l)
+{
+	struct rng *r = &g->pr;
+
+	switch (rb(r, 9)) {
+	case 0: /* AWS access key id */
+		sb_s(b, "AKIA");
+		rnd_part(g, b, l, A_UPNUM, 16);
+		break;
+	case 1: /* AWS secret access key-like */
+		rnd_part(g, b, l, A_B64, 40);
+		break;
+	case 2: /* JWT: each part's random characters are listed */
+		sb_s(b, "eyJ");
+		rnd_part(g, b, l, A_B64URL, 20 + rb(r, 21));
+		sb_s(b, ".eyJ");
+		rnd_part(g, b, l, A_B64URL, 30 + rb(r, 31));
+		sb_c(b, '.');
+		rnd_part(g, b, l, A_B64URL, 43);
+		break;
+	case 3:
+		sb_s(b, "Bearer ");
+		rnd_part(g, b, l, A_B64URL, 32 + rb(r, 17));
+		break;
+	case 4:
+		sb_s(b, "password=");
+		rnd_part(g, b, l, A_ALNUM, 10 + rb(r, 7));
+		break;
+	case 5:
+		sb_s(b, "token=");
+		rnd_part(g, b, l, A_ALNUM, 20);
+		break;
+	case 6:
+		sb_s(b, "--password ");
+		rnd_part(g, b, l, A_ALNUM, 12);
+		break;
+	case 7:
+		sb_s(b, "-----BEGIN RSA PRIVATE KEY-----\n");
+		rnd_part(g, b, l, A_B64, 64);
+		sb_s(b, "\n-----END RSA PRIVATE KEY-----");
+		break;
+	default: /* opaque API token */
+		rnd_part(g, b, l, A_B64URL, 32 + rb(r, 17));
+		break;
+	}
+}
+
+/* How a secret goes into a field. */
+enum pst { PS_PATH, PS_ARGS, PS_VALUE, PS_NAME, PS_IMAGE, PS_KEY };
+
+/* orig with a secret planted in, the way such a field would carry one. The
+ * result lives in a ring of buffers: use it before 16 more calls. */
+static const char *plant(struct gen *g, struct slist *l, enum pst st, const char *orig)
+{
+	static struct sb ring[16];
+	static unsigned ri;
+	static const char *const users[] = { "alice", "bob", "deploy", "ci", "svc-backup" };
+	struct sb *b = &ring[ri++ % 16];
+	struct rng *r = &g->pr;
+	const char *sl;
+
+	b->n = 0;
+	switch (st) {
+	case PS_PATH:
+		switch (rb(r, 3)) {
+		case 0:
+			sb_s(b, "/home/");
+			sb_s(b, users[rb(r, 5)]);
+			sb_s(b, "/bin/");
+			secret(g, b, l);
+			break;
+		case 1:
+			sl = strrchr(orig, '/');
+			if (sl && sl != orig)
+				sb_mem(b, orig, (size_t)(sl - orig));
+			else
+				sb_s(b, "/usr/bin");
+			sb_s(b, "/tool-");
+			secret(g, b, l);
+			break;
+		default:
+			sb_s(b, "/tmp/");
+			secret(g, b, l);
+			sl = strrchr(orig, '/');
+			if (!sl)
+				sb_c(b, '/');
+			sb_s(b, sl ? sl : orig);
+			break;
+		}
+		break;
+	case PS_ARGS:
+		if (!*orig) {
+			secret(g, b, l);
+			break;
+		}
+		switch (rb(r, 3)) {
+		case 0:
+			sb_s(b, orig);
+			sb_c(b, ' ');
+			secret(g, b, l);
+			break;
+		case 1:
+			secret(g, b, l);
+			sb_c(b, ' ');
+			sb_s(b, orig);
+			break;
+		default:
+			sb_s(b, orig);
+			sb_s(b, " --data '");
+			secret(g, b, l);
+			sb_c(b, '\'');
+			break;
+		}
+		break;
+	case PS_VALUE:
+		if (rpct(r, 50)) {
+			sb_s(b, orig);
+			sb_c(b, ' ');
+		}
+		secret(g, b, l);
+		break;
+	case PS_NAME:
+		if (rpct(r, 60)) {
+			sb_s(b, orig);
+			sb_c(b, '-');
+		}
+		secret(g, b, l);
+		break;
+	case PS_IMAGE:
+		if (rpct(r, 50)) {
+			sb_s(b, "registry.example.com/");
+			secret(g, b, l);
+			sb_s(b, "/app:1");
+		} else {
+			sb_s(b, orig);
+			sb_c(b, '-');
+			secret(g, b, l);
+		}
+		break;
+	case PS_KEY:
+		sb_s(b, rpct(r, 50) ? "secret.example.com/" : "token-");
+		secret(g, b, l);
+		break;
+	}
+	return b->p;
+}
+
+/* With --plant-secrets, pct% of the time: orig with a secret in it. */
+static const char *pl(struct gen *g, struct slist *l, enum pst st, const char *orig, unsigned pct)
+{
+	if (!g->plant || !rpct(&g->pr, pct))
+		return orig;
+	return plant(g, l, st, orig);
+}
+
+/* For the event being built: its secrets are output with it. */
+#define PL(st, orig, pct) pl(g, &g->sec, (st), (orig), (pct))
+
+/* A flat JSON object of plain strings (labels, annotations) with secrets
+ * planted in some keys and values. */
+static void plant_obj(struct gen *g, struct sb *b, struct slist *l, const char *obj,
+		      unsigned kpct, unsigned vpct)
+{
+	const char *s = obj + 1;
+
+	sb_c(b, '{');
+	while (*s == '"') {
+		const char *ke = strchr(s + 1, '"');
+		const char *vs = ke + 3, *ve = strchr(vs, '"');
+		char k[160], v[160];
+
+		snprintf(k, sizeof(k), "%.*s", (int)(ke - s - 1), s + 1);
+		snprintf(v, sizeof(v), "%.*s", (int)(ve - vs), vs);
+		if (s != obj + 1)
+			sb_c(b, ',');
+		sb_q(b, pl(g, l, PS_KEY, k, kpct));
+		sb_c(b, ':');
+		sb_q(b, pl(g, l, PS_VALUE, v, vpct));
+		s = ve + 1;
+		if (*s == ',')
+			s++;
+	}
+	sb_c(b, '}');
+}
+
+/* The process's own copy of its environment, ~3 values with a secret. */
+static void plant_env(struct gen *g, struct proc *p)
+{
+	static const char key[] = "\"Value\":\"";
+	const char *s = p->env->json, *v;
+	uint32_t n = 0;
+	struct sb b = { 0 };
+
+	for (const char *q = s; (q = strstr(q, key)); q++)
+		n++;
+	while ((v = strstr(s, key))) {
+		const char *e;
+		char val[512];
+
+		v += sizeof(key) - 2; /* the value's opening quote */
+		sb_mem(&b, s, (size_t)(v - s));
+		e = strchr(v + 1, '"');
+		snprintf(val, sizeof(val), "%.*s", (int)(e - v - 1), v + 1);
+		sb_q(&b, rb(&g->pr, n) < 3 ? plant(g, &p->env_sec, PS_VALUE, val) : val);
+		s = e + 1;
+	}
+	sb_s(&b, s);
+	p->own_env.n = b.n;
+	p->own_env.json = sb_take(&b);
+	p->env = &p->own_env;
+}
+
+static const char *user_name(unsigned uid)
+{
+	switch (uid) {
+	case 0: return "root";
+	case 101: return "nginx";
+	case 999: return "postgres";
+	case 1000: return "app";
+	case 65532: return "nonroot";
+	default: return "nobody";
+	}
+}
 
 static void exec_id_for(struct gen *g, struct proc *p)
 {
@@ -550,17 +876,26 @@ static void render_proc(struct gen *g, struct proc *p, const char *args, const c
 			unsigned uid, const char *flags, unsigned cpid)
 {
 	struct sb b = { 0 };
+	struct slist *l = &p->sec;
+	const char *pa;
 
+	if (g->plant) {
+		const char *pb = pl(g, l, PS_PATH, p->binary, 20);
+
+		if (pb != p->binary)
+			snprintf(p->binary, sizeof(p->binary), "%s", pb);
+	}
 	exec_id_for(g, p);
 	sb_s(&b, "{\"exec_id\":");
 	sb_q(&b, p->exec_id);
 	ku(&b, "pid", p->pid);
 	ku(&b, "uid", uid);
 	if (cwd)
-		kq(&b, "cwd", cwd);
+		kq(&b, "cwd", pl(g, l, PS_PATH, cwd, 20));
 	kq(&b, "binary", p->binary);
-	if (args && *args)
-		kq(&b, "arguments", args);
+	pa = pl(g, l, PS_ARGS, args ? args : "", 30);
+	if (*pa)
+		kq(&b, "arguments", pa);
 	kq(&b, "flags", flags);
 	sb_s(&b, ",\"start_time\":");
 	sb_time(&b, p->start);
@@ -568,30 +903,39 @@ static void render_proc(struct gen *g, struct proc *p, const char *args, const c
 	if (p->pod >= 0) {
 		struct pod *pd = &g->pods[p->pod];
 		const struct app_def *a = &apps[pd->app];
+		char img[160];
 
-		sb_s(&b, ",\"pod\":{");
-		sb_f(&b, "\"namespace\":\"%s\"", namespaces[pd->ns].name);
-		kq(&b, "name", pd->name);
+		sb_s(&b, ",\"pod\":{\"namespace\":");
+		sb_q(&b, pl(g, l, PS_NAME, namespaces[pd->ns].name, 15));
+		kq(&b, "name", pl(g, l, PS_NAME, pd->name, 20));
 		kq(&b, "uid", pd->uid);
-		sb_f(&b, ",\"container\":{\"id\":\"containerd://%s\",\"name\":\"%s\"", pd->cid,
-		     a->name);
-		sb_f(&b, ",\"image\":{\"id\":\"%s@sha256:%s\",\"name\":\"%s:%s\"}", a->repo,
-		     pd->image_digest, a->repo, a->tag);
+		sb_f(&b, ",\"container\":{\"id\":\"containerd://%s\"", pd->cid);
+		kq(&b, "name", pl(g, l, PS_NAME, a->name, 15));
+		sb_f(&b, ",\"image\":{\"id\":\"%s@sha256:%s\"", a->repo, pd->image_digest);
+		snprintf(img, sizeof(img), "%s:%s", a->repo, a->tag);
+		kq(&b, "name", pl(g, l, PS_IMAGE, img, 20));
+		sb_c(&b, '}');
 		sb_s(&b, ",\"start_time\":");
 		sb_time(&b, pd->cstart);
 		ku(&b, "pid", cpid);
 		sb_c(&b, '}');
 		if (pd->labels) {
 			sb_s(&b, ",\"pod_labels\":");
-			sb_s(&b, pd->labels);
+			if (g->plant)
+				plant_obj(g, &b, l, pd->labels, 6, 12);
+			else
+				sb_s(&b, pd->labels);
 		}
 		if (strcmp(a->kind, "Pod")) {
-			kq(&b, "workload", a->name);
+			kq(&b, "workload", pl(g, l, PS_NAME, a->name, 15));
 			kq(&b, "workload_kind", a->kind);
 		}
 		if (pd->annotations) {
 			sb_s(&b, ",\"pod_annotations\":");
-			sb_s(&b, pd->annotations);
+			if (g->plant)
+				plant_obj(g, &b, l, pd->annotations, 0, 15);
+			else
+				sb_s(&b, pd->annotations);
 		}
 		sb_c(&b, '}');
 		sb_f(&b, ",\"docker\":\"%.31s\"", pd->cid);
@@ -600,8 +944,15 @@ static void render_proc(struct gen *g, struct proc *p, const char *args, const c
 		kq(&b, "parent_exec_id", p->parent->exec_id);
 	ku(&b, "refcnt", 1);
 	ku(&b, "tid", p->pid);
+	if (g->plant && rpct(&g->pr, 50)) {
+		sb_s(&b, ",\"user\":{\"name\":");
+		sb_q(&b, pl(g, l, PS_NAME, user_name(uid), 60));
+		sb_c(&b, '}');
+	}
 	p->pre_n = b.n;
 	p->pre = sb_take(&b);
+	if (g->plant && p->env)
+		plant_env(g, p);
 }
 
 static void proc_init(struct gen *g, struct proc *p, int pod, const struct bin_def *bd,
@@ -609,6 +960,9 @@ static void proc_init(struct gen *g, struct proc *p, int pod, const struct bin_d
 		      const char *flags, unsigned cpid)
 {
 	free(p->pre);
+	free(p->own_env.json);
+	sl_free(&p->sec);
+	sl_free(&p->env_sec);
 	memset(p, 0, sizeof(*p));
 	p->pid = g->next_pid++;
 	if (g->next_pid > 4000000)
@@ -810,22 +1164,25 @@ static struct proc *pick_fam(struct gen *g, unsigned mask)
 	}
 }
 
-static void put_proc(struct sb *b, const struct proc *p, bool env)
+static void put_proc(struct gen *g, struct sb *b, struct proc *p, bool env)
 {
 	sb_mem(b, p->pre, p->pre_n);
-	if (env && p->env)
+	sl_move(&g->sec, &p->sec);
+	if (env && p->env) {
 		sb_mem(b, p->env->json, p->env->n);
+		sl_move(&g->sec, &p->env_sec);
+	}
 	sb_c(b, '}');
 }
 
 /* "process":{...},"parent":{...} */
-static void put_pp(struct gen *g, struct sb *b, const struct proc *p, bool env)
+static void put_pp(struct gen *g, struct sb *b, struct proc *p, bool env)
 {
 	sb_s(b, "\"process\":");
-	put_proc(b, p, env || g->env_heavy);
+	put_proc(g, b, p, env || g->env_heavy);
 	if (p->parent) {
 		sb_s(b, ",\"parent\":");
-		put_proc(b, p->parent, env || g->env_heavy);
+		put_proc(g, b, p->parent, env || g->env_heavy);
 	}
 }
 
@@ -1133,8 +1490,8 @@ static void put_ustack(struct gen *g, struct sb *b, const struct proc *p,
 		sb_s(b, "\"offset\":");
 		sb_qu(b, f->off);
 		if (f->sym)
-			kq(b, "symbol", f->sym);
-		kq(b, "module", f->m->path);
+			kq(b, "symbol", PL(PS_NAME, f->sym, 3));
+		kq(b, "module", PL(PS_PATH, f->m->path, 3));
 		sb_c(b, '}');
 	}
 	sb_c(b, ']');
@@ -1175,7 +1532,7 @@ static void put_kstack(struct gen *g, struct sb *b, const char *const *chain,
 		}
 		sb_s(b, "\"offset\":");
 		sb_qu(b, off);
-		kq(b, "symbol", fr[i]);
+		kq(b, "symbol", PL(PS_NAME, fr[i], 2));
 		sb_c(b, '}');
 	}
 	sb_c(b, ']');
@@ -1233,13 +1590,39 @@ static const char *const file_paths[] = {
 static void put_file_arg(struct gen *g, struct sb *b, const char *path, const char *perm)
 {
 	sb_s(b, "{\"file_arg\":{");
-	if (rpct(&g->r, 30))
-		sb_s(b, "\"mount\":\"overlay\",");
+	if (rpct(&g->r, 30)) {
+		sb_s(b, "\"mount\":");
+		sb_q(b, PL(PS_NAME, "overlay", 15));
+		sb_c(b, ',');
+	}
 	sb_s(b, "\"path\":");
-	sb_q(b, path ? path : file_paths[rb(&g->r, NPATHS)]);
+	sb_q(b, PL(PS_PATH, path ? path : file_paths[rb(&g->r, NPATHS)], 25));
 	if (rpct(&g->r, 40))
 		sb_s(b, ",\"flags\":\"O_RDONLY O_CLOEXEC\"");
 	sb_f(b, ",\"permission\":\"%s\"}}", perm ? perm : "-rw-r--r--");
+}
+
+/* --plant-secrets: a policy message now and then, mostly with a secret */
+static void put_message(struct gen *g, struct sb *b)
+{
+	static const char *const msgs[] = {
+		"outbound connection with credentials", "sensitive file read",
+		"process started with a secret on its command line", "policy match",
+	};
+
+	if (g->plant && rpct(&g->pr, 25))
+		kq(b, "message", PL(PS_VALUE, msgs[rb(&g->pr, 4)], 70));
+}
+
+/* "tags": the policy's tag if any; with --plant-secrets, now and then a tag
+ * with a secret in it. */
+static void put_tags(struct gen *g, struct sb *b, const char *tag)
+{
+	if (!tag && !(g->plant && rpct(&g->pr, 10)))
+		return;
+	sb_s(b, ",\"tags\":[");
+	sb_q(b, tag ? PL(PS_NAME, tag, 30) : plant(g, &g->sec, PS_NAME, "observability"));
+	sb_c(b, ']');
 }
 
 struct hook {
@@ -1300,7 +1683,7 @@ static void ev_kprobe(struct gen *g, struct sb *b)
 	p = pick_proc(g);
 	sb_s(b, "{\"process_kprobe\":{");
 	put_pp(g, b, p, false);
-	kq(b, "function_name", h->fn);
+	kq(b, "function_name", PL(PS_NAME, h->fn, 8));
 	sb_s(b, ",\"args\":[");
 	if (!strcmp(h->fn, "tcp_connect")) {
 		put_sock(g, b, false, rpct(&g->r, 50) ? 443 : 5432, "TCP_SYN_SENT");
@@ -1322,7 +1705,7 @@ static void ev_kprobe(struct gen *g, struct sb *b)
 		sb_f(b, ",{\"int_arg\":%u}", 2 + rb(&g->r, 6));
 	} else if (!strcmp(h->fn, "begin_new_exec")) {
 		sb_s(b, "{\"linux_binprm_arg\":{\"path\":");
-		sb_q(b, p->binary);
+		sb_q(b, PL(PS_PATH, p->binary, 25));
 		sb_s(b, ",\"permission\":\"-rwxr-xr-x\"}}");
 	} else if (!strcmp(h->fn, "security_file_open")) {
 		put_file_arg(g, b, cls == U_EXEC ? p->binary : NULL,
@@ -1340,11 +1723,11 @@ static void ev_kprobe(struct gen *g, struct sb *b)
 		     : rpct(&g->r, 3) ? -13 : 0);
 	sb_s(b, ",\"action\":\"KPROBE_ACTION_POST\"");
 	put_kstack(g, b, v->chain, ctx, h->first_off);
-	kq(b, "policy_name", h->policy);
+	kq(b, "policy_name", PL(PS_NAME, h->policy, 10));
 	if (h->ret)
 		sb_s(b, ",\"return_action\":\"KPROBE_ACTION_POST\"");
-	if (!strcmp(h->policy, "file-monitoring"))
-		sb_s(b, ",\"tags\":[\"observability.filesystem\"]");
+	put_message(g, b);
+	put_tags(g, b, !strcmp(h->policy, "file-monitoring") ? "observability.filesystem" : NULL);
 	/* user frames are lost when the process is gone before the agent reads its maps */
 	if (h->ustack && cls != U_NONE && !rpct(&g->r, 3)) {
 		struct ustack u;
@@ -1408,16 +1791,20 @@ static void ev_uprobe(struct gen *g, struct sb *b)
 	}
 	sb_s(b, "{\"process_uprobe\":{");
 	put_pp(g, b, p, false);
-	kq(b, "path", path);
-	kq(b, "symbol", sym);
-	kq(b, "policy_name", pol);
-	if (!strcmp(sym, "readline"))
-		sb_s(b, ",\"args\":[{\"string_arg\":\"kubectl get pods -A\"}]");
-	else if (!strcmp(sym, "inflate"))
+	kq(b, "path", PL(PS_PATH, path, 30));
+	kq(b, "symbol", PL(PS_NAME, sym, 30));
+	kq(b, "policy_name", PL(PS_NAME, pol, 10));
+	put_message(g, b);
+	if (!strcmp(sym, "readline")) {
+		sb_s(b, ",\"args\":[{\"string_arg\":");
+		sb_q(b, PL(PS_ARGS, "kubectl get pods -A", 60));
+		sb_s(b, "}]");
+	} else if (!strcmp(sym, "inflate"))
 		sb_f(b, ",\"args\":[{\"int_arg\":%u}]", rpct(&g->r, 90) ? 0 : 1);
 	else
 		sb_f(b, ",\"args\":[{\"int_arg\":%u},{\"size_arg\":\"%u\"}]", 3 + rb(&g->r, 60),
 		     16u << rb(&g->r, 10));
+	put_tags(g, b, NULL);
 	if (rpct(&g->r, 20)) {
 		const struct gmod *m = mod_by_id(!strcmp(sym, "readline") ? "BASH"
 					: !strcmp(sym, "inflate") ? "LIBZ" : "LIBSSL");
@@ -1435,15 +1822,26 @@ static void ev_tracepoint(struct gen *g, struct sb *b)
 	sb_s(b, "{\"process_tracepoint\":{");
 	put_pp(g, b, p, false);
 	if (rpct(&g->r, 70)) {
-		sb_s(b, ",\"subsys\":\"syscalls\",\"event\":\"sys_enter_openat\",\"args\":[{\"int_arg\":-100},{\"string_arg\":");
-		sb_q(b, file_paths[rb(&g->r, NPATHS)]);
-		sb_f(b, "},{\"int_arg\":%u}],\"policy_name\":\"openat-tp\"", rpct(&g->r, 80) ? 524288 : 577);
+		kq(b, "subsys", PL(PS_NAME, "syscalls", 30));
+		kq(b, "event", PL(PS_NAME, "sys_enter_openat", 30));
+		sb_s(b, ",\"args\":[{\"int_arg\":-100},{\"string_arg\":");
+		sb_q(b, PL(PS_PATH, file_paths[rb(&g->r, NPATHS)], 40));
+		sb_f(b, "},{\"int_arg\":%u}]", rpct(&g->r, 80) ? 524288 : 577);
+		kq(b, "policy_name", PL(PS_NAME, "openat-tp", 10));
 	} else {
-		sb_f(b, ",\"subsys\":\"raw_syscalls\",\"event\":\"sys_enter\",\"args\":[{\"long_arg\":\"%u\"},"
-		     "{\"size_arg\":\"%" PRIu64 "\"}],\"policy_name\":\"raw-syscalls\"",
-		     rb(&g->r, 330), rnext(&g->r) >> 20);
+		/* in the order the generator always drew them */
+		uint64_t size = rnext(&g->r) >> 20;
+		unsigned nr = rb(&g->r, 330);
+
+		kq(b, "subsys", PL(PS_NAME, "raw_syscalls", 30));
+		kq(b, "event", PL(PS_NAME, "sys_enter", 30));
+		sb_f(b, ",\"args\":[{\"long_arg\":\"%u\"},{\"size_arg\":\"%" PRIu64 "\"}]", nr, size);
+		kq(b, "policy_name", PL(PS_NAME, "raw-syscalls", 10));
 	}
-	sb_s(b, ",\"action\":\"KPROBE_ACTION_POST\"}");
+	sb_s(b, ",\"action\":\"KPROBE_ACTION_POST\"");
+	put_message(g, b);
+	put_tags(g, b, NULL);
+	sb_c(b, '}');
 }
 
 static void ev_lsm(struct gen *g, struct sb *b)
@@ -1454,21 +1852,34 @@ static void ev_lsm(struct gen *g, struct sb *b)
 	sb_s(b, "{\"process_lsm\":{");
 	put_pp(g, b, p, false);
 	if (r < 6) {
-		sb_s(b, ",\"function_name\":\"file_open\",\"policy_name\":\"lsm-file-open\",\"args\":[");
+		kq(b, "function_name", PL(PS_NAME, "file_open", 35));
+		kq(b, "policy_name", PL(PS_NAME, "lsm-file-open", 10));
+		put_message(g, b);
+		sb_s(b, ",\"args\":[");
 		put_file_arg(g, b, NULL, NULL);
 		sb_s(b, "],\"action\":\"KPROBE_ACTION_POST\"");
+		put_tags(g, b, NULL);
 	} else if (r < 9) {
 		char h[65];
 
 		hexs(&g->r, h, 64);
-		sb_s(b, ",\"function_name\":\"bprm_check_security\",\"policy_name\":\"lsm-exec-ima\",\"args\":[{\"linux_binprm_arg\":{\"path\":");
-		sb_q(b, p->binary);
-		sb_f(b, ",\"permission\":\"-rwxr-xr-x\"}}],\"action\":\"KPROBE_ACTION_POST\",\"ima_hash\":\"sha256:%s\"", h);
+		kq(b, "function_name", PL(PS_NAME, "bprm_check_security", 35));
+		kq(b, "policy_name", PL(PS_NAME, "lsm-exec-ima", 10));
+		put_message(g, b);
+		sb_s(b, ",\"args\":[{\"linux_binprm_arg\":{\"path\":");
+		sb_q(b, PL(PS_PATH, p->binary, 25));
+		sb_s(b, ",\"permission\":\"-rwxr-xr-x\"}}],\"action\":\"KPROBE_ACTION_POST\"");
+		put_tags(g, b, NULL);
+		sb_f(b, ",\"ima_hash\":\"sha256:%s\"", h);
 	} else {
-		sb_s(b, ",\"function_name\":\"socket_connect\",\"policy_name\":\"lsm-connect\",\"args\":[");
+		kq(b, "function_name", PL(PS_NAME, "socket_connect", 35));
+		kq(b, "policy_name", PL(PS_NAME, "lsm-connect", 10));
+		put_message(g, b);
+		sb_s(b, ",\"args\":[");
 		put_sock(g, b, false, 443, "TCP_CLOSE");
 		sb_f(b, ",{\"sockaddr_arg\":{\"family\":\"AF_INET\",\"addr\":\"10.96.%u.%u\",\"port\":443}}]"
 		     ",\"action\":\"KPROBE_ACTION_POST\"", rb(&g->r, 256), 1 + rb(&g->r, 254));
+		put_tags(g, b, NULL);
 	}
 	sb_c(b, '}');
 }
@@ -1481,16 +1892,32 @@ static void ev_usdt(struct gen *g, struct sb *b)
 	sb_s(b, "{\"process_usdt\":{");
 	put_pp(g, b, p, false);
 	if (p->fam == F_PY) {
-		sb_f(b, ",\"path\":\"/usr/bin/python3.11\",\"provider\":\"python\",\"name\":\"%s\","
-		     "\"policy_name\":\"python-usdt\",\"args\":[{\"string_arg\":\"/srv/app/catalog/views.py\"},"
-		     "{\"string_arg\":\"%s\"},{\"int_arg\":%u}]",
-		     rpct(&g->r, 50) ? "function__entry" : "function__return", fns[rb(&g->r, 5)],
-		     10 + rb(&g->r, 400));
+		/* in the order the generator always drew them */
+		unsigned line = 10 + rb(&g->r, 400);
+		const char *fn = fns[rb(&g->r, 5)];
+		const char *probe = rpct(&g->r, 50) ? "function__entry" : "function__return";
+
+		kq(b, "path", PL(PS_PATH, "/usr/bin/python3.11", 40));
+		kq(b, "provider", PL(PS_NAME, "python", 40));
+		kq(b, "name", PL(PS_NAME, probe, 40));
+		kq(b, "policy_name", PL(PS_NAME, "python-usdt", 10));
+		put_message(g, b);
+		sb_s(b, ",\"args\":[{\"string_arg\":");
+		sb_q(b, PL(PS_PATH, "/srv/app/catalog/views.py", 40));
+		sb_s(b, "},{\"string_arg\":");
+		sb_q(b, PL(PS_NAME, fn, 40));
+		sb_f(b, "},{\"int_arg\":%u}]", line);
 	} else {
-		sb_f(b, ",\"path\":\"/usr/lib/postgresql/15/bin/postgres\",\"provider\":\"postgresql\","
-		     "\"name\":\"query__start\",\"policy_name\":\"postgres-usdt\",\"args\":[{\"string_arg\":"
-		     "\"SELECT balance FROM accounts WHERE id = $1\"}]");
+		kq(b, "path", PL(PS_PATH, "/usr/lib/postgresql/15/bin/postgres", 40));
+		kq(b, "provider", PL(PS_NAME, "postgresql", 40));
+		kq(b, "name", PL(PS_NAME, "query__start", 40));
+		kq(b, "policy_name", PL(PS_NAME, "postgres-usdt", 10));
+		put_message(g, b);
+		sb_s(b, ",\"args\":[{\"string_arg\":");
+		sb_q(b, PL(PS_ARGS, "SELECT balance FROM accounts WHERE id = $1", 40));
+		sb_s(b, "}]");
 	}
+	put_tags(g, b, NULL);
 	sb_s(b, ",\"action\":\"KPROBE_ACTION_POST\"}");
 }
 
@@ -1511,14 +1938,14 @@ static void ev_loader(struct gen *g, struct sb *b)
 		id[i] = (unsigned char)(hi << 4 | lo);
 	}
 	sb_s(b, "{\"process_loader\":{\"process\":");
-	put_proc(b, p, g->env_heavy);
-	kq(b, "path", m->path);
+	put_proc(g, b, p, g->env_heavy);
+	kq(b, "path", PL(PS_PATH, m->path, 25));
 	sb_s(b, ",\"buildid\":\"");
 	b64(b, id, sizeof(id));
 	sb_c(b, '"');
 	if (p->parent) {
 		sb_s(b, ",\"parent\":");
-		put_proc(b, p->parent, g->env_heavy);
+		put_proc(g, b, p->parent, g->env_heavy);
 	}
 	sb_c(b, '}');
 }
@@ -1587,9 +2014,13 @@ static void one_event(struct gen *g, struct sb *b)
 	case K_RATE: ev_rate(g, b); break;
 	default: ev_connect(g, b); break;
 	}
-	sb_s(b, ",\"node_name\":\"" NODE "\",\"time\":");
+	sb_s(b, ",\"node_name\":");
+	sb_q(b, PL(PS_NAME, NODE, 5));
+	sb_s(b, ",\"time\":");
 	sb_time(b, g->now);
-	sb_s(b, ",\"cluster_name\":\"" CLUSTER "\"}\n");
+	sb_s(b, ",\"cluster_name\":");
+	sb_q(b, PL(PS_NAME, CLUSTER, 5));
+	sb_s(b, "}\n");
 	g->kind_count[k]++;
 }
 
@@ -1665,12 +2096,16 @@ static void usage(FILE *f)
 {
 	fputs("usage: rti-gen [--seed N] [--bytes N | --events N] [-o FILE] [--policies FILE]\n"
 	      "               [--env-heavy] [--stack-addresses] [--quiet] [--version]\n"
+	      "               [--plant-secrets [--secrets-out FILE]]\n"
 	      "Writes a realistic Tetragon JSON export (one GetEventsResponse per line).\n"
 	      "  --bytes N          stop after the line that reaches N bytes (suffix k/M/G)\n"
 	      "  --events N         write exactly N lines (default 1000)\n"
 	      "  --policies FILE    write the matching TracingPolicies (multi-document YAML)\n"
 	      "  --env-heavy        environment variables on every event, mostly > 16 KiB lines\n"
-	      "  --stack-addresses  add frame addresses (agent run with --expose-stack-addresses)\n",
+	      "  --stack-addresses  add frame addresses (agent run with --expose-stack-addresses)\n"
+	      "  --plant-secrets    plant random credentials (AWS keys, JWTs, bearer tokens,\n"
+	      "                     passwords, PEM keys, ...) into the events' free text\n"
+	      "  --secrets-out FILE write the planted secret values, sorted, one per line\n",
 	      f);
 }
 
@@ -1678,6 +2113,36 @@ static int bad_usage(void)
 {
 	usage(stderr);
 	return 2;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The planted values that are in the output, sorted, without duplicates;
+ * returns how many or -1. */
+static long write_secrets(struct slist *l, const char *path)
+{
+	FILE *f = fopen(path, "w");
+	long n = 0;
+
+	if (!f)
+		return -1;
+	if (l->n)
+		qsort(l->v, l->n, sizeof(l->v[0]), cmp_str);
+	for (size_t i = 0; i < l->n; i++) {
+		if (i && !strcmp(l->v[i], l->v[i - 1]))
+			continue;
+		if (fputs(l->v[i], f) < 0 || fputc('\n', f) == EOF) {
+			fclose(f);
+			return -1;
+		}
+		n++;
+	}
+	if (fclose(f))
+		return -1;
+	return n;
 }
 
 static int parse_size(const char *s, uint64_t *out)
@@ -1703,7 +2168,8 @@ static int parse_size(const char *s, uint64_t *out)
 
 int main(int argc, char **argv)
 {
-	enum { O_SEED = 256, O_BYTES, O_EVENTS, O_POL, O_ENV, O_ADDR, O_QUIET, O_VERSION };
+	enum { O_SEED = 256, O_BYTES, O_EVENTS, O_POL, O_ENV, O_ADDR, O_QUIET, O_VERSION,
+	       O_PLANT, O_SECRETS };
 	static const struct option lo[] = {
 		{ "seed", required_argument, NULL, O_SEED },
 		{ "bytes", required_argument, NULL, O_BYTES },
@@ -1714,12 +2180,14 @@ int main(int argc, char **argv)
 		{ "stack-addresses", no_argument, NULL, O_ADDR },
 		{ "quiet", no_argument, NULL, O_QUIET },
 		{ "version", no_argument, NULL, O_VERSION },
+		{ "plant-secrets", no_argument, NULL, O_PLANT },
+		{ "secrets-out", required_argument, NULL, O_SECRETS },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static struct gen g;
 	uint64_t seed = 1, max_bytes = 0, max_events = 0, bytes = 0, lines = 0;
-	const char *out = NULL, *pol = NULL;
+	const char *out = NULL, *pol = NULL, *secrets_out = NULL;
 	bool quiet = false;
 	struct sb b = { 0 };
 	FILE *f = stdout;
@@ -1744,6 +2212,8 @@ int main(int argc, char **argv)
 		case O_ENV: g.env_heavy = true; break;
 		case O_ADDR: g.addrs = true; break;
 		case O_QUIET: quiet = true; break;
+		case O_PLANT: g.plant = true; break;
+		case O_SECRETS: secrets_out = optarg; break;
 		case O_VERSION: puts("rti-gen " GEN_VERSION); return 0;
 		case 'h': usage(stdout); return 0;
 		default:
@@ -1752,6 +2222,10 @@ int main(int argc, char **argv)
 	}
 	if (optind != argc || (max_bytes && max_events))
 		return bad_usage();
+	if (secrets_out && !g.plant) {
+		fputs("rti-gen: --secrets-out needs --plant-secrets\n", stderr);
+		return 2;
+	}
 	if (!max_bytes && !max_events)
 		max_events = 1000;
 	if (pol) {
@@ -1768,6 +2242,7 @@ int main(int argc, char **argv)
 	}
 	setvbuf(f, NULL, _IOFBF, 1 << 20);
 	rng_seed(&g.r, seed);
+	rng_seed(&g.pr, seed ^ 0x5ec2e75ca11a2d1eULL);
 	make_world(&g);
 	while (max_events ? lines < max_events : bytes < max_bytes) {
 		b.n = 0;
@@ -1787,6 +2262,16 @@ int main(int argc, char **argv)
 		fprintf(stderr, "rti-gen: write: %s\n", strerror(errno));
 		return 1;
 	}
+	if (secrets_out) {
+		long ns = write_secrets(&g.sec, secrets_out);
+
+		if (ns < 0) {
+			fprintf(stderr, "rti-gen: %s: %s\n", secrets_out, strerror(errno));
+			return 1;
+		}
+		if (!quiet)
+			fprintf(stderr, "rti-gen: %ld planted secret values in %s\n", ns, secrets_out);
+	}
 	if (!quiet) {
 		fprintf(stderr, "rti-gen: seed %" PRIu64 ": %" PRIu64 " lines, %" PRIu64
 			" bytes, %" PRIu64 " lines > 16 KiB, longest %" PRIu64 " bytes\n",
@@ -1794,6 +2279,7 @@ int main(int argc, char **argv)
 		for (int k = 0; k < K__N; k++)
 			fprintf(stderr, "  %-20s %" PRIu64 "\n", kind_names[k], g.kind_count[k]);
 	}
+	sl_free(&g.sec);
 	free(b.p);
 	return 0;
 }
