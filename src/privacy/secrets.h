@@ -8,10 +8,12 @@
  * Detectors: AWS access key ids (AKIA/ASIA + 16), JWTs (three base64url
  * parts starting "eyJ"), bearer/basic authorization values, key/value
  * pairs whose key names a secret (password=, token:, --api-key X, ...),
- * PEM private-key blocks (from the BEGIN line to the end of the string),
- * long high-entropy tokens. Identifiers that look random by design but are
- * not secrets (hex digests and ids, Tetragon exec ids, UUIDs) are not
- * reported.
+ * URL passwords (https://user:PASSWORD@host) and curl's --user USER:PASSWORD,
+ * PEM private-key blocks (from the BEGIN line to the matching END line, or
+ * to the end of the string), long high-entropy tokens. Identifiers that
+ * look random by design but are not secrets (hex digests and ids, Tetragon
+ * exec ids, UUIDs, mangled symbols, base64 of text) are not reported, nor
+ * are placeholders and references in pairs (password=[REDACTED], ${VAR}).
  *
  * Cost is linear in the string length; no allocation.
  */
@@ -41,14 +43,19 @@ struct rti_secret_span {
  * Scans s[0..n). Stores up to max spans, sorted by offset and not
  * overlapping (overlaps are merged), and returns how many there are in all
  * (which may exceed max). For a key/value pair the span is the value only
- * ("password=" stays, what follows it is the span).
+ * ("password=" stays, what follows it is the span). A merged span takes the
+ * most specific kind of its parts: pem-private-key, aws-key, jwt, bearer,
+ * secret-pair, high-entropy, in that order.
  */
 size_t rti_secret_scan(const char *s, size_t n, struct rti_secret_span *spans, size_t max);
 
 /* True when a key name (label or annotation key, environment variable
  * name, JSON member name) says its value is a secret: it contains, case
- * insensitively, password, passwd, secret, token, api_key/apikey/api-key,
- * access_key, private_key, credential, auth. */
+ * insensitively, password, passwd, passphrase, secret, token,
+ * api_key/apikey/api-key, access_key/access-key, private_key/private-key,
+ * credential, auth (not author, authority), or pwd as a word of its own
+ * (DB_PWD; not the shell's PWD and OLDPWD). Kubernetes service links
+ * (AUTH_SERVICE_HOST, AUTH_PORT_443_TCP_ADDR) name a service, not a secret. */
 bool rti_secret_key_name(const char *key, size_t n);
 
 /* "aws-key", "jwt", ...; NULL for an invalid kind. */
