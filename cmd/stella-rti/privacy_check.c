@@ -1,12 +1,746 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * stella-rti privacy check [--quiet] FILE...: audits NDJSON (our events,
+ * Tetragon's export, anything with one JSON value per line; plain or gzip;
+ * "-" is stdin) for values that look secret.
+ *
+ * Every string value and every member name goes through the secret detector
+ * (privacy/secrets.h). A string whose member name says secret (password,
+ * token, ...; for {"Key": NAME, "Value": V} entries, NAME names V) is a
+ * finding too unless it is a placeholder or a reference: it is judged as
+ * the value of `secret=VALUE` would be. A line that is not JSON is reported
+ * and then scanned as plain text.
+ *
+ * One line per finding on stdout, `FILE:LINE: FIELD.PATH: KIND (byte N, L
+ * bytes)`: never the value, nor a member name that holds a secret (it is
+ * shown as [REDACTED] in the path). Exit 0 when there is no finding, 1 when
+ * there is one, 2 on a usage error, 3 when an input cannot be read.
+ */
+#define JSMN_PARENT_LINKS
+#define JSMN_STRICT
+#define JSMN_STATIC
+#include <jsmn.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
 
 #include "cli.h"
+#include "privacy/secrets.h"
+#include "tetragon/jstr.h"
+
+#define READ_CHUNK (128u * 1024)
+#define MAX_DEPTH 128            /* jsmn's cost grows with depth x size */
+#define MAX_TOKENS (1u << 24)    /* 16 Mi tokens, 320 MiB of jsmntok_t */
+#define KEY_SHOWN 128            /* bytes of a member name shown in a path */
+#define SPAN_BATCH 64
+#define EXIT_FINDINGS 1
+
+static const char NAMED_PREFIX[] = "secret=";
+
+struct gbuf {
+	char *p;
+	size_t n, cap;
+};
+
+/* Room for need bytes in all; false when out of memory. */
+static bool gb_reserve(struct gbuf *b, size_t need)
+{
+	size_t nc;
+	char *np;
+
+	if (need <= b->cap)
+		return true;
+	nc = b->cap ? b->cap : 256;
+	while (nc < need)
+		nc = nc > SIZE_MAX / 2 ? need : nc * 2;
+	np = realloc(b->p, nc);
+	if (!np)
+		return false;
+	b->p = np;
+	b->cap = nc;
+	return true;
+}
+
+static bool gb_add(struct gbuf *b, const char *s, size_t n)
+{
+	if (!gb_reserve(b, b->n + n + 1))
+		return false;
+	memcpy(b->p + b->n, s, n);
+	b->n += n;
+	b->p[b->n] = '\0';
+	return true;
+}
+
+struct check {
+	const char *file; /* as named on the command line */
+	uint64_t line;
+
+	jsmntok_t *tok;
+	unsigned ntok;
+	struct gbuf path, key, val, syn;
+	struct rti_secret_span batch[SPAN_BATCH];
+	struct rti_secret_span *spans; /* when there are more */
+	size_t nspans;
+	bool hit; /* the current line has a finding */
+
+	uint64_t lines, values, findings, kinds[RTI_SECRET__COUNT];
+	uint64_t lines_hit, bad, inputs_failed, oom;
+};
+
+/* ---------- reporting ---------- */
+
+static void report(struct check *c, enum rti_secret_kind k, const char *path,
+		   const char *what, size_t off, size_t len)
+{
+	printf("%s:%llu: %s: %s (%sbyte %zu, %zu bytes)\n", c->file,
+	       (unsigned long long)c->line, path && *path ? path : ".",
+	       rti_secret_kind_name(k), what, off, len);
+	c->findings++;
+	c->kinds[k]++;
+	c->hit = true;
+}
+
+/* The secret spans of s[0..n): a stored array of them, and how many. */
+static size_t scan(struct check *c, const char *s, size_t n, const struct rti_secret_span **out)
+{
+	size_t k = rti_secret_scan(s, n, c->batch, SPAN_BATCH);
+
+	*out = c->batch;
+	if (k <= SPAN_BATCH)
+		return k;
+	if (k > c->nspans) {
+		struct rti_secret_span *ns = realloc(c->spans, k * sizeof(*ns));
+
+		if (!ns) {
+			c->oom++;
+			return SPAN_BATCH; /* the first ones at least */
+		}
+		c->spans = ns;
+		c->nspans = k;
+	}
+	*out = c->spans;
+	return rti_secret_scan(s, n, c->spans, k);
+}
+
+/* ---------- the walk ---------- */
+
+static bool raw_is(const char *js, const jsmntok_t *t, const char *w)
+{
+	size_t n = strlen(w);
+
+	return t->type == JSMN_STRING && (size_t)(t->end - t->start) == n &&
+	       !memcmp(js + t->start, w, n);
+}
+
+static bool is_name_key(const char *js, const jsmntok_t *t)
+{
+	return raw_is(js, t, "Key") || raw_is(js, t, "key") || raw_is(js, t, "Name") ||
+	       raw_is(js, t, "name");
+}
+
+static bool is_value_key(const char *js, const jsmntok_t *t)
+{
+	return raw_is(js, t, "Value") || raw_is(js, t, "value");
+}
+
+static bool decode(struct gbuf *b, const char *js, const jsmntok_t *t)
+{
+	const char *why;
+	size_t at;
+	long n;
+
+	if (!gb_reserve(b, (size_t)(t->end - t->start) + 1))
+		return false;
+	n = rti_jstr_decode(js + t->start, (size_t)(t->end - t->start), b->p, &why, &at);
+	if (n < 0)
+		return false; /* validated before the walk: not reached */
+	b->n = (size_t)n;
+	return true;
+}
+
+/*
+ * {"Key": NAME, "Value": V} (Tetragon's environment variables; also
+ * key/name and value, in either order): true when NAME names a secret.
+ */
+static bool entry_named(struct check *c, const char *js, const jsmntok_t *t, int o, int nt)
+{
+	int a = o + 1, b = o + 3, name;
+
+	if (t[o].size != 2 || b >= nt || (t[a + 1].type != JSMN_STRING && t[a + 1].type != JSMN_PRIMITIVE))
+		return false;
+	if (is_name_key(js, &t[a]) && is_value_key(js, &t[b]))
+		name = a + 1;
+	else if (is_value_key(js, &t[a]) && is_name_key(js, &t[b]) && b + 1 < nt)
+		name = b + 1;
+	else
+		return false;
+	if (t[name].type != JSMN_STRING || !decode(&c->key, js, &t[name]))
+		return false;
+	return rti_secret_key_name(c->key.p, c->key.n);
+}
+
+/* Appends a member name to the path: control bytes as '?', at most
+ * KEY_SHOWN bytes (cut at a character boundary). */
+static bool path_add_key(struct gbuf *p, const char *k, size_t n)
+{
+	size_t shown = n;
+
+	if (p->n && !gb_add(p, ".", 1))
+		return false;
+	if (shown > KEY_SHOWN) {
+		shown = KEY_SHOWN;
+		while (shown && ((unsigned char)k[shown] & 0xc0) == 0x80)
+			shown--;
+	}
+	if (!gb_reserve(p, p->n + shown + 4))
+		return false;
+	for (size_t i = 0; i < shown; i++) {
+		unsigned char ch = (unsigned char)k[i];
+
+		p->p[p->n++] = ch < 0x20 || ch == 0x7f ? '?' : (char)ch;
+	}
+	p->p[p->n] = '\0';
+	return shown == n || gb_add(p, "...", 3);
+}
+
+/* A member name is shown in paths only when it cannot hide a key the
+ * detector missed: no run of 16+ letters and digits (and + /) that has
+ * both, nor such a run with - and _ too that has both cases and digits
+ * (or is 24+ long).
+ * Hiding too much costs little: the value is never shown anyway. */
+static bool showable(const char *k, size_t n)
+{
+	size_t run = 0, tight = 0;
+	bool up = false, lo = false, dg = false, tup = false, tlo = false, tdg = false;
+
+	for (size_t i = 0; i <= n; i++) {
+		unsigned char ch = i < n ? (unsigned char)k[i] : 0;
+		bool u = ch >= 'A' && ch <= 'Z', l = ch >= 'a' && ch <= 'z', d = ch >= '0' && ch <= '9';
+
+		if (u || l || d || ch == '+' || ch == '/') {
+			tight++;
+			tup |= u;
+			tlo |= l;
+			tdg |= d;
+		} else {
+			if (tight >= 16 && (tup || tlo) && tdg)
+				return false;
+			tight = 0;
+			tup = tlo = tdg = false;
+		}
+		if (u || l || d || ch == '+' || ch == '/' || ch == '-' || ch == '_') {
+			run++;
+			up |= u;
+			lo |= l;
+			dg |= d;
+		} else {
+			if (run >= 16 && up && lo && (dg || run >= 24))
+				return false;
+			run = 0;
+			up = lo = dg = false;
+		}
+	}
+	return true;
+}
+
+enum vflags { V_NAMED = 1, V_BUILD_ID = 2 };
+
+/* A member name: its own secrets, the path, and whether it names its value
+ * as a secret. Returns the value's flags. */
+static unsigned member(struct check *c, const char *js, const jsmntok_t *t, bool entry)
+{
+	const struct rti_secret_span *sp;
+	unsigned fl = 0;
+	size_t k;
+
+	if (!decode(&c->key, js, t)) {
+		c->oom++;
+		return 0;
+	}
+	c->values++;
+	k = scan(c, c->key.p, c->key.n, &sp);
+	if (k) {
+		if (c->path.n)
+			gb_add(&c->path, ".", 1);
+		gb_add(&c->path, RTI_SECRET_MASK, sizeof(RTI_SECRET_MASK) - 1);
+		for (size_t i = 0; i < k; i++)
+			report(c, sp[i].kind, c->path.p, "member name, ", sp[i].off, sp[i].len);
+		return V_NAMED;
+	}
+	if (!showable(c->key.p, c->key.n)) {
+		if ((c->path.n && !gb_add(&c->path, ".", 1)) ||
+		    !gb_add(&c->path, RTI_SECRET_MASK, sizeof(RTI_SECRET_MASK) - 1))
+			c->oom++;
+	} else if (!path_add_key(&c->path, c->key.p, c->key.n)) {
+		c->oom++;
+	}
+	if (rti_secret_key_name(c->key.p, c->key.n) ||
+	    (entry && (!strcmp(c->key.p, "Value") || !strcmp(c->key.p, "value"))))
+		fl |= V_NAMED;
+	/* random by design: build ids (Tetragon's JSON carries them as base64) */
+	if (!strcmp(c->key.p, "buildid") || !strcmp(c->key.p, "build_id"))
+		fl |= V_BUILD_ID;
+	return fl;
+}
+
+static void value(struct check *c, const char *js, const jsmntok_t *t, unsigned fl)
+{
+	const struct rti_secret_span *sp;
+	size_t k, reported = 0;
+
+	if (!decode(&c->val, js, t)) {
+		c->oom++;
+		return;
+	}
+	c->values++;
+	k = scan(c, c->val.p, c->val.n, &sp);
+	for (size_t i = 0; i < k; i++) {
+		if ((fl & V_BUILD_ID) && sp[i].kind == RTI_SECRET_ENTROPY)
+			continue;
+		report(c, sp[i].kind, c->path.p, "", sp[i].off, sp[i].len);
+		reported++;
+	}
+	if (reported || !(fl & V_NAMED) || !c->val.n)
+		return;
+	/* named a secret: a finding unless `secret=VALUE` has none (a
+	 * placeholder, a boolean, a $REFERENCE, a path) */
+	c->syn.n = 0;
+	if (!gb_add(&c->syn, NAMED_PREFIX, sizeof(NAMED_PREFIX) - 1) ||
+	    !gb_add(&c->syn, c->val.p, c->val.n)) {
+		c->oom++;
+		return;
+	}
+	if (rti_secret_scan(c->syn.p, c->syn.n, NULL, 0))
+		report(c, RTI_SECRET_PAIR, c->path.p, "named secret, ", 0, c->val.n);
+}
+
+struct frame {
+	jsmntype_t type;
+	int remaining;
+	size_t base;       /* path length before the container */
+	size_t child_base; /* path length for its children */
+	unsigned flags;    /* an array's elements inherit its name's flags */
+	bool entry;        /* a {Key, Value} entry */
+};
+
+static void walk(struct check *c, const char *js, const jsmntok_t *t, int nt)
+{
+	struct frame st[MAX_DEPTH + 2];
+	int sp = 0, i = 0;
+	unsigned fl = 0;
+
+	c->path.n = 0;
+	if (!gb_reserve(&c->path, 1)) {
+		c->oom++;
+		return;
+	}
+	c->path.p[0] = '\0';
+	for (;;) {
+		struct frame *f;
+
+		if (t[i].type == JSMN_STRING) {
+			value(c, js, &t[i], fl);
+			i++;
+		} else if (t[i].type == JSMN_PRIMITIVE) {
+			i++;
+		} else {
+			f = &st[sp++];
+			f->type = t[i].type;
+			f->remaining = t[i].size;
+			f->base = c->path.n;
+			f->flags = fl;
+			f->entry = false;
+			if (t[i].type == JSMN_ARRAY)
+				gb_add(&c->path, "[]", 2);
+			else
+				f->entry = entry_named(c, js, t, i, nt);
+			f->child_base = c->path.n;
+			i++;
+		}
+		/* the next member or element of the innermost open container */
+		for (;;) {
+			if (!sp)
+				return;
+			f = &st[sp - 1];
+			if (f->remaining)
+				break;
+			c->path.n = f->base;
+			c->path.p[c->path.n] = '\0';
+			sp--;
+		}
+		f->remaining--;
+		c->path.n = f->child_base;
+		c->path.p[c->path.n] = '\0';
+		if (f->type == JSMN_ARRAY) {
+			fl = f->flags;
+		} else {
+			fl = member(c, js, &t[i], f->entry);
+			i++;
+		}
+	}
+}
+
+/* ---------- one line ---------- */
+
+/* Deeper than MAX_DEPTH: the offset of the bracket that goes too deep. */
+static bool too_deep(const char *js, size_t n, size_t *at)
+{
+	unsigned depth = 0;
+	bool str = false;
+
+	for (size_t i = 0; i < n; i++) {
+		char ch = js[i];
+
+		if (str) {
+			if (ch == '\\')
+				i++;
+			else if (ch == '"')
+				str = false;
+		} else if (ch == '"') {
+			str = true;
+		} else if (ch == '{' || ch == '[') {
+			if (++depth > MAX_DEPTH) {
+				*at = i;
+				return true;
+			}
+		} else if ((ch == '}' || ch == ']') && depth) {
+			depth--;
+		}
+	}
+	return false;
+}
+
+/* Parses and validates js; NULL when it is a JSON value, else why not. */
+static const char *parse(struct check *c, const char *js, size_t n, int *ntok, size_t *at)
+{
+	jsmn_parser p;
+	int r;
+
+	if (n > INT_MAX) {
+		*at = 0;
+		return "line longer than 2 GiB";
+	}
+	if (too_deep(js, n, at))
+		return "nesting deeper than 128";
+	if (!c->tok) {
+		/* never NULL to jsmn: that would only count the tokens */
+		c->tok = malloc(1024 * sizeof(*c->tok));
+		if (!c->tok) {
+			*at = 0;
+			return "out of memory";
+		}
+		c->ntok = 1024;
+	}
+	jsmn_init(&p);
+	for (;;) {
+		unsigned nc;
+		jsmntok_t *nt;
+
+		r = jsmn_parse(&p, js, n, c->tok, c->ntok);
+		if (r != JSMN_ERROR_NOMEM)
+			break;
+		if (c->ntok >= MAX_TOKENS) {
+			*at = p.pos;
+			return "more than 16777216 JSON tokens";
+		}
+		nc = c->ntok * 2;
+		if (nc > MAX_TOKENS)
+			nc = MAX_TOKENS;
+		nt = realloc(c->tok, nc * sizeof(*nt));
+		if (!nt) {
+			*at = p.pos;
+			return "out of memory";
+		}
+		c->tok = nt;
+		c->ntok = nc;
+	}
+	if (r < 0) {
+		*at = p.pos;
+		return r == JSMN_ERROR_PART ? "truncated JSON value" : "invalid JSON";
+	}
+	if (r == 0 || c->tok[0].end < 0 || p.toksuper != -1) {
+		*at = n;
+		return "truncated JSON value";
+	}
+	for (size_t x = (size_t)c->tok[0].end; x < n; x++) {
+		if (js[x] != ' ' && js[x] != '\t' && js[x] != '\r') {
+			*at = x;
+			return "unexpected data after the JSON value";
+		}
+	}
+	/* jsmn lets a few broken shapes through (a key without a value, a
+	 * value after a value): every member must be a key with one value */
+	for (int x = 1; x < r; x++) {
+		int par = c->tok[x].parent;
+		jsmntype_t pt = par >= 0 ? c->tok[par].type : JSMN_UNDEFINED;
+
+		if (par < 0 || pt == JSMN_PRIMITIVE ||
+		    (pt == JSMN_OBJECT && (c->tok[x].type != JSMN_STRING || c->tok[x].size != 1)) ||
+		    (pt == JSMN_STRING && c->tok[par].size != 1)) {
+			*at = (size_t)c->tok[x].start;
+			return "object member without a single value";
+		}
+	}
+	/* jsmn does not check what is inside strings */
+	for (int x = 0; x < r; x++) {
+		const jsmntok_t *t = &c->tok[x];
+		const char *why;
+		size_t off;
+
+		if (t->type != JSMN_STRING)
+			continue;
+		if (!gb_reserve(&c->val, (size_t)(t->end - t->start) + 1)) {
+			*at = (size_t)t->start;
+			return "out of memory";
+		}
+		if (rti_jstr_decode(js + t->start, (size_t)(t->end - t->start), c->val.p, &why,
+				    &off) < 0) {
+			*at = (size_t)t->start + off;
+			return why;
+		}
+	}
+	*ntok = r;
+	return NULL;
+}
+
+static void check_line(struct check *c, const char *js, size_t n)
+{
+	const char *why;
+	size_t at = 0;
+	int nt = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (js[i] != ' ' && js[i] != '\t' && js[i] != '\r')
+			break;
+		if (i + 1 == n)
+			return; /* blank */
+	}
+	if (!n)
+		return;
+	c->hit = false;
+	why = parse(c, js, n, &nt, &at);
+	if (!why) {
+		walk(c, js, c->tok, nt);
+	} else {
+		const struct rti_secret_span *sp;
+		size_t k;
+
+		fprintf(stderr, "%s:%llu: not JSON (byte %zu): %s\n", c->file,
+			(unsigned long long)c->line, at, why);
+		c->bad++;
+		k = scan(c, js, n, &sp);
+		for (size_t i = 0; i < k; i++)
+			report(c, sp[i].kind, "(not JSON)", "", sp[i].off, sp[i].len);
+	}
+	c->lines_hit += c->hit;
+}
+
+/* ---------- input ---------- */
+
+struct reader {
+	gzFile gz;
+	char *buf;
+	size_t cap, len, start, scan;
+	bool eof;
+};
+
+/* The next line, without its newline: 1, 0 at the end, -1 on a read error
+ * (*err says which), -2 out of memory. */
+static int next_line(struct reader *r, const char **line, size_t *n, const char **err)
+{
+	for (;;) {
+		char *nl = r->len > r->scan ? memchr(r->buf + r->scan, '\n', r->len - r->scan) : NULL;
+
+		if (nl) {
+			*line = r->buf + r->start;
+			*n = (size_t)(nl - *line);
+			r->start = r->scan = (size_t)(nl - r->buf) + 1;
+			return 1;
+		}
+		r->scan = r->len;
+		if (r->eof) {
+			if (r->start == r->len)
+				return 0;
+			*line = r->buf + r->start;
+			*n = r->len - r->start;
+			r->start = r->scan = r->len;
+			return 1;
+		}
+		if (r->start) {
+			memmove(r->buf, r->buf + r->start, r->len - r->start);
+			r->len -= r->start;
+			r->scan -= r->start;
+			r->start = 0;
+		}
+		if (r->cap - r->len < READ_CHUNK) {
+			size_t nc = r->cap ? r->cap * 2 : 4 * READ_CHUNK;
+			char *nb;
+
+			while (nc - r->len < READ_CHUNK)
+				nc *= 2;
+			nb = realloc(r->buf, nc);
+			if (!nb)
+				return -2;
+			r->buf = nb;
+			r->cap = nc;
+		}
+		{
+			int got = gzread(r->gz, r->buf + r->len, READ_CHUNK);
+
+			if (got < 0) {
+				int zerr;
+				const char *m = gzerror(r->gz, &zerr);
+
+				*err = zerr == Z_ERRNO ? strerror(errno) : m;
+				return -1;
+			}
+			if (got == 0)
+				r->eof = true;
+			r->len += (size_t)got;
+		}
+	}
+}
+
+/* 0, or an exit code for the whole command (interrupted) */
+static int check_file(struct check *c, const char *path)
+{
+	struct reader r;
+	const char *line, *err = NULL;
+	size_t n;
+	int rc = 0;
+
+	memset(&r, 0, sizeof(r));
+	c->file = path;
+	c->line = 0;
+	if (!strcmp(path, "-")) {
+		int fd = dup(STDIN_FILENO);
+
+		r.gz = fd >= 0 ? gzdopen(fd, "rb") : NULL;
+		if (!r.gz && fd >= 0)
+			close(fd);
+	} else {
+		errno = 0;
+		r.gz = gzopen(path, "rb");
+	}
+	if (!r.gz) {
+		fprintf(stderr, "stella-rti privacy check: %s: %s\n", path,
+			errno ? strerror(errno) : "cannot open");
+		c->inputs_failed++;
+		return 0;
+	}
+	gzbuffer(r.gz, READ_CHUNK);
+	while (!rti_cli_stop && (rc = next_line(&r, &line, &n, &err)) > 0) {
+		c->line++;
+		c->lines++;
+		if (n && line[n - 1] == '\r')
+			n--;
+		check_line(c, line, n);
+	}
+	if (!rti_cli_stop && rc < 0) {
+		fprintf(stderr, "stella-rti privacy check: %s:%llu: %s\n", path,
+			(unsigned long long)c->line + 1, rc == -2 ? "out of memory (line too long)" : err);
+		c->inputs_failed++;
+	}
+	gzclose(r.gz);
+	free(r.buf);
+	return rti_cli_stop ? EXIT_INTERRUPTED : 0;
+}
+
+/* ---------- the command ---------- */
+
+static void check_usage(FILE *f)
+{
+	fputs("usage: stella-rti privacy check [--quiet] FILE...\n"
+	      "\n"
+	      "Scans NDJSON (one JSON value per line: our events, Tetragon's export;\n"
+	      "plain or gzip; - is stdin) for values that look secret: AWS keys, JWTs,\n"
+	      "bearer/basic credentials, password=/token: pairs and --password X,\n"
+	      "URL passwords, PEM private keys, long high-entropy tokens, and values\n"
+	      "whose member name says secret. Prints FILE:LINE: FIELD.PATH: KIND per\n"
+	      "finding, never the value. Exit 0: none, 1: findings, 2: usage,\n"
+	      "3: an input could not be read.\n"
+	      "\n"
+	      "      --quiet            no summary on stderr\n",
+	      f);
+}
+
+static void summary(FILE *f, const struct check *c, bool interrupted)
+{
+	fprintf(f, "stella-rti privacy check: summary%s\n", interrupted ? " (interrupted)" : "");
+	fprintf(f, "  lines read             %llu\n", (unsigned long long)c->lines);
+	fprintf(f, "  values checked         %llu\n", (unsigned long long)c->values);
+	fprintf(f, "  findings               %llu\n", (unsigned long long)c->findings);
+	for (int k = 0; k < RTI_SECRET__COUNT; k++)
+		if (c->kinds[k])
+			fprintf(f, "    %-20s %llu\n", rti_secret_kind_name((enum rti_secret_kind)k),
+				(unsigned long long)c->kinds[k]);
+	fprintf(f, "  lines with findings    %llu\n", (unsigned long long)c->lines_hit);
+	fprintf(f, "  not JSON               %llu\n", (unsigned long long)c->bad);
+	if (c->oom)
+		fprintf(f, "  out of memory          %llu (values not checked)\n",
+			(unsigned long long)c->oom);
+	if (c->inputs_failed)
+		fprintf(f, "  inputs failed          %llu\n", (unsigned long long)c->inputs_failed);
+}
 
 int cmd_privacy_check(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fputs("stella-rti privacy check: not implemented yet\n", stderr);
-	return EXIT_USAGE;
+	enum { OPT_QUIET_C = 0x300, OPT_HELP_C = 'h' };
+	static const struct option longopts[] = {
+		{ "quiet", no_argument, NULL, OPT_QUIET_C },
+		{ "help", no_argument, NULL, OPT_HELP_C },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct check c;
+	bool quiet = false;
+	int rc = EXIT_OK, o;
+
+	optind = 1;
+	while ((o = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (o) {
+		case OPT_QUIET_C:
+			quiet = true;
+			break;
+		case OPT_HELP_C:
+			check_usage(stdout);
+			return EXIT_OK;
+		default:
+			check_usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind == argc) {
+		fputs("stella-rti privacy check: no input (FILE or - for stdin)\n", stderr);
+		check_usage(stderr);
+		return EXIT_USAGE;
+	}
+	memset(&c, 0, sizeof(c));
+	rti_cli_install_signals();
+	for (int i = optind; i < argc && !rc; i++)
+		rc = check_file(&c, argv[i]);
+	if (fflush(stdout) || ferror(stdout)) {
+		fprintf(stderr, "stella-rti privacy check: cannot write the findings: %s\n",
+			strerror(errno));
+		if (!rc)
+			rc = EXIT_IO;
+	}
+	if (!quiet)
+		summary(stderr, &c, rc == EXIT_INTERRUPTED);
+	if (!rc)
+		rc = c.inputs_failed ? EXIT_IO : c.findings ? EXIT_FINDINGS : EXIT_OK;
+	free(c.tok);
+	free(c.path.p);
+	free(c.key.p);
+	free(c.val.p);
+	free(c.syn.p);
+	free(c.spans);
+	return rc;
 }
