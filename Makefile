@@ -99,6 +99,7 @@ bench: deps
 	@BUILD=$(BUILD) bash bench/stack/run.sh
 	@BUILD=$(BUILD) bash bench/grpc/run.sh
 	@bash bench/hotsym/run.sh $(BUILD)/rel
+	@bash bench/privacy/run.sh $(BUILD)/rel
 
 check-banned:
 	@! git grep -nE '\b(sprintf|vsprintf|strcpy|strcat|gets|strtok)\s*\(' -- '*.c' '*.h'

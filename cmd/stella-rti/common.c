@@ -56,6 +56,12 @@ int rti_common_opt(struct rti_common *c, int opt, const char *arg)
 	case OPT_PRIVACY:
 		c->privacy = arg;
 		return 1;
+	case OPT_PRIVACY_KEY:
+		c->privacy_key = arg;
+		return 1;
+	case OPT_ALLOW_PRIVACY_OFF:
+		c->allow_privacy_off = true;
+		return 1;
 	case OPT_QUIET:
 		c->quiet = true;
 		return 1;
@@ -86,6 +92,14 @@ int rti_common_opt(struct rti_common *c, int opt, const char *arg)
 	}
 }
 
+/* setup failed after the pipeline was made */
+static void setup_undo(struct rti_common *c, struct rti_pipeline *p)
+{
+	rti_pipeline_free(p);
+	rti_privacy_free(c->profile);
+	c->profile = NULL;
+}
+
 int rti_common_setup(struct rti_common *c, struct rti_pipeline **out)
 {
 	struct rti_pipeline_opts po;
@@ -93,17 +107,35 @@ int rti_common_setup(struct rti_common *c, struct rti_pipeline **out)
 	const struct rti_sink_ops *ops;
 	void *sctx;
 
+	{
+		struct rti_privacy_opts pro;
+		char err[512];
+
+		memset(&pro, 0, sizeof(pro));
+		pro.sz = sizeof(pro);
+		pro.key_file = c->privacy_key;
+		pro.allow_off = c->allow_privacy_off;
+		c->profile = rti_privacy_open(c->privacy, &pro, err, sizeof(err));
+		if (!c->profile) {
+			fprintf(stderr, "stella-rti: --privacy: %s\n", err);
+			return EXIT_USAGE;
+		}
+		if (rti_privacy_is_off(c->profile))
+			fputs("stella-rti: WARNING: privacy is OFF: events carry arguments, environment\n"
+			      "stella-rti: WARNING: variables, labels and any secret in them, unfiltered.\n"
+			      "stella-rti: WARNING: Never ship this output off the node.\n",
+			      stderr);
+	}
 	memset(&po, 0, sizeof(po));
 	po.sz = sizeof(po);
 	po.privacy = c->privacy;
 	po.symbolize = &c->sym;
+	po.profile = c->profile;
 	p = rti_pipeline_new(&po);
 	if (!p) {
-		if (errno == ENOENT)
-			fprintf(stderr, "stella-rti: unknown privacy profile '%s' (built-in: strict)\n",
-				c->privacy);
-		else
-			fprintf(stderr, "stella-rti: %s\n", strerror(errno));
+		fprintf(stderr, "stella-rti: %s\n", strerror(errno));
+		rti_privacy_free(c->profile);
+		c->profile = NULL;
 		return EXIT_USAGE;
 	}
 	for (int i = 0; i < c->npol; i++) {
@@ -111,7 +143,7 @@ int rti_common_setup(struct rti_common *c, struct rti_pipeline **out)
 
 		if (rti_pipeline_add_policy(p, c->policies[i], err, sizeof(err))) {
 			fprintf(stderr, "stella-rti: policy: %s\n", err);
-			rti_pipeline_free(p);
+			setup_undo(c, p);
 			return EXIT_USAGE;
 		}
 	}
@@ -124,14 +156,14 @@ int rti_common_setup(struct rti_common *c, struct rti_pipeline **out)
 					    (c->hot_url ? O_APPEND : O_TRUNC), 0644);
 		if (c->out_fd < 0) {
 			fprintf(stderr, "stella-rti: %s: %s\n", c->output, strerror(errno));
-			rti_pipeline_free(p);
+			setup_undo(c, p);
 			return EXIT_IO;
 		}
 	}
 	if (rti_ndjson_sink_new(c->out_fd, c->out_fd != 1, &ops, &sctx) ||
 	    rti_pipeline_add_sink(p, ops, sctx)) {
 		fprintf(stderr, "stella-rti: out of memory\n");
-		rti_pipeline_free(p);
+		setup_undo(c, p);
 		return EXIT_IO;
 	}
 	c->out_flush = ops->flush;
@@ -153,12 +185,12 @@ int rti_common_setup(struct rti_common *c, struct rti_pipeline **out)
 		c->hot = rti_hotsym_open(c->hot_url, &ho, err, sizeof(err));
 		if (!c->hot) {
 			fprintf(stderr, "stella-rti: --hot-index: %s\n", err);
-			rti_pipeline_free(p);
+			setup_undo(c, p);
 			return errno == EINVAL ? EXIT_USAGE : EXIT_IO;
 		}
 		if (rti_hotsym_sink(c->hot, &ops, &sctx) || rti_pipeline_add_sink(p, ops, sctx)) {
 			fprintf(stderr, "stella-rti: out of memory\n");
-			rti_pipeline_free(p);
+			setup_undo(c, p);
 			rti_hotsym_close(c->hot);
 			c->hot = NULL;
 			return EXIT_IO;
@@ -194,5 +226,10 @@ int rti_common_teardown(struct rti_common *c, struct rti_pipeline *p)
 		c->hot = NULL;
 	}
 	rti_pipeline_free(p);
+	if (c->profile && rti_privacy_is_off(c->profile))
+		fputs("stella-rti: WARNING: privacy was OFF for this run: the output is unfiltered\n",
+		      stderr);
+	rti_privacy_free(c->profile);
+	c->profile = NULL;
 	return rc;
 }

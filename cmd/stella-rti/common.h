@@ -33,6 +33,8 @@ enum {
 	OPT_HOT_FLUSH_INTERVAL,
 	OPT_HOT_FLUSH_EVERY,
 	OPT_NODE,
+	OPT_PRIVACY_KEY,
+	OPT_ALLOW_PRIVACY_OFF,
 	OPT_COMMON__END,
 };
 
@@ -40,6 +42,8 @@ enum {
 	{ "output", required_argument, NULL, OPT_OUTPUT },         \
 	{ "policy", required_argument, NULL, OPT_POLICY },         \
 	{ "privacy", required_argument, NULL, OPT_PRIVACY },       \
+	{ "privacy-key", required_argument, NULL, OPT_PRIVACY_KEY }, \
+	{ "allow-privacy-off", no_argument, NULL, OPT_ALLOW_PRIVACY_OFF }, \
 	{ "quiet", no_argument, NULL, OPT_QUIET },                 \
 	{ "hot-index", required_argument, NULL, OPT_HOT_INDEX },   \
 	{ "hot-flush-interval", required_argument, NULL, OPT_HOT_FLUSH_INTERVAL }, \
@@ -62,7 +66,10 @@ enum {
 	"  -p, --policy PATH      TracingPolicy YAML file or directory (repeatable);\n" \
 	"                         tells fentry/fexit from kprobe/kretprobe and\n"   \
 	"                         uretprobe from uprobe\n"                          \
-	"      --privacy NAME     privacy profile (built-in: strict, the default)\n" \
+	"      --privacy NAME|FILE  privacy profile: strict (default), balanced, or a\n" \
+	"                         YAML profile (docs/privacy.md)\n"              \
+	"      --privacy-key FILE HMAC key for the profile's hash rules (mode 600)\n" \
+	"      --allow-privacy-off  permit --privacy off (emits secrets; warns)\n" \
 	"      --quiet            no summary on stderr\n"                          \
 	"      --hot-index URL    also count hot symbols into sqlite:PATH or\n"    \
 	"                         postgres://... (docs/hot-index.md)\n"            \
@@ -84,6 +91,9 @@ enum {
 struct rti_common {
 	const char *output;
 	const char *privacy;
+	const char *privacy_key;
+	bool allow_privacy_off;
+	struct rti_privacy *profile; /* opened by setup */
 	const char *policies[RTI_MAX_POLICIES];
 	int npol;
 	bool quiet;

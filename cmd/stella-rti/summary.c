@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "rti/canon.h"
+#include "rti/privacy.h"
 #include "summary.h"
 
 /* Symbol resolution of stack frames: rates by source and by reason. */
@@ -121,6 +122,22 @@ void rti_summary_print(FILE *f, const char *cmd, const struct rti_summary *s,
 			(unsigned long long)st->frame_modules_withheld);
 	if (st->frames_kernel || st->frames_user)
 		print_symbolize(f, &st->symbolize, st->frames_kernel + st->frames_user);
+	{
+		uint64_t n = 0;
+		const char *sep = " (";
+
+		for (unsigned k = 0; rti_privacy_secret_kind(k); k++)
+			n += st->secrets[k];
+		fprintf(f, "  secrets redacted       %llu", (unsigned long long)n);
+		for (unsigned k = 0; n && rti_privacy_secret_kind(k); k++) {
+			if (!st->secrets[k])
+				continue;
+			fprintf(f, "%s%s %llu", sep, rti_privacy_secret_kind(k),
+				(unsigned long long)st->secrets[k]);
+			sep = ", ";
+		}
+		fputs(n ? ")\n" : "\n", f);
+	}
 	if (s->rotations || s->truncations)
 		fprintf(f, "  follow                 %llu rotations, %llu truncations\n",
 			(unsigned long long)s->rotations, (unsigned long long)s->truncations);

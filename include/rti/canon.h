@@ -32,13 +32,24 @@ enum rti_probe_type {
 const char *rti_probe_type_name(enum rti_probe_type t);
 
 /*
- * The field paths privacy may withhold: a fixed vocabulary, listed in
- * canonical (sorted) order, so that `privacy.redacted` is a bit set.
+ * The field paths privacy may withhold or transform: a fixed vocabulary,
+ * listed in canonical (byte-sorted) order, so that `privacy.redacted` is a
+ * bit set (at most 64 entries; a unit test checks order and size).
  */
 enum rti_redact {
 	RTI_R_ANCESTORS,
+	RTI_R_CLUSTER,
+	RTI_R_CONTAINER_ID,
+	RTI_R_IMAGE_NAME,
+	RTI_R_CONTAINER_NAME,
 	RTI_R_POD_ANNOTATIONS,
 	RTI_R_POD_LABELS,
+	RTI_R_POD_NAME,
+	RTI_R_POD_NAMESPACE,
+	RTI_R_POD_WORKLOAD,
+	RTI_R_POD_WORKLOAD_KIND,
+	RTI_R_EXIT_SIGNAL,
+	RTI_R_NODE,
 	RTI_R_NODE_LABELS,
 	RTI_R_PARENT_ARGUMENTS,
 	RTI_R_PARENT_BINARY,
@@ -46,19 +57,30 @@ enum rti_redact {
 	RTI_R_PARENT_CREDENTIALS,
 	RTI_R_PARENT_CWD,
 	RTI_R_PARENT_ENVIRONMENT,
+	RTI_R_PARENT_EXEC_ID,
 	RTI_R_PARENT_USER,
+	RTI_R_POLICY,
+	RTI_R_PROBE_ACTION,
 	RTI_R_PROBE_ARGS,
 	RTI_R_PROBE_DATA,
+	RTI_R_PROBE_EVENT,
 	RTI_R_PROBE_MODULE,
+	RTI_R_PROBE_NAME,
+	RTI_R_PROBE_PROVIDER,
 	RTI_R_PROBE_RETURN,
+	RTI_R_PROBE_SUBSYSTEM,
+	RTI_R_PROBE_SYMBOL,
 	RTI_R_PROCESS_ARGUMENTS,
 	RTI_R_PROCESS_BINARY,
 	RTI_R_PROCESS_CAPABILITIES,
 	RTI_R_PROCESS_CREDENTIALS,
 	RTI_R_PROCESS_CWD,
 	RTI_R_PROCESS_ENVIRONMENT,
+	RTI_R_PROCESS_EXEC_ID,
+	RTI_R_PROCESS_PARENT_EXEC_ID,
 	RTI_R_PROCESS_USER,
 	RTI_R_STACK_MODULE,
+	RTI_R_STACK_SYMBOL,
 	RTI_R__COUNT
 };
 

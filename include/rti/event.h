@@ -51,6 +51,13 @@ struct rti_stack_entry {
 	const char *module;
 };
 
+/* One entry of a string map: a pod label or annotation, an environment
+ * variable. Both strings are non-NULL (an empty value is ""). */
+struct rti_kv {
+	const char *key;
+	const char *value;
+};
+
 struct rti_pod {
 	const char *namespace_;
 	const char *name;
@@ -60,7 +67,9 @@ struct rti_pod {
 	const char *container_name;
 	const char *image_id;       /* repo@sha256:<hex> or sha256:<hex> */
 	const char *image_name;
+	const struct rti_kv *labels;      /* pod_labels, n_labels entries */
 	unsigned n_labels;
+	const struct rti_kv *annotations; /* pod_annotations */
 	unsigned n_annotations;
 };
 
@@ -79,15 +88,15 @@ struct rti_process {
 	struct rti_time start_time;
 	bool has_pod;
 	struct rti_pod pod;
-	unsigned n_env;           /* environment_variables entries */
+	const struct rti_kv *env; /* environment_variables (Key, Value) */
+	unsigned n_env;
 	bool has_caps;            /* cap */
 	bool has_credentials;     /* process_credentials, binary_properties */
 	bool has_ns;
 };
 
-/* Probe arguments are kept only as a count and the type of each, so that
- * no value can leak by accident; a privacy profile that allows typed
- * arguments gets them from struct rti_arg. */
+/* Probe arguments, typed. Only the privacy stage decides what of them is
+ * emitted (profiles opt in per type); nothing else reads the values. */
 enum rti_arg_type {
 	RTI_ARG_OTHER = 0,
 	RTI_ARG_INT,    /* int_arg, uint_arg, long_arg, size_arg */
@@ -95,14 +104,18 @@ enum rti_arg_type {
 	RTI_ARG_SOCK,   /* sock_arg, skb_arg, sockaddr_arg */
 	RTI_ARG_FILE,   /* file_arg, path_arg, linux_binprm_arg */
 	RTI_ARG_BYTES,
+	RTI_ARG_WITHHELD, /* set by the privacy stage: not emitted */
 };
 
 struct rti_arg {
 	enum rti_arg_type type;
 	const char *type_name; /* the oneof member name, e.g. "sock_arg" */
-	int64_t ival;          /* RTI_ARG_INT */
+	int64_t ival;          /* RTI_ARG_INT (the bits of a uint64 when is_unsigned) */
+	bool is_unsigned;      /* uint_arg, size_arg */
 	const char *family;    /* RTI_ARG_SOCK: "AF_INET" */
-	uint32_t sport, dport; /* RTI_ARG_SOCK */
+	const char *sock_type; /* RTI_ARG_SOCK: "SOCK_STREAM" (sock_arg) */
+	const char *protocol;  /* RTI_ARG_SOCK: "IPPROTO_TCP" */
+	uint32_t sport, dport; /* RTI_ARG_SOCK (sockaddr_arg: port is dport) */
 	const char *text;      /* strings and paths: sensitive */
 };
 

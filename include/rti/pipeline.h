@@ -13,6 +13,7 @@
 
 #include "rti/canon.h"
 #include "rti/event.h"
+#include "rti/privacy.h"
 #include "rti/sink.h"
 #include "rti/symbolize.h"
 
@@ -20,12 +21,15 @@ struct rti_pipeline;
 
 struct rti_pipeline_opts {
 	size_t sz;                /* sizeof(struct rti_pipeline_opts) */
-	const char *privacy;      /* built-in profile name; NULL = "strict" */
+	const char *privacy;      /* built-in profile name; NULL = "strict" (see profile) */
 	unsigned max_tokens;      /* JSON tokens per record; 0 = 1Mi */
 	size_t arena_max;         /* decoded bytes per record; 0 = 64 MiB */
 	unsigned frame_cache;     /* frame_id memo slots; 0 = 8192 (~1.2 MB) */
 	/* symbol resolution of stack frames; NULL = on, defaults */
 	const struct rti_symbolizer_opts *symbolize;
+	/* an opened privacy profile (rti/privacy.h), borrowed: it must outlive
+	 * the pipeline; NULL = the built-in named by `privacy` */
+	const struct rti_privacy *profile;
 };
 
 #define RTI_MAX_UNKNOWN_KINDS 16
@@ -50,6 +54,8 @@ struct rti_stats {
 	uint64_t frames_kernel, frames_user, frames_agent, frames_unresolved;
 	uint64_t frame_modules_withheld;
 	struct rti_symbolize_stats symbolize; /* resolution by source and reason, caches */
+	/* privacy stage: secrets redacted, by detector (rti_privacy_secret_kind) */
+	uint64_t secrets[8];
 };
 
 struct rti_diag {

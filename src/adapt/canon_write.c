@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "adapt/canon_write.h"
@@ -41,12 +42,101 @@ static void put_time(struct rti_cjw *w, const char *key, const struct rti_time *
 	rti_cjw_str(w, ts, rti_time_format(t, ts));
 }
 
+/* A string map, already filtered, sorted and deduplicated by privacy. */
+static void put_map(struct rti_cjw *w, const char *key, const struct rti_kv *kv, unsigned n)
+{
+	if (!n)
+		return;
+	rti_cjw_key(w, key);
+	rti_cjw_obj_open(w);
+	for (unsigned i = 0; i < n; i++) {
+		rti_cjw_key(w, kv[i].key);
+		rti_cjw_cstr(w, kv[i].value);
+	}
+	rti_cjw_obj_close(w);
+}
+
+/* Integers beyond 2^53 lose precision as JSON numbers (spec §1): unsigned
+ * ones become hex strings, signed ones decimal strings. */
+static void put_int_value(struct rti_cjw *w, const struct rti_arg *a)
+{
+	const int64_t lim = INT64_C(1) << 53;
+
+	rti_cjw_key(w, "value");
+	if (a->is_unsigned) {
+		if ((uint64_t)a->ival < (uint64_t)lim)
+			rti_cjw_u64(w, (uint64_t)a->ival);
+		else
+			rti_cjw_hex(w, (uint64_t)a->ival);
+	} else if (a->ival > -lim && a->ival < lim) {
+		rti_cjw_i64(w, a->ival);
+	} else {
+		char d[24];
+		int n = snprintf(d, sizeof(d), "%lld", (long long)a->ival);
+
+		rti_cjw_str(w, d, (size_t)n);
+	}
+}
+
+/* probe.args: the typed arguments the privacy profile let through. */
+static void put_args(struct rti_cjw *w, const struct rti_event *ev)
+{
+	static const char *const type_names[] = {
+		[RTI_ARG_INT] = "int", [RTI_ARG_SOCK] = "sock",
+		[RTI_ARG_FILE] = "file", [RTI_ARG_STRING] = "string",
+	};
+	bool open = false;
+
+	for (unsigned i = 0; i < ev->n_args; i++) {
+		const struct rti_arg *a = &ev->args[i];
+
+		if (a->type != RTI_ARG_INT && a->type != RTI_ARG_SOCK &&
+		    a->type != RTI_ARG_FILE && a->type != RTI_ARG_STRING)
+			continue;
+		if (!open) {
+			rti_cjw_key(w, "args");
+			rti_cjw_arr_open(w);
+			open = true;
+		}
+		rti_cjw_obj_open(w);
+		if (a->type == RTI_ARG_SOCK) {
+			if (a->dport) {
+				rti_cjw_key(w, "dport");
+				rti_cjw_u64(w, a->dport);
+			}
+			rti_cjw_kv_str(w, "family", a->family);
+		}
+		rti_cjw_key(w, "index");
+		rti_cjw_u64(w, i);
+		if (a->type == RTI_ARG_FILE)
+			rti_cjw_kv_str(w, "path", a->text);
+		if (a->type == RTI_ARG_SOCK) {
+			rti_cjw_kv_str(w, "protocol", a->protocol);
+			rti_cjw_kv_str(w, "sock_type", a->sock_type);
+			if (a->sport) {
+				rti_cjw_key(w, "sport");
+				rti_cjw_u64(w, a->sport);
+			}
+		}
+		rti_cjw_key(w, "type");
+		rti_cjw_cstr(w, type_names[a->type]);
+		if (a->type == RTI_ARG_INT)
+			put_int_value(w, a);
+		if (a->type == RTI_ARG_STRING)
+			rti_cjw_kv_str(w, "value", a->text);
+		rti_cjw_obj_close(w);
+	}
+	if (open)
+		rti_cjw_arr_close(w);
+}
+
 static void put_container(struct rti_cjw *w, const struct rti_process *p,
 			  const struct rti_canon *cn)
 {
 	const struct rti_pod *pod = &p->pod;
 	bool has_image = cn->image_digest[0] || pod->image_name;
-	bool has_pod = pod->name || pod->namespace_ || pod->workload || pod->workload_kind;
+	bool has_pod = pod->name || pod->namespace_ || pod->workload || pod->workload_kind ||
+		       pod->n_labels || pod->n_annotations;
 
 	if (!p->has_pod || (!pod->container_id && !pod->container_name && !has_image &&
 			    !has_pod))
@@ -68,6 +158,8 @@ static void put_container(struct rti_cjw *w, const struct rti_process *p,
 	if (has_pod) {
 		rti_cjw_key(w, "pod");
 		rti_cjw_obj_open(w);
+		put_map(w, "annotations", pod->annotations, pod->n_annotations);
+		put_map(w, "labels", pod->labels, pod->n_labels);
 		rti_cjw_kv_str(w, "name", pod->name);
 		rti_cjw_kv_str(w, "namespace", pod->namespace_);
 		rti_cjw_kv_str(w, "workload", pod->workload);
@@ -111,6 +203,7 @@ static void put_probe(struct rti_cjw *w, const struct rti_event *ev,
 	rti_cjw_key(w, "probe");
 	rti_cjw_obj_open(w);
 	put_action(w, ev->action);
+	put_args(w, ev);
 	if (user || t == RTI_PROBE_USDT)
 		rti_cjw_kv_str(w, "code_id", cn->probe_code_id);
 	if (t == RTI_PROBE_TRACEPOINT)
@@ -134,12 +227,14 @@ static void put_probe(struct rti_cjw *w, const struct rti_event *ev,
 	rti_cjw_obj_close(w);
 }
 
-static void put_process(struct rti_cjw *w, const struct rti_process *p,
-			const char *binary)
+static void put_process(struct rti_cjw *w, const struct rti_process *p)
 {
 	rti_cjw_key(w, "process");
 	rti_cjw_obj_open(w);
-	rti_cjw_kv_str(w, "binary", binary);
+	rti_cjw_kv_str(w, "arguments", p->arguments);
+	rti_cjw_kv_str(w, "binary", p->binary);
+	rti_cjw_kv_str(w, "cwd", p->cwd);
+	put_map(w, "environment", p->env, p->n_env);
 	rti_cjw_kv_str(w, "exec_id", p->exec_id);
 	rti_cjw_kv_str(w, "parent_exec_id", p->parent_exec_id);
 	if (p->has_pid) {
@@ -155,6 +250,7 @@ static void put_process(struct rti_cjw *w, const struct rti_process *p,
 		rti_cjw_key(w, "uid");
 		rti_cjw_u64(w, p->uid);
 	}
+	rti_cjw_kv_str(w, "user", p->user_name);
 	rti_cjw_obj_close(w);
 }
 
@@ -214,11 +310,19 @@ int rti_canon_write(const struct rti_event *ev, const struct rti_canon *cn,
 		rti_cjw_obj_close(&w);
 	}
 	rti_cjw_kv_str(&w, "node", ev->node_name);
-	if (ev->parent.present && (cn->parent_binary || ev->parent.exec_id)) {
+	if (ev->parent.present && (ev->parent.binary || ev->parent.exec_id || ev->parent.cwd ||
+				   ev->parent.arguments || ev->parent.n_env ||
+				   ev->parent.user_name)) {
+		const struct rti_process *pp = &ev->parent;
+
 		rti_cjw_key(&w, "parent");
 		rti_cjw_obj_open(&w);
-		rti_cjw_kv_str(&w, "binary", cn->parent_binary);
-		rti_cjw_kv_str(&w, "exec_id", ev->parent.exec_id);
+		rti_cjw_kv_str(&w, "arguments", pp->arguments);
+		rti_cjw_kv_str(&w, "binary", pp->binary);
+		rti_cjw_kv_str(&w, "cwd", pp->cwd);
+		put_map(&w, "environment", pp->env, pp->n_env);
+		rti_cjw_kv_str(&w, "exec_id", pp->exec_id);
+		rti_cjw_kv_str(&w, "user", pp->user_name);
 		rti_cjw_obj_close(&w);
 	}
 	rti_cjw_kv_str(&w, "policy", ev->policy_name);
@@ -237,10 +341,11 @@ int rti_canon_write(const struct rti_event *ev, const struct rti_canon *cn,
 	rti_cjw_obj_close(&w);
 	put_probe(&w, ev, cn);
 	if (ev->process.present &&
-	    (cn->process_binary || ev->process.exec_id || ev->process.has_pid ||
+	    (ev->process.binary || ev->process.exec_id || ev->process.has_pid ||
 	     ev->process.has_tid || ev->process.has_uid || ev->process.parent_exec_id ||
-	     ev->process.start_time.set))
-		put_process(&w, &ev->process, cn->process_binary);
+	     ev->process.start_time.set || ev->process.cwd || ev->process.arguments ||
+	     ev->process.n_env || ev->process.user_name))
+		put_process(&w, &ev->process);
 	rti_cjw_key(&w, "schema");
 	rti_cjw_cstr(&w, RTI_SCHEMA);
 	rti_cjw_key(&w, "source");

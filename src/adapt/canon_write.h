@@ -8,7 +8,9 @@
 #define RTI_SCHEMA "stellaops.runtime-call-event.v1"
 
 /*
- * Appends one RuntimeCallEvent line (canonical JSON + '\n') to out:
+ * Appends one RuntimeCallEvent line (canonical JSON + '\n') to out, from
+ * the privacy-filtered event (privacy/privacy.h: the writer emits what it
+ * is given, privacy decided what that is):
  * the event serialized without event_id, hashed, and event_id inserted at
  * its canonical place. On error out is left as it was. 0 or -errno
  * (-EDOM: a key-order bug, never expected).

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <ctype.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,7 +81,31 @@ static void *empties(struct ectx *e, const ProtobufCMessageDescriptor *d, unsign
 	return v;
 }
 
-/* Map entries need distinct keys to survive a round trip through a map. */
+/* Map entries and EnvVar: a message header, then key and value strings. */
+_Static_assert(offsetof(Tetragon__EnvVar, value) == offsetof(Tetragon__Pod__PodLabelsEntry, value) &&
+		       offsetof(Tetragon__EnvVar, key) == offsetof(Tetragon__Pod__PodAnnotationsEntry, key),
+	       "EnvVar and the map entries share one layout");
+static void *kv_entries(struct ectx *e, const ProtobufCMessageDescriptor *d,
+			const struct rti_kv *kv, unsigned n)
+{
+	struct entry {
+		ProtobufCMessage base;
+		char *key;
+		char *value;
+	};
+	struct entry **v = empties(e, d, n);
+
+	for (unsigned i = 0; v && i < n; i++) {
+		if (!v[i])
+			return NULL;
+		v[i]->key = s(kv[i].key);
+		v[i]->value = s(kv[i].value);
+	}
+	return v;
+}
+
+/* Node labels are only counted by the decoders (always withheld): entries
+ * with distinct placeholder keys keep the count through a round trip. */
 static void *map_entries(struct ectx *e, const ProtobufCMessageDescriptor *d, unsigned n)
 {
 	struct entry {
@@ -158,12 +183,12 @@ static Tetragon__Process *process(struct ectx *e, const struct rti_process *p)
 		pod->workload = s(pd->workload);
 		pod->workload_kind = s(pd->workload_kind);
 		pod->n_pod_labels = pd->n_labels;
-		pod->pod_labels = map_entries(e, &tetragon__pod__pod_labels_entry__descriptor,
-					      pd->n_labels);
+		pod->pod_labels = kv_entries(e, &tetragon__pod__pod_labels_entry__descriptor,
+					     pd->labels, pd->n_labels);
 		pod->n_pod_annotations = pd->n_annotations;
 		pod->pod_annotations =
-			map_entries(e, &tetragon__pod__pod_annotations_entry__descriptor,
-				    pd->n_annotations);
+			kv_entries(e, &tetragon__pod__pod_annotations_entry__descriptor,
+				   pd->annotations, pd->n_annotations);
 		if (pd->container_id || pd->container_name || pd->image_id || pd->image_name) {
 			Tetragon__Container *ct = new_msg(e, &tetragon__container__descriptor);
 
@@ -182,7 +207,8 @@ static Tetragon__Process *process(struct ectx *e, const struct rti_process *p)
 		}
 	}
 	m->n_environment_variables = p->n_env;
-	m->environment_variables = empties(e, &tetragon__env_var__descriptor, p->n_env);
+	m->environment_variables = kv_entries(e, &tetragon__env_var__descriptor, p->env,
+					      p->n_env);
 	if (p->has_caps)
 		m->cap = new_msg(e, &tetragon__capabilities__descriptor);
 	if (p->has_credentials)
@@ -303,6 +329,8 @@ static Tetragon__KprobeArgument *arg(struct ectx *e, const struct rti_arg *a)
 			return NULL;
 		if (a->type == RTI_ARG_SOCK) {
 			set_str(sub, sd, "family", a->family);
+			set_str(sub, sd, "type", a->sock_type);
+			set_str(sub, sd, "protocol", a->protocol);
 			set_u32(sub, sd, "sport", a->sport);
 			set_u32(sub, sd, "dport", a->dport);
 			set_u32(sub, sd, "port", a->dport);

@@ -22,6 +22,8 @@ struct rti_pipeline {
 	struct rti_arena arena;
 	struct rti_policy_set policies;
 	const struct rti_privacy *privacy;
+	struct rti_privacy *own_privacy; /* when opened here by name */
+	struct rti_clean_cache *clean;   /* strings secret detection found clean */
 	struct rti_stack *stack;
 	struct rti_buf line;
 	struct {
@@ -34,7 +36,7 @@ struct rti_pipeline {
 
 struct rti_pipeline *rti_pipeline_new(const struct rti_pipeline_opts *o)
 {
-	struct rti_pipeline_opts def = { sizeof(def), NULL, 0, 0, 0, NULL };
+	struct rti_pipeline_opts def = { sizeof(def), NULL, 0, 0, 0, NULL, NULL };
 	struct rti_pipeline *p;
 
 	if (!o)
@@ -42,12 +44,24 @@ struct rti_pipeline *rti_pipeline_new(const struct rti_pipeline_opts *o)
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return NULL;
-	p->privacy = rti_privacy_builtin(o->privacy);
-	if (!p->privacy) {
-		free(p);
-		errno = ENOENT;
-		return NULL;
+	if (o->sz >= offsetof(struct rti_pipeline_opts, profile) + sizeof(o->profile) &&
+	    o->profile) {
+		p->privacy = o->profile;
+	} else {
+		char err[256];
+
+		/* by name: built-ins other than "off" (which needs a flag) */
+		p->own_privacy = rti_privacy_open(o->privacy, NULL, err, sizeof(err));
+		if (!p->own_privacy) {
+			int e = errno;
+
+			free(p);
+			errno = e;
+			return NULL;
+		}
+		p->privacy = p->own_privacy;
 	}
+	p->clean = calloc(1, sizeof(*p->clean));
 	p->dec = rti_json_decoder_new(o->max_tokens ? o->max_tokens : (1u << 20));
 	p->stack = rti_stack_new(o->frame_cache ? o->frame_cache : 8192,
 				 o->sz >= offsetof(struct rti_pipeline_opts, symbolize) +
@@ -55,7 +69,7 @@ struct rti_pipeline *rti_pipeline_new(const struct rti_pipeline_opts *o)
 	rti_arena_init(&p->arena, 64 * 1024, o->arena_max ? o->arena_max : (64u << 20));
 	rti_policy_set_init(&p->policies);
 	rti_buf_init(&p->line, 64u << 20);
-	if (!p->dec || !p->stack) {
+	if (!p->dec || !p->stack || !p->clean) {
 		rti_pipeline_free(p);
 		errno = ENOMEM;
 		return NULL;
@@ -75,6 +89,8 @@ void rti_pipeline_free(struct rti_pipeline *p)
 	rti_arena_release(&p->arena);
 	rti_policy_set_release(&p->policies);
 	rti_buf_release(&p->line);
+	rti_privacy_free(p->own_privacy);
+	free(p->clean);
 	free(p);
 }
 
@@ -135,6 +151,8 @@ int rti_pipeline_feed_event(struct rti_pipeline *p, const struct rti_event *ev,
 			    struct rti_diag *d)
 {
 	struct rti_canon cn;
+	struct rti_event fev; /* what privacy lets through: all later stages read it */
+	struct rti_pv pv;
 	struct rti_time ev_time = ev->time;
 	bool by_policy;
 	int err;
@@ -185,7 +203,16 @@ int rti_pipeline_feed_event(struct rti_pipeline *p, const struct rti_event *ev,
 	cn.probe = rti_probe_map(ev, &p->policies, &by_policy);
 	if (by_policy)
 		p->st.by_policy++;
-	rti_privacy_apply(p->privacy, ev, &cn);
+	pv.p = p->privacy;
+	pv.cn = &cn;
+	pv.a = &p->arena;
+	pv.secrets = p->st.secrets;
+	pv.clean = p->clean;
+	pv.err = 0;
+	err = rti_privacy_apply(&pv, ev, &fev);
+	if (err)
+		return bad(p, d, err == -ENOBUFS ? "event too large for the event arena"
+						 : "privacy: HMAC failed (libcrypto)");
 	if (ev->kind == RTI_KIND_UPROBE || ev->kind == RTI_KIND_USDT) {
 		/* the same code_id as frames of that module (spec §3, §6) */
 		cn.probe_code_id = rti_stack_module_code_id(p->stack, ev, cn.probe_module,
@@ -195,16 +222,16 @@ int rti_pipeline_feed_event(struct rti_pipeline *p, const struct rti_event *ev,
 	}
 	if (ev->process.has_pod)
 		rti_image_digest(ev->process.pod.image_id, cn.image_digest);
-	err = rti_stack_canonicalize(p->stack, p->privacy, ev, &p->arena, &cn);
+	err = rti_stack_canonicalize(p->stack, &pv, ev, &p->arena, &cn);
 	if (err)
 		return bad(p, d, "stack too large for the event arena");
 	rti_buf_reset(&p->line);
-	err = rti_canon_write(ev, &cn, &p->line);
+	err = rti_canon_write(&fev, &cn, &p->line);
 	if (err)
 		return bad(p, d, err == -ENOBUFS ? "canonical event larger than 64 MiB"
 						   : "internal error: canonical writer");
 	for (int i = 0; i < p->nsinks; i++) {
-		err = p->sinks[i].ops->event(p->sinks[i].ctx, ev, &cn, p->line.p,
+		err = p->sinks[i].ops->event(p->sinks[i].ctx, &fev, &cn, p->line.p,
 					     p->line.len);
 		if (err) {
 			p->st.sink_errors++;

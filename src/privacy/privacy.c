@@ -1,34 +1,17 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "privacy/privacy.h"
+#include "rti/cjson.h"
+#include "util/hash.h"
 
-struct rti_privacy {
-	const char *name;
-	const char *const *path_prefixes; /* NULL-terminated */
-};
+/* rti_stats.secrets has room for every detector */
+_Static_assert(RTI_SECRET__COUNT <= 8, "rti_stats.secrets[8] is too small");
 
-/* Paths under these prefixes name system software, not users' data. */
-static const char *const system_prefixes[] = {
-	"/usr/", "/lib/", "/lib32/", "/lib64/", "/libx32/", "/bin/", "/sbin/",
-	"/opt/", "/app/", "/snap/", "/nix/store/", "/usr/local/", NULL,
-};
-
-static const struct rti_privacy strict = { "strict", system_prefixes };
-
-const struct rti_privacy *rti_privacy_builtin(const char *name)
-{
-	if (!name || !strcmp(name, "strict"))
-		return &strict;
-	errno = ENOENT;
-	return NULL;
-}
-
-const char *rti_privacy_name(const struct rti_privacy *p)
-{
-	return p->name;
-}
+#define MARK(v, f) ((v)->cn->redacted |= (uint64_t)1 << (f))
+#define MAX_SPANS 16
 
 /* No "." or ".." component and no empty component: a prefix check must not
  * be fooled by /usr/../home/alice. */
@@ -52,68 +35,540 @@ static bool path_is_normal(const char *p)
 	return true;
 }
 
-const char *rti_privacy_path(const struct rti_privacy *p, const char *path)
+/* The kernel's names of mappings without a file ([vdso], [anon:...]). */
+static bool pseudo_mapping(const char *s)
 {
-	if (!path || !*path)
-		return NULL;
-	if (path[0] == '[')
-		return path; /* pseudo mappings: [vdso], [kernel] */
+	static const char *const names[] = {
+		"[vdso]", "[vvar]", "[vsyscall]", "[heap]", "[stack]", "[kernel]", "[anon]",
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(s, names[i]))
+			return true;
+	return !strncmp(s, "[anon:", 6) && !strchr(s, '/') && s[strlen(s) - 1] == ']';
+}
+
+static bool module_field(enum rti_redact f)
+{
+	return f == RTI_R_STACK_MODULE || f == RTI_R_PROBE_MODULE;
+}
+
+bool rti_privacy_path_allowed(const struct rti_privacy *p, const char *path)
+{
 	if (!path_is_normal(path))
+		return false;
+	for (unsigned i = 0; i < p->n_prefixes; i++)
+		if (!strncmp(path, p->prefixes[i], strlen(p->prefixes[i])))
+			return true;
+	return false;
+}
+
+static char *alloc_str(struct rti_pv *v, size_t n)
+{
+	char *s = rti_arena_alloc(v->a, n + 1);
+
+	if (!s && !v->err)
+		v->err = -ENOBUFS;
+	return s;
+}
+
+/* The last component; NULL when there is none (e.g. "/"). */
+static const char *base_name(const char *s)
+{
+	const char *b = strrchr(s, '/');
+
+	b = b ? b + 1 : s;
+	return *b ? b : NULL;
+}
+
+/* "hmac:" + the first 128 bits of HMAC-SHA256(key, value), in hex. */
+static const char *hmac_token(struct rti_pv *v, const char *s)
+{
+	unsigned char md[32];
+	char *t = alloc_str(v, RTI_HMAC_TOKEN_LEN);
+
+	if (!t)
 		return NULL;
-	for (const char *const *pre = p->path_prefixes; *pre; pre++)
-		if (!strncmp(path, *pre, strlen(*pre)))
-			return path;
-	return NULL;
-}
-
-#define MARK(cn, r) ((cn)->redacted |= (uint64_t)1 << (r))
-
-static void apply_process(const struct rti_privacy *p, const struct rti_process *pr,
-			  struct rti_canon *cn, const char **binary, bool parent)
-{
-	if (!pr->present)
-		return;
-	*binary = rti_privacy_path(p, pr->binary);
-	if (pr->binary && !*binary)
-		MARK(cn, parent ? RTI_R_PARENT_BINARY : RTI_R_PROCESS_BINARY);
-	if (pr->arguments)
-		MARK(cn, parent ? RTI_R_PARENT_ARGUMENTS : RTI_R_PROCESS_ARGUMENTS);
-	if (pr->cwd)
-		MARK(cn, parent ? RTI_R_PARENT_CWD : RTI_R_PROCESS_CWD);
-	if (pr->n_env)
-		MARK(cn, parent ? RTI_R_PARENT_ENVIRONMENT : RTI_R_PROCESS_ENVIRONMENT);
-	if (pr->has_caps)
-		MARK(cn, parent ? RTI_R_PARENT_CAPABILITIES : RTI_R_PROCESS_CAPABILITIES);
-	if (pr->has_credentials)
-		MARK(cn, parent ? RTI_R_PARENT_CREDENTIALS : RTI_R_PROCESS_CREDENTIALS);
-	if (pr->user_name)
-		MARK(cn, parent ? RTI_R_PARENT_USER : RTI_R_PROCESS_USER);
-	/* pod labels/annotations of the parent describe the same pod */
-	if (pr->pod.n_labels)
-		MARK(cn, RTI_R_POD_LABELS);
-	if (pr->pod.n_annotations)
-		MARK(cn, RTI_R_POD_ANNOTATIONS);
-}
-
-void rti_privacy_apply(const struct rti_privacy *p, const struct rti_event *ev,
-		       struct rti_canon *cn)
-{
-	cn->privacy_profile = p->name;
-	apply_process(p, &ev->process, cn, &cn->process_binary, false);
-	apply_process(p, &ev->parent, cn, &cn->parent_binary, true);
-	if (ev->n_ancestors)
-		MARK(cn, RTI_R_ANCESTORS);
-	if (ev->n_node_labels)
-		MARK(cn, RTI_R_NODE_LABELS);
-	if (ev->n_args)
-		MARK(cn, RTI_R_PROBE_ARGS);
-	if (ev->has_return)
-		MARK(cn, RTI_R_PROBE_RETURN);
-	if (ev->n_data)
-		MARK(cn, RTI_R_PROBE_DATA);
-	if (ev->kind == RTI_KIND_UPROBE || ev->kind == RTI_KIND_USDT) {
-		cn->probe_module = rti_privacy_path(p, ev->path);
-		if (ev->path && !cn->probe_module)
-			MARK(cn, RTI_R_PROBE_MODULE);
+	if (rti_hmac_sha256(v->p->key, v->p->key_len, s, strlen(s), md)) {
+		if (!v->err)
+			v->err = -EIO;
+		return NULL;
 	}
+	memcpy(t, "hmac:", 5);
+	rti_hex(md, 16, t + 5);
+	return t;
+}
+
+struct sbuild {
+	char *p;
+	size_t len, cap;
+};
+
+static int sb_add(struct rti_pv *v, struct sbuild *b, const char *s, size_t n)
+{
+	if (n > ((size_t)1 << 30) || b->len > ((size_t)1 << 30)) {
+		if (!v->err)
+			v->err = -ENOBUFS;
+		return -1;
+	}
+	if (!b->p || b->len + n > b->cap) {
+		size_t cap = (b->cap ? b->cap * 2 : 64) + n;
+		char *np = alloc_str(v, cap);
+
+		if (!np)
+			return -1;
+		if (b->len)
+			memcpy(np, b->p, b->len);
+		b->p = np;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+	return 0;
+}
+
+/* Every match of the profile's pattern replaced by the mask. */
+static const char *regex_redact(struct rti_pv *v, const regex_t *re, const char *s)
+{
+	struct sbuild b = { NULL, 0, 0 };
+	const char *cur = s;
+	int eflags = 0;
+	bool changed = false;
+	regmatch_t m;
+
+	for (;;) {
+		int rc = *cur ? regexec(re, cur, 1, &m, eflags) : REG_NOMATCH;
+		size_t so, eo;
+
+		if (rc == REG_NOMATCH)
+			break;
+		if (rc) {
+			/* REG_ESPACE and the like: nothing of the value goes out */
+			return NULL;
+		}
+		so = (size_t)m.rm_so;
+		eo = (size_t)m.rm_eo;
+		if (eo <= so) {
+			/* patterns that match the empty string are refused when the
+			 * profile is read; stop rather than loop if one slips by */
+			break;
+		}
+		changed = true;
+		if (sb_add(v, &b, cur, so) || sb_add(v, &b, RTI_SECRET_MASK, sizeof(RTI_SECRET_MASK) - 1))
+			return NULL;
+		cur += eo;
+		eflags = REG_NOTBOL;
+	}
+	if (!changed)
+		return s;
+	if (sb_add(v, &b, cur, strlen(cur)))
+		return NULL;
+	return b.p;
+}
+
+/* Known clean? Otherwise scan, and remember a clean short string. */
+static size_t scan_cached(struct rti_pv *v, const char *s, size_t n,
+			  struct rti_secret_span *sp)
+{
+	struct rti_clean_cache *c = v->clean;
+	uint64_t h;
+	size_t k;
+	unsigned i;
+
+	if (!c || n == 0 || n > RTI_CLEAN_MAXLEN)
+		return rti_secret_scan(s, n, sp, MAX_SPANS);
+	h = rti_fnv1a(s, n, RTI_FNV_INIT);
+	i = (unsigned)(h ^ (h >> 29)) & (RTI_CLEAN_SLOTS - 1);
+	if (c->slot[i].len == n && c->slot[i].hash == h && !memcmp(c->slot[i].s, s, n)) {
+		c->hits++;
+		return 0;
+	}
+	c->misses++;
+	k = rti_secret_scan(s, n, sp, MAX_SPANS);
+	if (!k) {
+		c->slot[i].hash = h;
+		c->slot[i].len = (uint32_t)n;
+		memcpy(c->slot[i].s, s, n);
+	}
+	return k;
+}
+
+/* Secret detection: the string with every secret replaced by the mask. */
+static const char *scan(struct rti_pv *v, enum rti_redact f, const char *s)
+{
+	struct rti_secret_span sp[MAX_SPANS];
+	struct sbuild b = { NULL, 0, 0 };
+	size_t n = strlen(s);
+	size_t k = scan_cached(v, s, n, sp);
+	size_t at = 0;
+
+	if (!k)
+		return s;
+	MARK(v, f);
+	if (k > MAX_SPANS) {
+		/* too many to splice: nothing of it is worth the risk */
+		v->secrets[(unsigned)sp[0].kind < RTI_SECRET__COUNT ? sp[0].kind
+								      : RTI_SECRET_ENTROPY] += k;
+		return RTI_SECRET_MASK;
+	}
+	for (size_t i = 0; i < k; i++) {
+		/* the detector promises sorted, disjoint spans inside s: do not
+		 * bet the output on it */
+		if (sp[i].off < at || sp[i].off > n || sp[i].len > n - sp[i].off ||
+		    (unsigned)sp[i].kind >= RTI_SECRET__COUNT) {
+			v->secrets[RTI_SECRET_ENTROPY]++;
+			return RTI_SECRET_MASK;
+		}
+		v->secrets[sp[i].kind]++;
+		if (sb_add(v, &b, s + at, sp[i].off - at) ||
+		    sb_add(v, &b, RTI_SECRET_MASK, sizeof(RTI_SECRET_MASK) - 1))
+			return NULL;
+		at = sp[i].off + sp[i].len;
+	}
+	if (sb_add(v, &b, s + at, n - at))
+		return NULL;
+	return b.p;
+}
+
+/* An action on a value (not the path rule); NULL = dropped. */
+static const char *act(struct rti_pv *v, const struct rti_prule *r, enum rti_paction a,
+		       const char *s)
+{
+	switch (a) {
+	case RTI_PA_KEEP:
+		return s;
+	case RTI_PA_HASH:
+		return hmac_token(v, s);
+	case RTI_PA_BASENAME:
+		return base_name(s);
+	case RTI_PA_REDACT:
+		return regex_redact(v, &r->re, s);
+	default:
+		return NULL;
+	}
+}
+
+const char *rti_privacy_field(struct rti_pv *v, enum rti_redact f, const char *s)
+{
+	const struct rti_prule *r = &v->p->rules[f];
+	enum rti_fkind k = rti_privacy_field_kind(f);
+	enum rti_paction a = r->action;
+	const char *o;
+
+	if (!s || !*s)
+		return NULL;
+	if (v->p->off)
+		return k == RTI_FK_WITHHELD ? NULL : s;
+	if (k == RTI_FK_WITHHELD) {
+		MARK(v, f);
+		return NULL;
+	}
+	if (k == RTI_FK_SCANNED)
+		a = RTI_PA_KEEP;
+	if (k == RTI_FK_PATH && a == RTI_PA_KEEP && !rti_privacy_path_allowed(v->p, s) &&
+	    !(module_field(f) && pseudo_mapping(s)))
+		a = r->otherwise;
+	o = act(v, r, a, s);
+	if (o != s)
+		MARK(v, f);
+	if (!o || a == RTI_PA_HASH)
+		return o; /* an HMAC token is ours: nothing to detect */
+	return scan(v, f, o);
+}
+
+/* ---- maps: labels, annotations, environment ---- */
+
+/* RFC 8785 orders members by UTF-16 code units; ties keep input order so
+ * that the last of duplicate keys wins, as in a map. */
+struct kv_ord {
+	struct rti_kv kv;
+	unsigned pos;
+};
+
+static int kv_cmp(const void *a, const void *b)
+{
+	const struct kv_ord *x = a, *y = b;
+	int c = rti_cjson_keycmp(x->kv.key, strlen(x->kv.key), y->kv.key, strlen(y->kv.key));
+
+	if (c)
+		return c;
+	return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+static void map(struct rti_pv *v, enum rti_redact f, const struct rti_kv *in, unsigned n,
+		const struct rti_kv **out, unsigned *nout)
+{
+	const struct rti_prule *r = &v->p->rules[f];
+	struct kv_ord *o;
+	struct rti_kv *res;
+	unsigned k = 0, m = 0;
+
+	*out = NULL;
+	*nout = 0;
+	if (!n)
+		return;
+	if (!v->p->off && r->action == RTI_PA_DROP) {
+		MARK(v, f);
+		return;
+	}
+	o = rti_arena_alloc(v->a, sizeof(*o) * n);
+	res = rti_arena_alloc(v->a, sizeof(*res) * n);
+	if (!o || !res) {
+		v->err = -ENOBUFS;
+		return;
+	}
+	/* the map as the input meant it first: sorted, the last of duplicate
+	 * keys winning; then the rules on what is left */
+	for (unsigned i = 0; i < n; i++) {
+		if (!*in[i].key)
+			continue;
+		o[k].kv = in[i];
+		o[k].pos = i;
+		k++;
+	}
+	qsort(o, k, sizeof(*o), kv_cmp);
+	for (unsigned i = 0; i < k; i++) {
+		const char *key = o[i].kv.key;
+		const char *val = o[i].kv.value;
+
+		if (i + 1 < k && !strcmp(key, o[i + 1].kv.key))
+			continue; /* a later duplicate wins */
+		if (!*val)
+			continue; /* absent values are omitted, not withheld */
+		if (!v->p->off) {
+			if (!rti_prule_allows(r, key) || rti_secret_scan(key, strlen(key), NULL, 0)) {
+				MARK(v, f);
+				continue;
+			}
+			if (rti_secret_key_name(key, strlen(key)) && r->action != RTI_PA_HASH) {
+				/* the key says what the value is */
+				v->secrets[RTI_SECRET_PAIR]++;
+				MARK(v, f);
+				val = RTI_SECRET_MASK;
+			} else {
+				const char *t = act(v, r, r->action, val);
+
+				if (t != val)
+					MARK(v, f);
+				if (t && r->action != RTI_PA_HASH)
+					t = scan(v, f, t);
+				if (!t || !*t)
+					continue;
+				val = t;
+			}
+		}
+		res[m].key = key;
+		res[m].value = val;
+		m++;
+	}
+	if (v->err || !m)
+		return;
+	*out = res;
+	*nout = m;
+}
+
+/* ---- typed probe arguments ---- */
+
+static unsigned arg_bit(enum rti_arg_type t)
+{
+	switch (t) {
+	case RTI_ARG_INT:
+		return RTI_PARG_INT;
+	case RTI_ARG_SOCK:
+		return RTI_PARG_SOCK;
+	case RTI_ARG_FILE:
+		return RTI_PARG_FILE;
+	case RTI_ARG_STRING:
+		return RTI_PARG_STRING;
+	default:
+		return 0;
+	}
+}
+
+static const char *arg_text(struct rti_pv *v, const struct rti_prule *r, const struct rti_arg *a)
+{
+	enum rti_paction act_ = r->action;
+	const char *o;
+
+	if (a->type == RTI_ARG_FILE && act_ == RTI_PA_KEEP &&
+	    !rti_privacy_path_allowed(v->p, a->text))
+		act_ = r->otherwise;
+	o = act(v, r, act_, a->text);
+	if (o != a->text)
+		MARK(v, RTI_R_PROBE_ARGS);
+	if (!o || act_ == RTI_PA_HASH)
+		return o;
+	return scan(v, RTI_R_PROBE_ARGS, o);
+}
+
+static void args(struct rti_pv *v, const struct rti_event *in, struct rti_event *out)
+{
+	const struct rti_prule *r = &v->p->rules[RTI_R_PROBE_ARGS];
+	struct rti_arg *o;
+	unsigned kept = 0;
+
+	out->args = NULL;
+	out->n_args = 0;
+	if (!in->n_args)
+		return;
+	if (!v->p->off && r->action == RTI_PA_DROP) {
+		MARK(v, RTI_R_PROBE_ARGS);
+		return;
+	}
+	o = rti_arena_alloc(v->a, sizeof(*o) * in->n_args);
+	if (!o) {
+		v->err = -ENOBUFS;
+		return;
+	}
+	for (unsigned i = 0; i < in->n_args; i++) {
+		const struct rti_arg *a = &in->args[i];
+		unsigned bit = arg_bit(a->type);
+
+		memset(&o[i], 0, sizeof(o[i]));
+		o[i].type = RTI_ARG_WITHHELD;
+		if (!bit || !(v->p->off || (r->arg_types & bit))) {
+			MARK(v, RTI_R_PROBE_ARGS);
+			continue;
+		}
+		o[i] = *a;
+		o[i].type_name = NULL; /* the input's spelling: not needed after this */
+		if (a->type == RTI_ARG_INT || a->type == RTI_ARG_SOCK)
+			o[i].text = NULL;
+		if (v->p->off) {
+			kept++;
+			continue;
+		}
+		if (a->type == RTI_ARG_SOCK) {
+			o[i].family = rti_privacy_field(v, RTI_R_PROBE_ARGS, a->family);
+			o[i].sock_type = rti_privacy_field(v, RTI_R_PROBE_ARGS, a->sock_type);
+			o[i].protocol = rti_privacy_field(v, RTI_R_PROBE_ARGS, a->protocol);
+		} else if (a->type == RTI_ARG_FILE || a->type == RTI_ARG_STRING) {
+			o[i].text = a->text ? arg_text(v, r, a) : NULL;
+			if (!o[i].text) {
+				if (a->text)
+					MARK(v, RTI_R_PROBE_ARGS);
+				o[i].type = RTI_ARG_WITHHELD;
+				continue;
+			}
+		}
+		kept++;
+	}
+	if (kept) {
+		out->args = o;
+		out->n_args = in->n_args;
+	}
+}
+
+/* ---- the event ---- */
+
+static void process(struct rti_pv *v, const struct rti_process *in, struct rti_process *o,
+		    bool parent)
+{
+#define F(proc, par) (parent ? RTI_R_##par : RTI_R_##proc)
+	/* allowlist by construction: o starts empty (the caller zeroed it),
+	 * and only what is set here exists in the copy */
+	if (!in->present)
+		return;
+	o->present = true;
+	o->pid = in->pid;
+	o->tid = in->tid;
+	o->uid = in->uid;
+	o->auid = in->auid;
+	o->has_pid = in->has_pid;
+	o->has_tid = in->has_tid;
+	o->has_uid = in->has_uid;
+	o->has_auid = in->has_auid;
+	o->start_time = in->start_time;
+	o->binary = rti_privacy_field(v, F(PROCESS_BINARY, PARENT_BINARY), in->binary);
+	o->cwd = rti_privacy_field(v, F(PROCESS_CWD, PARENT_CWD), in->cwd);
+	o->arguments = rti_privacy_field(v, F(PROCESS_ARGUMENTS, PARENT_ARGUMENTS), in->arguments);
+	o->user_name = rti_privacy_field(v, F(PROCESS_USER, PARENT_USER), in->user_name);
+	o->exec_id = rti_privacy_field(v, F(PROCESS_EXEC_ID, PARENT_EXEC_ID), in->exec_id);
+	o->parent_exec_id = parent ? NULL
+				   : rti_privacy_field(v, RTI_R_PROCESS_PARENT_EXEC_ID,
+						       in->parent_exec_id);
+	map(v, F(PROCESS_ENVIRONMENT, PARENT_ENVIRONMENT), in->env, in->n_env, &o->env, &o->n_env);
+	if (in->has_caps)
+		MARK(v, F(PROCESS_CAPABILITIES, PARENT_CAPABILITIES));
+	if (in->has_credentials)
+		MARK(v, F(PROCESS_CREDENTIALS, PARENT_CREDENTIALS));
+#undef F
+	if (parent) {
+		/* only {exec_id, binary} of the parent is emitted; its pod is
+		 * the child's, but its labels still count as withheld */
+		if (in->pod.n_labels)
+			MARK(v, RTI_R_POD_LABELS);
+		if (in->pod.n_annotations)
+			MARK(v, RTI_R_POD_ANNOTATIONS);
+		return;
+	}
+	if (!in->has_pod)
+		return;
+	o->has_pod = true;
+	o->pod.namespace_ = rti_privacy_field(v, RTI_R_POD_NAMESPACE, in->pod.namespace_);
+	o->pod.name = rti_privacy_field(v, RTI_R_POD_NAME, in->pod.name);
+	o->pod.workload = rti_privacy_field(v, RTI_R_POD_WORKLOAD, in->pod.workload);
+	o->pod.workload_kind = rti_privacy_field(v, RTI_R_POD_WORKLOAD_KIND, in->pod.workload_kind);
+	o->pod.container_id = rti_privacy_field(v, RTI_R_CONTAINER_ID, in->pod.container_id);
+	o->pod.container_name = rti_privacy_field(v, RTI_R_CONTAINER_NAME, in->pod.container_name);
+	o->pod.image_name = rti_privacy_field(v, RTI_R_IMAGE_NAME, in->pod.image_name);
+	o->pod.image_id = NULL; /* only its validated digest is emitted */
+	map(v, RTI_R_POD_LABELS, in->pod.labels, in->pod.n_labels, &o->pod.labels,
+	    &o->pod.n_labels);
+	map(v, RTI_R_POD_ANNOTATIONS, in->pod.annotations, in->pod.n_annotations,
+	    &o->pod.annotations, &o->pod.n_annotations);
+}
+
+int rti_privacy_apply(struct rti_pv *v, const struct rti_event *in, struct rti_event *out)
+{
+	/* The copy starts empty and gets only what the canonical event and
+	 * the sinks need, each string through its rule: a field added to
+	 * struct rti_event later cannot leak by default. */
+	memset(out, 0, sizeof(*out));
+	out->kind = in->kind;
+	out->time = in->time;
+	out->offset = in->offset;
+	out->has_offset = in->has_offset;
+	out->has_return = in->has_return;
+	out->exit_status = in->exit_status;
+	out->exit_time = in->exit_time;
+	out->dropped_events = in->dropped_events;
+	v->err = 0;
+	v->cn->privacy_profile = v->p->name;
+	process(v, &in->process, &out->process, false);
+	process(v, &in->parent, &out->parent, true);
+	out->cluster_name = rti_privacy_field(v, RTI_R_CLUSTER, in->cluster_name);
+	out->node_name = rti_privacy_field(v, RTI_R_NODE, in->node_name);
+	out->policy_name = rti_privacy_field(v, RTI_R_POLICY, in->policy_name);
+	out->function = rti_privacy_field(v, RTI_R_PROBE_SYMBOL, in->function);
+	out->action = rti_privacy_field(v, RTI_R_PROBE_ACTION, in->action);
+	out->subsys = rti_privacy_field(v, RTI_R_PROBE_SUBSYSTEM, in->subsys);
+	out->tp_event = rti_privacy_field(v, RTI_R_PROBE_EVENT, in->tp_event);
+	out->provider = rti_privacy_field(v, RTI_R_PROBE_PROVIDER, in->provider);
+	out->usdt_name = rti_privacy_field(v, RTI_R_PROBE_NAME, in->usdt_name);
+	out->exit_signal = rti_privacy_field(v, RTI_R_EXIT_SIGNAL, in->exit_signal);
+	out->path = NULL;
+	if (in->kind == RTI_KIND_UPROBE || in->kind == RTI_KIND_USDT)
+		out->path = rti_privacy_field(v, RTI_R_PROBE_MODULE, in->path);
+	if (in->n_ancestors)
+		MARK(v, RTI_R_ANCESTORS);
+	if (in->n_node_labels)
+		MARK(v, RTI_R_NODE_LABELS);
+	args(v, in, out);
+	if (in->has_return)
+		MARK(v, RTI_R_PROBE_RETURN);
+	if (in->n_data)
+		MARK(v, RTI_R_PROBE_DATA);
+	v->cn->process_binary = out->process.binary;
+	v->cn->parent_binary = out->parent.binary;
+	v->cn->probe_module = out->path;
+	return v->err;
+}
+
+const char *rti_privacy_scan(struct rti_pv *v, enum rti_redact f, const char *s)
+{
+	if (v->p->off || !s)
+		return s;
+	return scan(v, f, s);
 }

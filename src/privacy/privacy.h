@@ -1,35 +1,71 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The privacy stage: decides, for every field of an event that could leave
- * the node, whether it is emitted, and records in rti_canon.redacted what
- * it withheld. It runs before every sink.
+ * The privacy stage: applies a profile (profile.h) to one event. It makes
+ * a filtered copy of the event view in which every string that may leave
+ * the node has been through its field's rule and then through secret
+ * detection; everything after this stage (the canonical writer, every
+ * sink) reads only the copy. What was removed or transformed is recorded
+ * in rti_canon.redacted.
  *
- * Built-in profile `strict` (spec §4-§6, the default): no arguments,
- * environment, cwd, capabilities, credentials, user names, labels,
- * annotations or probe arguments; paths (binaries, modules) are kept only
- * under system prefixes and without `.`/`..` components, else withheld.
+ * Invariant of the copy: a string is either NULL (withheld), the input
+ * string verbatim (kept and clean), or a string made here (basename, HMAC
+ * token, redacted text) in the event arena.
  */
 #ifndef RTI_PRIVACY_H
 #define RTI_PRIVACY_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
+#include "privacy/profile.h"
+#include "privacy/secrets.h"
 #include "rti/canon.h"
 #include "rti/event.h"
+#include "util/arena.h"
 
-struct rti_privacy;
+/*
+ * Strings the detector found clean, remembered by content: pod names,
+ * images, symbols repeat from event to event. Exact (the bytes are
+ * compared), bounded (RTI_CLEAN_SLOTS short strings, ~200 KB), one per
+ * pipeline (not thread-safe).
+ */
+#define RTI_CLEAN_SLOTS 2048
+#define RTI_CLEAN_MAXLEN 88
 
-/* A built-in profile by name ("strict"), or NULL with errno ENOENT. */
-const struct rti_privacy *rti_privacy_builtin(const char *name);
-const char *rti_privacy_name(const struct rti_privacy *p);
+struct rti_clean_cache {
+	struct {
+		uint64_t hash;
+		uint32_t len;  /* 0: empty slot */
+		char s[RTI_CLEAN_MAXLEN];
+	} slot[RTI_CLEAN_SLOTS];
+	uint64_t hits, misses;
+};
 
-/* The path as it may be emitted, or NULL when it must be withheld. */
-const char *rti_privacy_path(const struct rti_privacy *p, const char *path);
+/* One application of a profile to one event. */
+struct rti_pv {
+	const struct rti_privacy *p;
+	struct rti_canon *cn;
+	struct rti_arena *a;
+	uint64_t *secrets; /* RTI_SECRET__COUNT counters, by kind */
+	struct rti_clean_cache *clean; /* optional */
+	int err;           /* first error: -ENOBUFS when the arena is full */
+};
 
-/* Fills cn->process_binary, parent_binary, probe_module and the redacted
- * set for everything of ev that the profile withholds. Frames are filtered
- * by the stack stage through rti_privacy_path(). */
-void rti_privacy_apply(const struct rti_privacy *p, const struct rti_event *ev,
-		       struct rti_canon *cn);
+/* Fills *out (the filtered copy of in), cn->redacted, cn->privacy_profile,
+ * cn->process_binary, parent_binary, probe_module. 0 or -ENOBUFS. */
+int rti_privacy_apply(struct rti_pv *v, const struct rti_event *in, struct rti_event *out);
+
+/* One string of field f through its rule and secret detection: NULL when
+ * withheld. Marks f in cn->redacted when it changed anything. */
+const char *rti_privacy_field(struct rti_pv *v, enum rti_redact f, const char *s);
+
+/* Secret detection alone, for values that have no rule (stack symbols):
+ * s, or a copy with each secret masked (f marked). NULL only on error
+ * (v->err set); off profiles return s. */
+const char *rti_privacy_scan(struct rti_pv *v, enum rti_redact f, const char *s);
+
+/* The path rule alone: true when path may be kept verbatim (normal, under
+ * a prefix of the profile, or a pseudo path such as [vdso]). */
+bool rti_privacy_path_allowed(const struct rti_privacy *p, const char *path);
 
 #endif

@@ -203,8 +203,8 @@ static const char *keep(struct rti_arena *a, const char *s)
 	return rti_arena_strndup(a, s, strlen(s));
 }
 
-static int kernel_frame(struct rti_stack *s, const struct rti_stack_entry *e,
-			struct rti_arena *a, struct rti_frame *f)
+static int kernel_frame(struct rti_stack *s, struct rti_pv *pv,
+			const struct rti_stack_entry *e, struct rti_arena *a, struct rti_frame *f)
 {
 	struct rti_symbolize_stats *st = &s->st.sym;
 
@@ -246,10 +246,17 @@ static int kernel_frame(struct rti_stack *s, const struct rti_stack_entry *e,
 			st->failed[why]++;
 		}
 	}
+	/* secrets out before the symbol becomes part of the frame's identity */
+	if (f->symbol)
+		f->symbol = rti_privacy_scan(pv, RTI_R_STACK_SYMBOL, f->symbol);
+	if (f->module)
+		f->module = rti_privacy_scan(pv, RTI_R_STACK_MODULE, f->module);
+	if (pv->err)
+		return pv->err;
 	return frame_ident(s, a, "kernel!", f->symbol ? f->symbol : "", "+", f->offset, f);
 }
 
-static int user_frame(struct rti_stack *s, const struct rti_privacy *p,
+static int user_frame(struct rti_stack *s, struct rti_pv *pv,
 		      const struct rti_event *ev, const struct rti_stack_entry *e,
 		      struct rti_arena *a, struct rti_canon *cn, struct rti_frame *f)
 {
@@ -262,11 +269,11 @@ static int user_frame(struct rti_stack *s, const struct rti_privacy *p,
 	f->offset = e->offset;
 	s->st.user_frames++;
 	if (e->module) {
-		f->module = rti_privacy_path(p, e->module);
-		if (!f->module) {
-			cn->redacted |= (uint64_t)1 << RTI_R_STACK_MODULE;
+		f->module = rti_privacy_field(pv, RTI_R_STACK_MODULE, e->module);
+		if (pv->err)
+			return pv->err;
+		if (!f->module)
 			s->st.module_withheld++;
-		}
 	}
 	q.module = e->module;
 	q.offset = e->offset;
@@ -294,6 +301,9 @@ static int user_frame(struct rti_stack *s, const struct rti_privacy *p,
 		f->symbol = keep(a, r.symbol);
 		if (!f->symbol)
 			return -ENOBUFS;
+		f->symbol = rti_privacy_scan(pv, RTI_R_STACK_SYMBOL, f->symbol);
+		if (pv->err)
+			return pv->err;
 		f->symbol_offset = r.symbol_offset;
 		f->has_symbol_offset = true;
 		f->resolved_by = rti_resolved_name(r.by);
@@ -305,7 +315,9 @@ static int user_frame(struct rti_stack *s, const struct rti_privacy *p,
 	st->failed[why]++;
 	if (e->symbol) {
 		/* ours failed: Tetragon's hint, from the host path, undemangled */
-		f->symbol = e->symbol;
+		f->symbol = rti_privacy_scan(pv, RTI_R_STACK_SYMBOL, e->symbol);
+		if (pv->err)
+			return pv->err;
 		f->resolved_by = "agent";
 		s->st.resolved_agent++;
 		st->resolved[RTI_RESOLVED_AGENT]++;
@@ -319,7 +331,7 @@ static int user_frame(struct rti_stack *s, const struct rti_privacy *p,
 	return 0;
 }
 
-int rti_stack_canonicalize(struct rti_stack *s, const struct rti_privacy *p,
+int rti_stack_canonicalize(struct rti_stack *s, struct rti_pv *pv,
 			   const struct rti_event *ev, struct rti_arena *a,
 			   struct rti_canon *cn)
 {
@@ -336,10 +348,10 @@ int rti_stack_canonicalize(struct rti_stack *s, const struct rti_privacy *p,
 		return -ENOBUFS;
 	memset(fr, 0, sizeof(*fr) * n);
 	for (unsigned i = 0; i < ev->n_kstack; i++, k++)
-		if (kernel_frame(s, &ev->kstack[i], a, &fr[k]))
+		if (kernel_frame(s, pv, &ev->kstack[i], a, &fr[k]))
 			return -ENOBUFS;
 	for (unsigned i = 0; i < ev->n_ustack; i++, k++)
-		if (user_frame(s, p, ev, &ev->ustack[i], a, cn, &fr[k]))
+		if (user_frame(s, pv, ev, &ev->ustack[i], a, cn, &fr[k]))
 			return -ENOBUFS;
 	cn->frames = fr;
 	cn->n_frames = n;

@@ -38,7 +38,7 @@ void rti_stack_free(struct rti_stack *s);
 const struct rti_stack_stats *rti_stack_stats(struct rti_stack *s);
 
 /* Builds cn->frames (kernel frames, then user frames) in arena. */
-int rti_stack_canonicalize(struct rti_stack *s, const struct rti_privacy *p,
+int rti_stack_canonicalize(struct rti_stack *s, struct rti_pv *pv,
 			   const struct rti_event *ev, struct rti_arena *a,
 			   struct rti_canon *cn);
 

@@ -349,6 +349,93 @@ struct member_it {
 	     it.m < (c)->t[i].size && (it.kn = fold_key((c), it.j, it.k), 1); \
 	     it.m++, it.j = skip((c), it.j + 1), it.v = it.j + 1)
 
+/* A string, with "" for empty or null (map values may be empty). */
+static int get_str_or_empty(struct dctx *c, int i, const char **out)
+{
+	if (get_str(c, i, out))
+		return -1;
+	if (!*out)
+		*out = "";
+	return 0;
+}
+
+/* An object of string values: pod labels and annotations. */
+static int get_kv_map(struct dctx *c, int i, const struct rti_kv **out, unsigned *n)
+{
+	struct rti_kv *kv;
+	unsigned x = 0;
+
+	if (is_null(c, i))
+		return 0;
+	if (expect(c, i, JSMN_OBJECT, "an object"))
+		return -1;
+	if (c->t[i].size == 0)
+		return 0;
+	kv = rti_arena_alloc(c->a, sizeof(*kv) * (size_t)c->t[i].size);
+	if (!kv)
+		return fail(c, i, "map too large for the event arena", NULL);
+	FOR_MEMBERS(c, i, m) {
+		/* an index, not the key: keys are data and diagnostics never
+		 * print data */
+		int o = path_push_index(c, (int)x);
+		int r = get_str_or_empty(c, m.j, &kv[x].key) ||
+			get_str_or_empty(c, m.v, &kv[x].value);
+
+		path_pop(c, o);
+		if (r)
+			return -1;
+		x++;
+	}
+	*out = kv;
+	*n = x;
+	return 0;
+}
+
+/* environment_variables: [{"Key": ..., "Value": ...}, ...] */
+static int get_env(struct dctx *c, int i, const struct rti_kv **out, unsigned *n)
+{
+	struct rti_kv *kv;
+	int j;
+
+	if (is_null(c, i))
+		return 0;
+	if (expect(c, i, JSMN_ARRAY, "an array"))
+		return -1;
+	if (c->t[i].size == 0)
+		return 0;
+	kv = rti_arena_alloc(c->a, sizeof(*kv) * (size_t)c->t[i].size);
+	if (!kv)
+		return fail(c, i, "environment too large for the event arena", NULL);
+	j = i + 1;
+	for (int x = 0; x < c->t[i].size; x++) {
+		int o = path_push_index(c, x);
+		int r = 0;
+
+		kv[x].key = "";
+		kv[x].value = "";
+		if (!is_null(c, j)) {
+			if (expect(c, j, JSMN_OBJECT, "an object"))
+				return -1;
+			FOR_MEMBERS(c, j, m) {
+				int o2 = path_push_key(c, m.j);
+
+				if (KEYN(m.k, m.kn, "key"))
+					r = get_str_or_empty(c, m.v, &kv[x].key);
+				else if (KEYN(m.k, m.kn, "value"))
+					r = get_str_or_empty(c, m.v, &kv[x].value);
+				path_pop(c, o2);
+				if (r)
+					return -1;
+			}
+		}
+		path_pop(c, o);
+		j = skip(c, j);
+	}
+	*out = kv;
+	*n = (unsigned)c->t[i].size;
+	return 0;
+}
+
 static int dec_pod(struct dctx *c, int i, struct rti_pod *p)
 {
 	if (is_null(c, i))
@@ -368,9 +455,9 @@ static int dec_pod(struct dctx *c, int i, struct rti_pod *p)
 		else if (KEYN(m1.k, m1.kn, "workloadkind"))
 			r = get_str(c, m1.v, &p->workload_kind);
 		else if (KEYN(m1.k, m1.kn, "podlabels"))
-			r = count_of(c, m1.v, JSMN_OBJECT, &p->n_labels, "an object");
+			r = get_kv_map(c, m1.v, &p->labels, &p->n_labels);
 		else if (KEYN(m1.k, m1.kn, "podannotations"))
-			r = count_of(c, m1.v, JSMN_OBJECT, &p->n_annotations, "an object");
+			r = get_kv_map(c, m1.v, &p->annotations, &p->n_annotations);
 		else if (KEYN(m1.k, m1.kn, "container") && !is_null(c, m1.v)) {
 			if (expect(c, m1.v, JSMN_OBJECT, "an object"))
 				r = -1;
@@ -443,7 +530,7 @@ static int dec_process(struct dctx *c, int i, struct rti_process *p)
 			p->has_pod = !is_null(c, m1.v);
 			r = dec_pod(c, m1.v, &p->pod);
 		} else if (KEYN(m1.k, m1.kn, "environmentvariables"))
-			r = count_of(c, m1.v, JSMN_ARRAY, &p->n_env, "an array");
+			r = get_env(c, m1.v, &p->env, &p->n_env);
 		else if (KEYN(m1.k, m1.kn, "cap"))
 			p->has_caps = !is_null(c, m1.v);
 		else if (KEYN(m1.k, m1.kn, "processcredentials") || KEYN(m1.k, m1.kn, "binaryproperties"))
@@ -542,6 +629,7 @@ static int dec_arg(struct dctx *c, int i, struct rti_arg *a)
 			uint64_t uv;
 
 			a->type = RTI_ARG_INT;
+			a->is_unsigned = true;
 			r = get_u64(c, m1.v, &uv);
 			a->ival = (int64_t)uv;
 		} else if (KEYN(m1.k, m1.kn, "sockarg") || KEYN(m1.k, m1.kn, "skbarg") || KEYN(m1.k, m1.kn, "sockaddrarg")) {
@@ -550,6 +638,10 @@ static int dec_arg(struct dctx *c, int i, struct rti_arg *a)
 				FOR_MEMBERS(c, m1.v, m2) {
 					if (KEYN(m2.k, m2.kn, "family"))
 						r = get_str(c, m2.v, &a->family);
+					else if (KEYN(m2.k, m2.kn, "type"))
+						r = get_str(c, m2.v, &a->sock_type);
+					else if (KEYN(m2.k, m2.kn, "protocol"))
+						r = get_str(c, m2.v, &a->protocol);
 					else if (KEYN(m2.k, m2.kn, "sport"))
 						r = get_u32(c, m2.v, &a->sport);
 					else if (KEYN(m2.k, m2.kn, "dport") || KEYN(m2.k, m2.kn, "port"))

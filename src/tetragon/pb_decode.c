@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <errno.h>
+#include <stddef.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -143,6 +144,49 @@ static const char *enum_text(struct pctx *c, const ProtobufCEnumDescriptor *d, i
 	return rti_arena_strndup(c->a, num, (size_t)n);
 }
 
+/* Map entries and EnvVar share one layout: a message header, then the key
+ * and value strings. Empty stays "" (a label may be empty). */
+struct pb_kv {
+	ProtobufCMessage base;
+	char *key;
+	char *value;
+};
+
+#define PB_KV_LAYOUT(T)                                                              \
+	_Static_assert(offsetof(T, key) == offsetof(struct pb_kv, key) &&            \
+			       offsetof(T, value) == offsetof(struct pb_kv, value) &&   \
+			       sizeof(((T *)0)->key) == sizeof(char *),                 \
+		       #T " is laid out as struct pb_kv")
+PB_KV_LAYOUT(Tetragon__EnvVar);
+PB_KV_LAYOUT(Tetragon__Pod__PodLabelsEntry);
+PB_KV_LAYOUT(Tetragon__Pod__PodAnnotationsEntry);
+
+static int kv_map(struct pctx *c, const char *w, const char *field, void *const *in,
+		  size_t n, const struct rti_kv **out, unsigned *nout)
+{
+	struct rti_kv *kv;
+
+	if (!n)
+		return 0;
+	kv = rti_arena_alloc(c->a, sizeof(*kv) * n);
+	if (!kv)
+		return fail(c, w, field, "map too large for the event arena");
+	for (size_t i = 0; i < n; i++) {
+		const struct pb_kv *e = in[i];
+
+		if (str(c, w, field, e->key, &kv[i].key) ||
+		    str(c, w, field, e->value, &kv[i].value))
+			return -1;
+		if (!kv[i].key)
+			kv[i].key = "";
+		if (!kv[i].value)
+			kv[i].value = "";
+	}
+	*out = kv;
+	*nout = (unsigned)n;
+	return 0;
+}
+
 static int dec_pod(struct pctx *c, const char *w, const Tetragon__Pod *pod,
 		   struct rti_pod *p)
 {
@@ -151,8 +195,11 @@ static int dec_pod(struct pctx *c, const char *w, const Tetragon__Pod *pod,
 	    str(c, w, "pod.workload", pod->workload, &p->workload) ||
 	    str(c, w, "pod.workload_kind", pod->workload_kind, &p->workload_kind))
 		return -1;
-	p->n_labels = (unsigned)pod->n_pod_labels;
-	p->n_annotations = (unsigned)pod->n_pod_annotations;
+	if (kv_map(c, w, "pod.pod_labels", (void *const *)pod->pod_labels, pod->n_pod_labels,
+		   &p->labels, &p->n_labels) ||
+	    kv_map(c, w, "pod.pod_annotations", (void *const *)pod->pod_annotations,
+		   pod->n_pod_annotations, &p->annotations, &p->n_annotations))
+		return -1;
 	if (pod->container) {
 		const Tetragon__Container *ct = pod->container;
 
@@ -191,7 +238,9 @@ static int dec_process(struct pctx *c, const char *w, const Tetragon__Process *p
 		if (dec_pod(c, w, pr->pod, &p->pod))
 			return -1;
 	}
-	p->n_env = (unsigned)pr->n_environment_variables;
+	if (kv_map(c, w, "environment_variables", (void *const *)pr->environment_variables,
+		   pr->n_environment_variables, &p->env, &p->n_env))
+		return -1;
 	p->has_caps = pr->cap != NULL;
 	p->has_credentials = pr->process_credentials || pr->binary_properties;
 	p->has_ns = pr->ns != NULL;
@@ -244,22 +293,27 @@ static int dec_arg(struct pctx *c, const char *w, const Tetragon__KprobeArgument
 		break;
 	case TETRAGON__KPROBE_ARGUMENT__ARG_UINT_ARG:
 		a->type = RTI_ARG_INT;
+		a->is_unsigned = true;
 		a->ival = in->uint_arg;
 		break;
 	case TETRAGON__KPROBE_ARGUMENT__ARG_SIZE_ARG:
 		a->type = RTI_ARG_INT;
+		a->is_unsigned = true;
 		a->ival = (int64_t)in->size_arg;
 		break;
 	case TETRAGON__KPROBE_ARGUMENT__ARG_SOCK_ARG:
 		a->type = RTI_ARG_SOCK;
-		if (str(c, w, "sock_arg.family", in->sock_arg->family, &a->family))
+		if (str(c, w, "sock_arg.family", in->sock_arg->family, &a->family) ||
+		    str(c, w, "sock_arg.type", in->sock_arg->type, &a->sock_type) ||
+		    str(c, w, "sock_arg.protocol", in->sock_arg->protocol, &a->protocol))
 			return -1;
 		a->sport = in->sock_arg->sport;
 		a->dport = in->sock_arg->dport;
 		break;
 	case TETRAGON__KPROBE_ARGUMENT__ARG_SKB_ARG:
 		a->type = RTI_ARG_SOCK;
-		if (str(c, w, "skb_arg.family", in->skb_arg->family, &a->family))
+		if (str(c, w, "skb_arg.family", in->skb_arg->family, &a->family) ||
+		    str(c, w, "skb_arg.protocol", in->skb_arg->protocol, &a->protocol))
 			return -1;
 		a->sport = in->skb_arg->sport;
 		a->dport = in->skb_arg->dport;

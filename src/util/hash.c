@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include "util/hash.h"
 
@@ -41,4 +42,14 @@ void rti_sha256_hex2(const void *a, size_t an, const void *b, size_t bn, char ou
 		return;
 	}
 	rti_hex(md, mdlen, out);
+}
+
+int rti_hmac_sha256(const void *key, size_t klen, const void *data, size_t n,
+		    unsigned char md[32])
+{
+	unsigned int mdlen = 0;
+
+	if (!HMAC(EVP_sha256(), key, (int)klen, data, n, md, &mdlen) || mdlen != 32)
+		return -1;
+	return 0;
 }

@@ -30,4 +30,19 @@ for f in *.jsonl; do
   same_file "golden stdout own/$f" "$T/out" "$G/own/$f.out"
   same_file "golden stderr own/$f" "$T/err" "$G/own/$f.err"
 done
+# the balanced profile over every kind: what it keeps, basenames, allowlisted
+# labels, typed arguments, and the exact privacy.redacted of each event
+mkdir -p "$G/balanced"
+for f in "$RTI_ROOT/tests/fixtures/every-kind.jsonl" "$SHARED/fixtures/synthetic/all-kinds.jsonl"; do
+  b=$(basename "$f")
+  pol=$RTI_ROOT/tests/fixtures/policies.yaml
+  [ "$b" = all-kinds.jsonl ] && pol=$SHARED/fixtures/synthetic/policies.yaml
+  "$RTI" convert --no-symbolize --privacy balanced -p "$pol" "$f" >"$T/out" 2>"$T/err"
+  echo "exit $?" >>"$T/err"
+  if [ "${RTI_UPDATE_GOLDEN:-}" = 1 ] && [ "$RTI_V" = rel ]; then
+    cp "$T/out" "$G/balanced/$b.out"; cp "$T/err" "$G/balanced/$b.err"
+  fi
+  same_file "golden stdout balanced/$b" "$T/out" "$G/balanced/$b.out"
+  same_file "golden stderr balanced/$b" "$T/err" "$G/balanced/$b.err"
+done
 done_testing

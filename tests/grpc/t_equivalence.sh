@@ -15,7 +15,7 @@ FIX=("$SHARED"/fixtures/tetragon/*.json "$SHARED"/fixtures/tetragon/*.jsonl)
 
 # run_against NAME TARGET N OUT: stella-rti run until N messages
 run_against() {
-  timeout 60 "$RTI" run --tetragon "$2" --max-events "$3" -o "$4" 2>"$T/$1.err"
+  timeout 60 "$RTI" run --tetragon "$2" --max-events "$3" -o "$4" ${RUN_EXTRA:-} 2>"$T/$1.err"
 }
 
 # 1. the real Tetragon fixtures, through grpcio
@@ -41,6 +41,22 @@ start_peer syn --listen "unix:$T/syn.sock" --capture "$T/syn.cap" --gzip
 run_against syn "unix://$T/syn.sock" "$NS" "$T/syn.got"
 same_file "all kinds over gRPC (gzip): byte-identical to convert" "$T/syn.got" "$T/syn.want"
 stop_pid "$PEER_PID"
+
+# 2b. the same under profiles that emit what strict withholds (labels,
+#     environment, cwd, arguments, typed probe arguments): both decoders
+#     carry those values identically
+for prof in balanced off; do
+  RUN_EXTRA="--privacy $prof --allow-privacy-off"
+  "$RTI" convert "$T/syn.jsonl" -o "$T/syn-$prof.want" --quiet $RUN_EXTRA 2>/dev/null
+  start_peer "syn-$prof" --listen "unix:$T/syn-$prof.sock" --capture "$T/syn.cap"
+  run_against "syn-$prof" "unix://$T/syn-$prof.sock" "$NS" "$T/syn-$prof.got"
+  same_file "all kinds over gRPC under --privacy $prof: byte-identical to convert" \
+    "$T/syn-$prof.got" "$T/syn-$prof.want"
+  stop_pid "$PEER_PID"
+  RUN_EXTRA=
+done
+check "privacy off emits labels and environment (so 2b compares them)" \
+  grep -q '"environment":{' "$T/syn-off.want"
 
 # 3. stella-rti replay of the JSON files themselves
 "$RTI" replay --listen "unix://$T/rp.sock" --ready-file "$T/rp.ready" "${FIX[@]}" 2>"$T/rp.log" &
