@@ -24,7 +24,7 @@ struct rti_pipeline_opts {
 	const char *privacy;      /* built-in profile name; NULL = "strict" (see profile) */
 	unsigned max_tokens;      /* JSON tokens per record; 0 = 1Mi */
 	size_t arena_max;         /* decoded bytes per record; 0 = 64 MiB */
-	unsigned frame_cache;     /* frame_id memo slots; 0 = 8192 (~1.2 MB) */
+	unsigned frame_cache;     /* frame_id memo slots; 0 = 4096 (~0.6 MB) */
 	/* symbol resolution of stack frames; NULL = on, defaults */
 	const struct rti_symbolizer_opts *symbolize;
 	/* an opened privacy profile (rti/privacy.h), borrowed: it must outlive

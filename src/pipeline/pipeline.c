@@ -63,7 +63,7 @@ struct rti_pipeline *rti_pipeline_new(const struct rti_pipeline_opts *o)
 	}
 	p->clean = calloc(1, sizeof(*p->clean));
 	p->dec = rti_json_decoder_new(o->max_tokens ? o->max_tokens : (1u << 20));
-	p->stack = rti_stack_new(o->frame_cache ? o->frame_cache : 8192,
+	p->stack = rti_stack_new(o->frame_cache ? o->frame_cache : 4096,
 				 o->sz >= offsetof(struct rti_pipeline_opts, symbolize) +
 						  sizeof(o->symbolize) ? o->symbolize : NULL);
 	rti_arena_init(&p->arena, 64 * 1024, o->arena_max ? o->arena_max : (64u << 20));

@@ -176,10 +176,19 @@ static size_t scan_cached(struct rti_pv *v, const char *s, size_t n,
 	size_t k;
 	unsigned i;
 
-	if (!c || n == 0 || n > RTI_CLEAN_MAXLEN)
+	if (!c || n < 8 || n > RTI_CLEAN_MAXLEN)
 		return rti_secret_scan(s, n, sp, MAX_SPANS);
-	h = rti_fnv1a(s, n, RTI_FNV_INIT);
-	i = (unsigned)(h ^ (h >> 29)) & (RTI_CLEAN_SLOTS - 1);
+	{
+		/* the slot from the length and the first and last 8 bytes: O(1);
+		 * the full compare below makes a hit exact */
+		uint64_t a8, z8;
+
+		memcpy(&a8, s, 8);
+		memcpy(&z8, s + n - 8, 8);
+		h = (a8 * 0x9e3779b97f4a7c15ULL) ^ (z8 * 0xc2b2ae3d27d4eb4fULL) ^ n;
+		h ^= h >> 31;
+	}
+	i = (unsigned)(h ^ (h >> 17)) & (RTI_CLEAN_SLOTS - 1);
 	if (c->slot[i].len == n && c->slot[i].hash == h && !memcmp(c->slot[i].s, s, n)) {
 		c->hits++;
 		return 0;

@@ -26,11 +26,11 @@
 /*
  * Strings the detector found clean, remembered by content: pod names,
  * images, symbols repeat from event to event. Exact (the bytes are
- * compared), bounded (RTI_CLEAN_SLOTS short strings, ~200 KB), one per
+ * compared), bounded (RTI_CLEAN_SLOTS short strings, ~128 KB), one per
  * pipeline (not thread-safe).
  */
-#define RTI_CLEAN_SLOTS 2048
-#define RTI_CLEAN_MAXLEN 88
+#define RTI_CLEAN_SLOTS 1024
+#define RTI_CLEAN_MAXLEN 112
 
 struct rti_clean_cache {
 	struct {
