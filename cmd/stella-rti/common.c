@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -92,6 +93,46 @@ int rti_common_opt(struct rti_common *c, int opt, const char *arg)
 	}
 }
 
+/*
+ * An output appended to after a crash may end in a partial line: SIGKILL
+ * can cut a large write() short. Lines after the last committed position
+ * are written again on resume (duplicates are fine, same event_id), but a
+ * partial line would glue onto the next one: cut it off. 0 or -errno.
+ */
+static int drop_partial_line(int fd, const char *name)
+{
+	char buf[4096];
+	struct stat st;
+	off_t end, pos;
+
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size == 0)
+		return 0;
+	end = st.st_size;
+	pos = end;
+	while (pos > 0) {
+		size_t n = pos > (off_t)sizeof(buf) ? sizeof(buf) : (size_t)pos;
+		ssize_t r = pread(fd, buf, n, pos - (off_t)n);
+
+		if (r != (ssize_t)n)
+			return -EIO;
+		if (pos == end && buf[n - 1] == '\n')
+			return 0; /* ends with a whole line */
+		for (size_t i = n; i > 0; i--) {
+			if (buf[i - 1] == '\n') {
+				pos = pos - (off_t)n + (off_t)i;
+				goto found;
+			}
+		}
+		pos -= (off_t)n;
+	}
+found:
+	if (ftruncate(fd, pos))
+		return -errno;
+	fprintf(stderr, "stella-rti: %s: dropped a partial last line (%lld bytes) left by an interrupted run\n",
+		name, (long long)(end - pos));
+	return 0;
+}
+
 /* setup failed after the pipeline was made */
 static void setup_undo(struct rti_common *c, struct rti_pipeline *p)
 {
@@ -152,10 +193,17 @@ int rti_common_setup(struct rti_common *c, struct rti_pipeline **out)
 	} else {
 		/* with a hot index a restart resumes at the committed position,
 		 * so the output continues instead of starting over */
-		c->out_fd = open(c->output, O_WRONLY | O_CREAT | O_CLOEXEC |
-					    (c->hot_url ? O_APPEND : O_TRUNC), 0644);
+		c->out_fd = open(c->output, O_CREAT | O_CLOEXEC |
+					    (c->hot_url ? O_RDWR | O_APPEND : O_WRONLY | O_TRUNC), 0644);
 		if (c->out_fd < 0) {
 			fprintf(stderr, "stella-rti: %s: %s\n", c->output, strerror(errno));
+			setup_undo(c, p);
+			return EXIT_IO;
+		}
+		if (c->hot_url && drop_partial_line(c->out_fd, c->output)) {
+			fprintf(stderr, "stella-rti: %s: cannot repair the end of the output\n",
+				c->output);
+			close(c->out_fd);
 			setup_undo(c, p);
 			return EXIT_IO;
 		}

@@ -44,4 +44,12 @@ same_file "every event reached the output (duplicates allowed, same event_id)" c
 "$RTI" convert cap.jsonl -p pol.yaml --no-symbolize --hot-index sqlite:clean.db --node n1 -o /dev/null 2>again.err
 "$RTI" hot export --hot-index sqlite:clean.db --format signals-ndjson -o again.facts --quiet
 same_file "re-running a finished input counts nothing twice" again.facts clean.facts
+# a run killed inside a write leaves a partial last line: the next run cuts
+# it off instead of gluing the next event onto it
+printf '{"cluster":"partial' >>crash.ndjson
+"$RTI" convert cap.jsonl -p pol.yaml --no-symbolize --hot-index sqlite:crash.db \
+  --node n1 --hot-flush-every 2000 -o crash.ndjson 2>partial.err
+check "a partial last line is reported" grep -q 'dropped a partial last line (19 bytes)' partial.err
+check "and is gone: the output ends with a whole event" \
+  sh -c 'tail -c 1 crash.ndjson | od -An -c | grep -q "\\n" && ! grep -q "\"partial" crash.ndjson'
 done_testing
