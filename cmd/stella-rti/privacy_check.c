@@ -33,6 +33,7 @@
 #include <zlib.h>
 
 #include "cli.h"
+#include "rti/buf.h"
 #include "privacy/secrets.h"
 #include "tetragon/jstr.h"
 
@@ -45,47 +46,13 @@
 
 static const char NAMED_PREFIX[] = "secret=";
 
-struct gbuf {
-	char *p;
-	size_t n, cap;
-};
-
-/* Room for need bytes in all; false when out of memory. */
-static bool gb_reserve(struct gbuf *b, size_t need)
-{
-	size_t nc;
-	char *np;
-
-	if (need <= b->cap)
-		return true;
-	nc = b->cap ? b->cap : 256;
-	while (nc < need)
-		nc = nc > SIZE_MAX / 2 ? need : nc * 2;
-	np = realloc(b->p, nc);
-	if (!np)
-		return false;
-	b->p = np;
-	b->cap = nc;
-	return true;
-}
-
-static bool gb_add(struct gbuf *b, const char *s, size_t n)
-{
-	if (!gb_reserve(b, b->n + n + 1))
-		return false;
-	memcpy(b->p + b->n, s, n);
-	b->n += n;
-	b->p[b->n] = '\0';
-	return true;
-}
-
 struct check {
 	const char *file; /* as named on the command line */
 	uint64_t line;
 
 	jsmntok_t *tok;
 	unsigned ntok;
-	struct gbuf path, key, val, syn;
+	struct rti_buf path, key, val, syn;
 	struct rti_secret_span batch[SPAN_BATCH];
 	struct rti_secret_span *spans; /* when there are more */
 	size_t nspans;
@@ -151,18 +118,19 @@ static bool is_value_key(const char *js, const jsmntok_t *t)
 	return raw_is(js, t, "Value") || raw_is(js, t, "value");
 }
 
-static bool decode(struct gbuf *b, const char *js, const jsmntok_t *t)
+static bool decode(struct rti_buf *b, const char *js, const jsmntok_t *t)
 {
 	const char *why;
 	size_t at;
 	long n;
 
-	if (!gb_reserve(b, (size_t)(t->end - t->start) + 1))
+	rti_buf_reset(b);
+	if (rti_buf_grow(b, (size_t)(t->end - t->start)))
 		return false;
 	n = rti_jstr_decode(js + t->start, (size_t)(t->end - t->start), b->p, &why, &at);
 	if (n < 0)
 		return false; /* validated before the walk: not reached */
-	b->n = (size_t)n;
+	b->len = (size_t)n;
 	return true;
 }
 
@@ -184,31 +152,31 @@ static bool entry_named(struct check *c, const char *js, const jsmntok_t *t, int
 		return false;
 	if (t[name].type != JSMN_STRING || !decode(&c->key, js, &t[name]))
 		return false;
-	return rti_secret_key_name(c->key.p, c->key.n);
+	return rti_secret_key_name(c->key.p, c->key.len);
 }
 
 /* Appends a member name to the path: control bytes as '?', at most
  * KEY_SHOWN bytes (cut at a character boundary). */
-static bool path_add_key(struct gbuf *p, const char *k, size_t n)
+static bool path_add_key(struct rti_buf *p, const char *k, size_t n)
 {
 	size_t shown = n;
 
-	if (p->n && !gb_add(p, ".", 1))
+	if (p->len && rti_buf_add(p, ".", 1))
 		return false;
 	if (shown > KEY_SHOWN) {
 		shown = KEY_SHOWN;
 		while (shown && ((unsigned char)k[shown] & 0xc0) == 0x80)
 			shown--;
 	}
-	if (!gb_reserve(p, p->n + shown + 4))
+	if (rti_buf_grow(p, shown + 3))
 		return false;
 	for (size_t i = 0; i < shown; i++) {
 		unsigned char ch = (unsigned char)k[i];
 
-		p->p[p->n++] = ch < 0x20 || ch == 0x7f ? '?' : (char)ch;
+		p->p[p->len++] = ch < 0x20 || ch == 0x7f ? '?' : (char)ch;
 	}
-	p->p[p->n] = '\0';
-	return shown == n || gb_add(p, "...", 3);
+	p->p[p->len] = '\0';
+	return shown == n || !rti_buf_add(p, "...", 3);
 }
 
 /* A member name is shown in paths only when it cannot hide a key the
@@ -266,23 +234,23 @@ static unsigned member(struct check *c, const char *js, const jsmntok_t *t, bool
 		return 0;
 	}
 	c->values++;
-	k = scan(c, c->key.p, c->key.n, &sp);
+	k = scan(c, c->key.p, c->key.len, &sp);
 	if (k) {
-		if (c->path.n)
-			gb_add(&c->path, ".", 1);
-		gb_add(&c->path, RTI_SECRET_MASK, sizeof(RTI_SECRET_MASK) - 1);
+		if (c->path.len)
+			rti_buf_add(&c->path, ".", 1);
+		rti_buf_add(&c->path, RTI_SECRET_MASK, sizeof(RTI_SECRET_MASK) - 1);
 		for (size_t i = 0; i < k; i++)
 			report(c, sp[i].kind, c->path.p, "member name, ", sp[i].off, sp[i].len);
 		return V_NAMED;
 	}
-	if (!showable(c->key.p, c->key.n)) {
-		if ((c->path.n && !gb_add(&c->path, ".", 1)) ||
-		    !gb_add(&c->path, RTI_SECRET_MASK, sizeof(RTI_SECRET_MASK) - 1))
+	if (!showable(c->key.p, c->key.len)) {
+		if ((c->path.len && rti_buf_add(&c->path, ".", 1)) ||
+		    rti_buf_add(&c->path, RTI_SECRET_MASK, sizeof(RTI_SECRET_MASK) - 1))
 			c->oom++;
-	} else if (!path_add_key(&c->path, c->key.p, c->key.n)) {
+	} else if (!path_add_key(&c->path, c->key.p, c->key.len)) {
 		c->oom++;
 	}
-	if (rti_secret_key_name(c->key.p, c->key.n) ||
+	if (rti_secret_key_name(c->key.p, c->key.len) ||
 	    (entry && (!strcmp(c->key.p, "Value") || !strcmp(c->key.p, "value"))))
 		fl |= V_NAMED;
 	/* random by design: build ids (Tetragon's JSON carries them as base64) */
@@ -301,25 +269,25 @@ static void value(struct check *c, const char *js, const jsmntok_t *t, unsigned 
 		return;
 	}
 	c->values++;
-	k = scan(c, c->val.p, c->val.n, &sp);
+	k = scan(c, c->val.p, c->val.len, &sp);
 	for (size_t i = 0; i < k; i++) {
 		if ((fl & V_BUILD_ID) && sp[i].kind == RTI_SECRET_ENTROPY)
 			continue;
 		report(c, sp[i].kind, c->path.p, "", sp[i].off, sp[i].len);
 		reported++;
 	}
-	if (reported || !(fl & V_NAMED) || !c->val.n)
+	if (reported || !(fl & V_NAMED) || !c->val.len)
 		return;
 	/* named a secret: a finding unless `secret=VALUE` has none (a
 	 * placeholder, a boolean, a $REFERENCE, a path) */
-	c->syn.n = 0;
-	if (!gb_add(&c->syn, NAMED_PREFIX, sizeof(NAMED_PREFIX) - 1) ||
-	    !gb_add(&c->syn, c->val.p, c->val.n)) {
+	c->syn.len = 0;
+	if (rti_buf_add(&c->syn, NAMED_PREFIX, sizeof(NAMED_PREFIX) - 1) ||
+	    rti_buf_add(&c->syn, c->val.p, c->val.len)) {
 		c->oom++;
 		return;
 	}
-	if (rti_secret_scan(c->syn.p, c->syn.n, NULL, 0))
-		report(c, RTI_SECRET_PAIR, c->path.p, "named secret, ", 0, c->val.n);
+	if (rti_secret_scan(c->syn.p, c->syn.len, NULL, 0))
+		report(c, RTI_SECRET_PAIR, c->path.p, "named secret, ", 0, c->val.len);
 }
 
 struct frame {
@@ -337,8 +305,8 @@ static void walk(struct check *c, const char *js, const jsmntok_t *t, int nt)
 	int sp = 0, i = 0;
 	unsigned fl = 0;
 
-	c->path.n = 0;
-	if (!gb_reserve(&c->path, 1)) {
+	c->path.len = 0;
+	if (rti_buf_grow(&c->path, 0)) {
 		c->oom++;
 		return;
 	}
@@ -355,14 +323,14 @@ static void walk(struct check *c, const char *js, const jsmntok_t *t, int nt)
 			f = &st[sp++];
 			f->type = t[i].type;
 			f->remaining = t[i].size;
-			f->base = c->path.n;
+			f->base = c->path.len;
 			f->flags = fl;
 			f->entry = false;
 			if (t[i].type == JSMN_ARRAY)
-				gb_add(&c->path, "[]", 2);
+				rti_buf_add(&c->path, "[]", 2);
 			else
 				f->entry = entry_named(c, js, t, i, nt);
-			f->child_base = c->path.n;
+			f->child_base = c->path.len;
 			i++;
 		}
 		/* the next member or element of the innermost open container */
@@ -372,13 +340,13 @@ static void walk(struct check *c, const char *js, const jsmntok_t *t, int nt)
 			f = &st[sp - 1];
 			if (f->remaining)
 				break;
-			c->path.n = f->base;
-			c->path.p[c->path.n] = '\0';
+			c->path.len = f->base;
+			c->path.p[c->path.len] = '\0';
 			sp--;
 		}
 		f->remaining--;
-		c->path.n = f->child_base;
-		c->path.p[c->path.n] = '\0';
+		c->path.len = f->child_base;
+		c->path.p[c->path.len] = '\0';
 		if (f->type == JSMN_ARRAY) {
 			fl = f->flags;
 		} else {
@@ -497,7 +465,8 @@ static const char *parse(struct check *c, const char *js, size_t n, int *ntok, s
 
 		if (t->type != JSMN_STRING)
 			continue;
-		if (!gb_reserve(&c->val, (size_t)(t->end - t->start) + 1)) {
+		rti_buf_reset(&c->val);
+		if (rti_buf_grow(&c->val, (size_t)(t->end - t->start))) {
 			*at = (size_t)t->start;
 			return "out of memory";
 		}
@@ -723,6 +692,11 @@ int cmd_privacy_check(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	memset(&c, 0, sizeof(c));
+	/* scratch for one line's strings: as large as the line itself may be */
+	rti_buf_init(&c.path, SIZE_MAX / 4);
+	rti_buf_init(&c.key, SIZE_MAX / 4);
+	rti_buf_init(&c.val, SIZE_MAX / 4);
+	rti_buf_init(&c.syn, SIZE_MAX / 4);
 	rti_cli_install_signals();
 	for (int i = optind; i < argc && !rc; i++)
 		rc = check_file(&c, argv[i]);
@@ -737,10 +711,10 @@ int cmd_privacy_check(int argc, char **argv)
 	if (!rc)
 		rc = c.inputs_failed ? EXIT_IO : c.findings ? EXIT_FINDINGS : EXIT_OK;
 	free(c.tok);
-	free(c.path.p);
-	free(c.key.p);
-	free(c.val.p);
-	free(c.syn.p);
+	rti_buf_release(&c.path);
+	rti_buf_release(&c.key);
+	rti_buf_release(&c.val);
+	rti_buf_release(&c.syn);
 	free(c.spans);
 	return rc;
 }

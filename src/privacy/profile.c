@@ -100,16 +100,6 @@ static const char *const balanced_labels[] = {
 	"k8s-app", "tier", "version",
 };
 
-static char *xstrdup(const char *s)
-{
-	size_t n = strlen(s) + 1;
-	char *d = malloc(n);
-
-	if (d)
-		memcpy(d, s, n);
-	return d;
-}
-
 void rti_prule_clear(struct rti_prule *r)
 {
 	free(r->exact);
@@ -136,7 +126,7 @@ int rti_privacy_add_prefix(struct rti_privacy *p, const char *prefix)
 	if (!v)
 		return -ENOMEM;
 	p->prefixes = v;
-	v[p->n_prefixes] = xstrdup(prefix);
+	v[p->n_prefixes] = strdup(prefix);
 	if (!v[p->n_prefixes])
 		return -ENOMEM;
 	p->n_prefixes++;
@@ -165,7 +155,7 @@ static int set_allow(struct rti_prule *r, const char *const *v, unsigned n)
 	if (!r->allow)
 		return -ENOMEM;
 	for (unsigned i = 0; i < n; i++) {
-		r->allow[i] = xstrdup(v[i]);
+		r->allow[i] = strdup(v[i]);
 		if (!r->allow[i])
 			return -ENOMEM;
 		r->n_allow++;
@@ -188,7 +178,7 @@ struct rti_privacy *rti_privacy_new_base(const char *base)
 		return NULL;
 	p->base = balanced ? "balanced" : off ? "off" : "strict";
 	p->off = off;
-	p->name = xstrdup(p->base);
+	p->name = strdup(p->base);
 	if (!p->name ||
 	    rti_privacy_set_prefixes(p, system_prefixes,
 				     sizeof(system_prefixes) / sizeof(system_prefixes[0])))
