@@ -27,7 +27,9 @@ static void convert_usage(FILE *f)
 	      "  -f, --follow           follow one growing export file like tail -F\n"
 	      "                         (survives rotation and truncation)\n"
 	      "      --strict           stop at the first malformed record (exit 1)\n"
-	      "      --max-record-bytes N  largest accepted record (default 8388608)\n",
+	      "      --max-record-bytes N  largest accepted record (default 8388608)\n"
+	      "      --threads 1|2      2 (default): decode on one thread, write on\n"
+	      "                         another; 1 with --strict, --follow, --hot-index\n",
 	      f);
 }
 
@@ -176,7 +178,91 @@ static int run_input(struct rti_pipeline *p, const char *path,
 	return rc;
 }
 
-enum { OPT_FOLLOW = 'f', OPT_STRICT = OPT_COMMON__END, OPT_MAX_RECORD, OPT_HELP = 'h' };
+/* Two-stage mode: decoding here, the rest of the pipeline on its writer
+ * thread. Diagnostics come back from that thread in input order. */
+struct async_ctx {
+	int sink_failed;
+};
+
+static void on_result(void *ctx, const struct rti_origin *o, int rc, const struct rti_diag *d)
+{
+	struct async_ctx *a = ctx;
+
+	if (rc == -EINVAL) {
+		fprintf(stderr, "%s:%llu: %s (byte %zu)\n", o->name, (unsigned long long)o->line,
+			d->msg, d->offset);
+		return;
+	}
+	fprintf(stderr, "stella-rti: %s\n", d->msg);
+	a->sink_failed = 1;
+}
+
+static int run_input_async(struct rti_pipeline *p, const char *path,
+			   const struct rti_records_opts *ro, struct rti_summary *sum)
+{
+	struct rti_records *r = rti_records_open(path, ro);
+	struct rti_record rec;
+	int rc = 0;
+
+	if (!r) {
+		fprintf(stderr, "stella-rti: %s: %s\n", path, strerror(errno));
+		sum->inputs_failed++;
+		return EXIT_IO;
+	}
+	while (!rti_cli_stop) {
+		struct rti_origin o;
+		int st = rti_records_next(r, &rec);
+		int err;
+
+		if (st == RTI_REC_EOF)
+			break;
+		if (st == RTI_REC_AGAIN) {
+			rti_pipeline_drain(p);
+			sleep_ms(FOLLOW_POLL_MS);
+			continue;
+		}
+		if (st == RTI_REC_ERROR) {
+			if (rti_cli_stop)
+				break;
+			rti_pipeline_drain(p); /* the diagnostics before it come first */
+			fprintf(stderr, "stella-rti: %s: read error: %s\n",
+				rti_records_name(r), rec.why);
+			rc = EXIT_IO;
+			break;
+		}
+		o.name = rti_records_name(r);
+		o.line = rec.line;
+		if (st == RTI_REC_BAD) {
+			struct rti_diag d;
+
+			sum->framing_errors++;
+			snprintf(d.msg, sizeof(d.msg), "%s", rec.why);
+			d.offset = rec.err_off;
+			err = rti_pipeline_submit_error(p, &o, &d);
+		} else {
+			err = rti_pipeline_submit_json(p, rec.p, rec.n, &o);
+		}
+		if (err) {
+			rc = EXIT_IO; /* a sink failed: on_result said how */
+			break;
+		}
+	}
+	if (rti_pipeline_drain(p))
+		rc = EXIT_IO;
+	{
+		const struct rti_records_counters *c = rti_records_counters(r);
+
+		sum->lines += c->lines;
+		sum->bytes += c->bytes;
+		sum->rotations += c->rotations;
+		sum->truncations += c->truncations;
+	}
+	rti_records_close(r);
+	return rc;
+}
+
+enum { OPT_FOLLOW = 'f', OPT_STRICT = OPT_COMMON__END, OPT_MAX_RECORD, OPT_THREADS,
+       OPT_HELP = 'h' };
 
 int cmd_convert(int argc, char **argv)
 {
@@ -185,12 +271,15 @@ int cmd_convert(int argc, char **argv)
 		{ "follow", no_argument, NULL, OPT_FOLLOW },
 		{ "strict", no_argument, NULL, OPT_STRICT },
 		{ "max-record-bytes", required_argument, NULL, OPT_MAX_RECORD },
+		{ "threads", required_argument, NULL, OPT_THREADS },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct rti_common co;
 	int follow = 0;
 	int strict = 0;
+	int threads = 2;
+	struct async_ctx actx = { 0 };
 	struct rti_records_opts ro = { 0, 0, false, NULL };
 	struct rti_pipeline *p;
 	struct rti_summary sum;
@@ -224,6 +313,13 @@ int cmd_convert(int argc, char **argv)
 			ro.max_record = (size_t)v;
 			break;
 		}
+		case OPT_THREADS:
+			if (strcmp(optarg, "1") && strcmp(optarg, "2")) {
+				fprintf(stderr, "stella-rti: --threads: expected 1 or 2\n");
+				return EXIT_USAGE;
+			}
+			threads = optarg[0] - '0';
+			break;
 		case OPT_HELP:
 			convert_usage(stdout);
 			return EXIT_OK;
@@ -247,11 +343,19 @@ int cmd_convert(int argc, char **argv)
 		return rc;
 	rti_cli_install_signals();
 	memset(&sum, 0, sizeof(sum));
+	/* --strict stops at a record, --hot-index commits input positions per
+	 * record, --follow wants each record out at once: one thread for them */
+	if (threads == 2 && !strict && !follow && !co.hot && rti_pipeline_start(p, on_result, &actx))
+		threads = 1;
+	if (threads == 2 && (strict || follow || co.hot))
+		threads = 1;
 	if (optind == argc) {
-		rc = run_input(p, "-", &ro, strict, &sum, co.hot);
+		rc = threads == 2 ? run_input_async(p, "-", &ro, &sum)
+				  : run_input(p, "-", &ro, strict, &sum, co.hot);
 	} else {
 		for (int i = optind; i < argc && !rti_cli_stop; i++) {
-			int r = run_input(p, argv[i], &ro, strict, &sum, co.hot);
+			int r = threads == 2 ? run_input_async(p, argv[i], &ro, &sum)
+					     : run_input(p, argv[i], &ro, strict, &sum, co.hot);
 
 			if (r == EXIT_BAD_INPUT) {
 				rc = r;
@@ -261,6 +365,8 @@ int cmd_convert(int argc, char **argv)
 				rc = r; /* go on with the other inputs, remember the failure */
 		}
 	}
+	if (actx.sink_failed && !rc)
+		rc = EXIT_IO;
 	if (rti_pipeline_flush(p) && !rc) {
 		fprintf(stderr, "stella-rti: writing output: %s\n", strerror(errno));
 		rc = EXIT_IO;

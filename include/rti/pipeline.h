@@ -2,7 +2,8 @@
 /*
  * The stella-rti pipeline: decode -> probe mapping -> privacy -> stack
  * canonicalization -> sinks. Inputs (JSON export records, gRPC messages)
- * feed it; one pipeline is used by one thread.
+ * feed it; one pipeline is used by one thread (in two-stage mode, that
+ * thread plus the pipeline's own writer thread: see rti_pipeline_start).
  */
 #ifndef RTI_PIPELINE_H
 #define RTI_PIPELINE_H
@@ -87,6 +88,45 @@ int rti_pipeline_feed_event(struct rti_pipeline *p, const struct rti_event *ev,
 /* Arena for decoders feeding rti_pipeline_feed_event (reset per event). */
 struct rti_arena *rti_pipeline_arena(struct rti_pipeline *p);
 
+/*
+ * Two-stage mode, for batch conversion on more than one core: after
+ * rti_pipeline_start(), records given to rti_pipeline_submit_json() are
+ * decoded on the caller's thread, and everything after decoding (probe
+ * mapping, privacy, stacks, canonical writer, sinks) runs on a writer thread
+ * the pipeline owns, record after record in input order. The output is
+ * byte-identical to rti_pipeline_feed_json() record by record.
+ *
+ * Records that were not emitted come back through fn, in input order, on
+ * the writer thread: rc -EINVAL for a malformed record (counted in
+ * bad_records) or a framing error given to rti_pipeline_submit_error()
+ * (not counted), any other -errno for a sink failure, after which nothing
+ * more is written. Sinks are called on the writer thread. fn must not call
+ * back into the pipeline. rti_pipeline_feed_json/feed_event must not be
+ * used in this mode; rti_pipeline_stats() is exact after a drain.
+ *
+ * Memory in flight is bounded: 3 batches of at most 32 records or 512 KiB
+ * of decoded data each (plus one record's arena cap).
+ */
+struct rti_origin {
+	const char *name; /* input name: must stay valid until the next drain */
+	uint64_t line;
+};
+typedef void (*rti_result_fn)(void *ctx, const struct rti_origin *o, int rc,
+			      const struct rti_diag *d);
+
+/* 0, -EINVAL (already started, no fn), or -errno from thread creation. */
+int rti_pipeline_start(struct rti_pipeline *p, rti_result_fn fn, void *ctx);
+/* 0 queued (the result comes through fn); -ECANCELED once a sink failed. */
+int rti_pipeline_submit_json(struct rti_pipeline *p, const char *rec, size_t len,
+			     const struct rti_origin *o);
+/* A framer's diagnostic, reported through fn in order with the records. */
+int rti_pipeline_submit_error(struct rti_pipeline *p, const struct rti_origin *o,
+			      const struct rti_diag *d);
+/* Waits until everything submitted went through: 0, or the first sink
+ * error. Does nothing in one-thread mode. */
+int rti_pipeline_drain(struct rti_pipeline *p);
+
+/* Drains (two-stage mode), then flushes the sinks. */
 int rti_pipeline_flush(struct rti_pipeline *p);
 const struct rti_stats *rti_pipeline_stats(const struct rti_pipeline *p);
 

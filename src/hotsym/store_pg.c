@@ -15,12 +15,12 @@
  */
 #include <errno.h>
 #include <inttypes.h>
-#include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "hotsym/hotsym_int.h"
+#include "hotsym/pq_load.h"
 #include "hotsym/store_sql.h"
 #include "rti/buf.h"
 
@@ -101,15 +101,15 @@ static int fail_msg(struct pg_store *s, const char *what, const char *msg, int e
 
 static int fail_res(struct pg_store *s, const char *what, PGresult *r)
 {
-	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	const char *state = r ? rti_pq.PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
 	int err = -EIO;
 
 	if (state && (!strcmp(state, "40P01") || !strcmp(state, "40001")))
 		err = -EAGAIN; /* deadlock or serialization failure: retry */
-	if (PQstatus(s->c) != CONNECTION_OK)
+	if (rti_pq.PQstatus(s->c) != CONNECTION_OK)
 		err = -ECONNRESET;
-	fail_msg(s, what, r ? PQresultErrorMessage(r) : PQerrorMessage(s->c), err);
-	PQclear(r);
+	fail_msg(s, what, r ? rti_pq.PQresultErrorMessage(r) : rti_pq.PQerrorMessage(s->c), err);
+	rti_pq.PQclear(r);
 	return err;
 }
 
@@ -117,31 +117,31 @@ static int fail_res(struct pg_store *s, const char *what, PGresult *r)
 static int run(struct pg_store *s, const char *what, const char *sql, int nparams,
 	       const char *const *params, ExecStatusType st, PGresult **out)
 {
-	PGresult *r = PQexecParams(s->c, sql, nparams, NULL, params, NULL, NULL, 0);
+	PGresult *r = rti_pq.PQexecParams(s->c, sql, nparams, NULL, params, NULL, NULL, 0);
 
-	if (!r || PQresultStatus(r) != st)
+	if (!r || rti_pq.PQresultStatus(r) != st)
 		return fail_res(s, what, r);
 	if (out)
 		*out = r;
 	else
-		PQclear(r);
+		rti_pq.PQclear(r);
 	return 0;
 }
 
 static void rollback(struct pg_store *s)
 {
-	if (PQstatus(s->c) == CONNECTION_OK && PQtransactionStatus(s->c) != PQTRANS_IDLE)
-		PQclear(PQexec(s->c, "ROLLBACK"));
+	if (rti_pq.PQstatus(s->c) == CONNECTION_OK && rti_pq.PQtransactionStatus(s->c) != PQTRANS_IDLE)
+		rti_pq.PQclear(rti_pq.PQexec(s->c, "ROLLBACK"));
 }
 
 static int connected(struct pg_store *s)
 {
-	if (PQstatus(s->c) == CONNECTION_OK)
+	if (rti_pq.PQstatus(s->c) == CONNECTION_OK)
 		return 0;
-	PQreset(s->c);
+	rti_pq.PQreset(s->c);
 	s->staged = false;
-	if (PQstatus(s->c) != CONNECTION_OK)
-		return fail_msg(s, "reconnecting", PQerrorMessage(s->c), -ECONNREFUSED);
+	if (rti_pq.PQstatus(s->c) != CONNECTION_OK)
+		return fail_msg(s, "reconnecting", rti_pq.PQerrorMessage(s->c), -ECONNREFUSED);
 	return 0;
 }
 
@@ -156,9 +156,9 @@ static int schema_version(struct pg_store *s, int64_t *v)
 		  PGRES_TUPLES_OK, &r);
 	if (err)
 		return err;
-	if (PQntuples(r) == 1)
-		*v = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
-	PQclear(r);
+	if (rti_pq.PQntuples(r) == 1)
+		*v = strtoll(rti_pq.PQgetvalue(r, 0, 0), NULL, 10);
+	rti_pq.PQclear(r);
 	return 0;
 }
 
@@ -189,12 +189,12 @@ static int migrate(struct pg_store *s)
 		err = -EPROTO;
 	}
 	for (; !err && v < HS_SCHEMA_VERSION; v++) {
-		PGresult *r = PQexec(s->c, migrations[v]);
+		PGresult *r = rti_pq.PQexec(s->c, migrations[v]);
 
-		if (!r || PQresultStatus(r) != PGRES_COMMAND_OK)
+		if (!r || rti_pq.PQresultStatus(r) != PGRES_COMMAND_OK)
 			err = fail_res(s, "migration", r);
 		else
-			PQclear(r);
+			rti_pq.PQclear(r);
 	}
 	snprintf(vbuf, sizeof(vbuf), "%d", HS_SCHEMA_VERSION);
 	if (!err)
@@ -216,7 +216,7 @@ static int stage(struct pg_store *s)
 		return 0;
 	/* before the first use of temporary tables (else a harmless error):
 	 * a batch stays in memory */
-	PQclear(PQexec(s->c, "SET temp_buffers = '128MB'"));
+	rti_pq.PQclear(rti_pq.PQexec(s->c, "SET temp_buffers = '128MB'"));
 	err = run(s, "staging tables",
 		  "CREATE TEMP TABLE IF NOT EXISTS hot_stage_dict ("
 		  " kind \"char\", n integer, v text COLLATE \"C\") ON COMMIT DELETE ROWS",
@@ -255,8 +255,8 @@ static int pg_reserve(struct hs_store *bs, const char *node, uint64_t *seq)
 			  1, p, PGRES_TUPLES_OK, &r);
 	if (err)
 		return err;
-	*seq = strtoull(PQgetvalue(r, 0, 0), NULL, 10);
-	PQclear(r);
+	*seq = strtoull(rti_pq.PQgetvalue(r, 0, 0), NULL, 10);
+	rti_pq.PQclear(r);
 	return 0;
 }
 
@@ -305,8 +305,8 @@ static int copy_send(struct pg_store *s, struct rti_buf *b, bool force)
 {
 	if (b->len < COPY_CHUNK && !force)
 		return 0;
-	if (b->len && PQputCopyData(s->c, b->p, (int)b->len) != 1)
-		return fail_msg(s, "sending counts", PQerrorMessage(s->c), -ECONNRESET);
+	if (b->len && rti_pq.PQputCopyData(s->c, b->p, (int)b->len) != 1)
+		return fail_msg(s, "sending counts", rti_pq.PQerrorMessage(s->c), -ECONNRESET);
 	rti_buf_reset(b);
 	return 0;
 }
@@ -317,13 +317,13 @@ static int copy_end(struct pg_store *s, struct rti_buf *b, int err)
 
 	if (!err)
 		err = copy_send(s, b, true);
-	if (PQputCopyEnd(s->c, err ? "aborted" : NULL) != 1 && !err)
-		err = fail_msg(s, "sending counts", PQerrorMessage(s->c), -ECONNRESET);
-	while ((r = PQgetResult(s->c))) {
-		if (PQresultStatus(r) != PGRES_COMMAND_OK && !err)
+	if (rti_pq.PQputCopyEnd(s->c, err ? "aborted" : NULL) != 1 && !err)
+		err = fail_msg(s, "sending counts", rti_pq.PQerrorMessage(s->c), -ECONNRESET);
+	while ((r = rti_pq.PQgetResult(s->c))) {
+		if (rti_pq.PQresultStatus(r) != PGRES_COMMAND_OK && !err)
 			err = fail_res(s, "copying counts", r);
 		else
-			PQclear(r);
+			rti_pq.PQclear(r);
 	}
 	return err;
 }
@@ -442,8 +442,8 @@ static int commit_once(struct pg_store *s, const char *node, const struct hs_bat
 		  5, bp, PGRES_COMMAND_OK, &r);
 	if (err)
 		goto out;
-	*dup = !strcmp(PQcmdTuples(r), "0");
-	PQclear(r);
+	*dup = !strcmp(rti_pq.PQcmdTuples(r), "0");
+	rti_pq.PQclear(r);
 	if (*dup)
 		goto out; /* committed before: roll back, nothing to add */
 	err = copy_dict(s, t, buf, &scopes, &codes);
@@ -555,12 +555,12 @@ static int pg_position(struct hs_store *bs, const char *node, const char *source
 			  2, p, PGRES_TUPLES_OK, &r);
 	if (err)
 		return err;
-	if (PQntuples(r) != 1) {
-		PQclear(r);
+	if (rti_pq.PQntuples(r) != 1) {
+		rti_pq.PQclear(r);
 		return -ENOENT;
 	}
-	*offset = strtoull(PQgetvalue(r, 0, 0), NULL, 10);
-	PQclear(r);
+	*offset = strtoull(rti_pq.PQgetvalue(r, 0, 0), NULL, 10);
+	rti_pq.PQclear(r);
 	return 0;
 }
 
@@ -587,24 +587,24 @@ static int stream(struct pg_store *s, enum hs_query what, const struct rti_hot_f
 		else if (q.is_int[i])
 			snprintf(vals[i], 24, "%" PRId64, q.num[i]);
 	}
-	if (!err && !PQsendQueryParams(s->c, q.sql, q.n, NULL, (const char *const *)vals, NULL,
+	if (!err && !rti_pq.PQsendQueryParams(s->c, q.sql, q.n, NULL, (const char *const *)vals, NULL,
 				       NULL, 0))
-		err = fail_msg(s, "query", PQerrorMessage(s->c), -EIO);
+		err = fail_msg(s, "query", rti_pq.PQerrorMessage(s->c), -EIO);
 	for (int i = 0; i < q.n; i++)
 		free(vals[i]);
 	if (err)
 		return err;
-	PQsetSingleRowMode(s->c);
-	while ((r = PQgetResult(s->c))) {
-		ExecStatusType st = PQresultStatus(r);
+	rti_pq.PQsetSingleRowMode(s->c);
+	while ((r = rti_pq.PQgetResult(s->c))) {
+		ExecStatusType st = rti_pq.PQresultStatus(r);
 
 		if (st == PGRES_SINGLE_TUPLE && !err) {
 			err = each(s, r, fn, arg);
-			PQclear(r);
+			rti_pq.PQclear(r);
 		} else if (st != PGRES_TUPLES_OK && st != PGRES_SINGLE_TUPLE && !err) {
 			err = fail_res(s, "reading the index", r);
 		} else {
-			PQclear(r);
+			rti_pq.PQclear(r);
 		}
 	}
 	return err;
@@ -612,12 +612,12 @@ static int stream(struct pg_store *s, enum hs_query what, const struct rti_hot_f
 
 static const char *val(PGresult *r, int c)
 {
-	return PQgetisnull(r, 0, c) ? NULL : PQgetvalue(r, 0, c);
+	return rti_pq.PQgetisnull(r, 0, c) ? NULL : rti_pq.PQgetvalue(r, 0, c);
 }
 
 static int64_t num(PGresult *r, int c)
 {
-	return strtoll(PQgetvalue(r, 0, c), NULL, 10);
+	return strtoll(rti_pq.PQgetvalue(r, 0, c), NULL, 10);
 }
 
 static int each_symbol(struct pg_store *s, PGresult *r, void *fn, void *arg)
@@ -631,7 +631,7 @@ static int each_symbol(struct pg_store *s, PGresult *r, void *fn, void *arg)
 	if (!e.scope || !e.code_id || !e.symbol || hs_symbol_id(&s->sid, e.code_id, e.symbol))
 		return -ENOMEM;
 	e.symbol_id = s->sid.p;
-	e.hit_count = strtoull(PQgetvalue(r, 0, HS_C_HITS), NULL, 10);
+	e.hit_count = strtoull(rti_pq.PQgetvalue(r, 0, HS_C_HITS), NULL, 10);
 	hs_ns_time(num(r, HS_C_FIRST), &e.first_seen);
 	hs_ns_time(num(r, HS_C_LAST), &e.last_seen);
 	e.probe_types = (uint32_t)num(r, HS_C_PTYPES);
@@ -642,7 +642,7 @@ static int each_path(struct pg_store *s, PGresult *r, void *fn, void *arg)
 {
 	(void)s;
 	return ((hs_path_fn)fn)(arg, val(r, 0), val(r, 1),
-				strtoull(PQgetvalue(r, 0, 2), NULL, 10), num(r, 3), num(r, 4));
+				strtoull(rti_pq.PQgetvalue(r, 0, 2), NULL, 10), num(r, 3), num(r, 4));
 }
 
 static int each_scope(struct pg_store *s, PGresult *r, void *fn, void *arg)
@@ -673,7 +673,8 @@ static void pg_close(struct hs_store *bs)
 {
 	struct pg_store *s = (struct pg_store *)bs;
 
-	PQfinish(s->c);
+	if (s->c)
+		rti_pq.PQfinish(s->c);
 	rti_buf_release(&s->sid);
 	free(s);
 }
@@ -705,23 +706,28 @@ int hs_pg_open(const char *conninfo, bool read_only, char *err, size_t errlen,
 	s->base.err = err;
 	s->base.errlen = errlen;
 	rti_buf_init(&s->sid, 3 * RTI_HOTSYM_MAX_NAME);
+	rc = rti_pq_load(err, errlen);
+	if (rc) {
+		pg_close(&s->base);
+		return rc;
+	}
 	/* the URL's own parameters (dbname is expanded last) win */
-	s->c = PQconnectdbParams(keys, vals, 1);
-	if (!s->c || PQstatus(s->c) != CONNECTION_OK) {
-		rc = s->c ? fail_msg(s, "connecting", PQerrorMessage(s->c), -ECONNREFUSED)
+	s->c = rti_pq.PQconnectdbParams(keys, vals, 1);
+	if (!s->c || rti_pq.PQstatus(s->c) != CONNECTION_OK) {
+		rc = s->c ? fail_msg(s, "connecting", rti_pq.PQerrorMessage(s->c), -ECONNREFUSED)
 			  : -ENOMEM;
 		pg_close(&s->base);
 		return rc;
 	}
-	PQsetNoticeProcessor(s->c, ignore_notice, NULL);
+	rti_pq.PQsetNoticeProcessor(s->c, ignore_notice, NULL);
 	if (read_only) {
-		PGresult *r = PQexec(s->c, "SELECT to_regclass('hot_meta') IS NOT NULL");
+		PGresult *r = rti_pq.PQexec(s->c, "SELECT to_regclass('hot_meta') IS NOT NULL");
 
-		rc = r && PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 &&
-				     !strcmp(PQgetvalue(r, 0, 0), "t")
+		rc = r && rti_pq.PQresultStatus(r) == PGRES_TUPLES_OK && rti_pq.PQntuples(r) == 1 &&
+				     !strcmp(rti_pq.PQgetvalue(r, 0, 0), "t")
 			     ? 0
 			     : -ENOENT;
-		PQclear(r);
+		rti_pq.PQclear(r);
 		if (!rc)
 			rc = schema_version(s, &v);
 		if (rc == -ENOENT || (!rc && v == 0)) {

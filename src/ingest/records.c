@@ -10,6 +10,7 @@
 #include <zlib.h>
 
 #include "ingest/records.h"
+#include "util/swar.h"
 
 #define READ_CHUNK (256 * 1024)
 
@@ -248,12 +249,14 @@ static int scan(struct rti_records *r, struct rti_record *rec)
 			}
 		}
 		if (r->in_str) {
-			char *q = memchr(b + i, '"', n - i);
-			size_t lim = q ? (size_t)(q - b) : n;
-			char *nl = memchr(b + i, '\n', lim - i);
+			/* one pass for both: strings are short, two memchr calls
+			 * per string cost more than the string */
+			size_t f = i + rti_swar_find2((const unsigned char *)b + i, n - i, '"', '\n');
+			char *q = f < n && b[f] == '"' ? b + f : NULL;
+			size_t lim = f;
 
-			if (nl) {
-				size_t at = (size_t)(nl - b);
+			if (f < n && b[f] == '\n') {
+				size_t at = f;
 
 				rc = bad_at(r, rec, r->start, at,
 					    "unterminated string (line ends inside a string)");

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +19,48 @@
 
 #define MAX_SINKS 8
 
+/*
+ * Two-stage mode. The caller's thread decodes records into a batch; a
+ * writer thread runs stage 2 (feed_event) over whole batches, in order.
+ * NBATCH batches circulate: one filling, the others queued or being
+ * written. A batch closes at BATCH_EVENTS records or BATCH_ARENA bytes of
+ * decoded data, so the memory in flight stays bounded by about
+ * NBATCH x (BATCH_ARENA + one record's arena cap).
+ */
+#define NBATCH 3
+#define BATCH_EVENTS 16
+#define BATCH_ARENA (160u * 1024)
+#define BATCH_CHUNK (192u * 1024) /* one chunk holds a usual batch: no malloc churn */
+
+struct slot {
+	struct rti_event ev;
+	struct rti_origin o;
+	int rc;       /* 0 decoded; -EINVAL malformed (d says why) */
+	bool framing; /* a framer's diagnostic: reported, not a record */
+	struct rti_diag d;
+};
+
+struct batch {
+	struct rti_arena arena;
+	unsigned n;
+	struct slot slot[BATCH_EVENTS];
+};
+
+struct stage2 {
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t ready; /* writer: a batch was queued, or quit */
+	pthread_cond_t freed; /* reader: a batch was written */
+	uint64_t queued;      /* batches handed to the writer */
+	uint64_t written;     /* batches the writer finished (<= queued) */
+	bool quit;
+	atomic_int failed;    /* first sink error: the writer skips the rest */
+	struct batch *cur;    /* the reader's batch, not yet queued */
+	struct batch *b[NBATCH];
+	rti_result_fn fn;
+	void *ctx;
+};
+
 struct rti_pipeline {
 	struct rti_json_decoder *dec;
 	struct rti_arena arena;
@@ -32,6 +76,8 @@ struct rti_pipeline {
 	} sinks[MAX_SINKS];
 	int nsinks;
 	struct rti_stats st;
+	size_t arena_max;
+	struct stage2 *s2; /* two-stage mode when set */
 };
 
 struct rti_pipeline *rti_pipeline_new(const struct rti_pipeline_opts *o)
@@ -66,7 +112,8 @@ struct rti_pipeline *rti_pipeline_new(const struct rti_pipeline_opts *o)
 	p->stack = rti_stack_new(o->frame_cache ? o->frame_cache : 4096,
 				 o->sz >= offsetof(struct rti_pipeline_opts, symbolize) +
 						  sizeof(o->symbolize) ? o->symbolize : NULL);
-	rti_arena_init(&p->arena, 64 * 1024, o->arena_max ? o->arena_max : (64u << 20));
+	p->arena_max = o->arena_max ? o->arena_max : (64u << 20);
+	rti_arena_init(&p->arena, 64 * 1024, p->arena_max);
 	rti_policy_set_init(&p->policies);
 	rti_buf_init(&p->line, 64u << 20);
 	if (!p->dec || !p->stack || !p->clean) {
@@ -77,10 +124,13 @@ struct rti_pipeline *rti_pipeline_new(const struct rti_pipeline_opts *o)
 	return p;
 }
 
+static void stage2_stop(struct rti_pipeline *p);
+
 void rti_pipeline_free(struct rti_pipeline *p)
 {
 	if (!p)
 		return;
+	stage2_stop(p);
 	for (int i = 0; i < p->nsinks; i++)
 		if (p->sinks[i].ops->destroy)
 			p->sinks[i].ops->destroy(p->sinks[i].ctx);
@@ -147,8 +197,10 @@ static int bad(struct rti_pipeline *p, struct rti_diag *d, const char *msg)
 	return -EINVAL;
 }
 
-int rti_pipeline_feed_event(struct rti_pipeline *p, const struct rti_event *ev,
-			    struct rti_diag *d)
+/* Stage 2: probe mapping, privacy, stacks, canonical writer, sinks. Its
+ * allocations go to the arena the event was decoded into. */
+static int feed_event(struct rti_pipeline *p, const struct rti_event *ev,
+		      struct rti_arena *arena, struct rti_diag *d)
 {
 	struct rti_canon cn;
 	struct rti_event fev; /* what privacy lets through: all later stages read it */
@@ -205,7 +257,7 @@ int rti_pipeline_feed_event(struct rti_pipeline *p, const struct rti_event *ev,
 		p->st.by_policy++;
 	pv.p = p->privacy;
 	pv.cn = &cn;
-	pv.a = &p->arena;
+	pv.a = arena;
 	pv.secrets = p->st.secrets;
 	pv.clean = p->clean;
 	pv.err = 0;
@@ -216,13 +268,13 @@ int rti_pipeline_feed_event(struct rti_pipeline *p, const struct rti_event *ev,
 	if (ev->kind == RTI_KIND_UPROBE || ev->kind == RTI_KIND_USDT) {
 		/* the same code_id as frames of that module (spec §3, §6) */
 		cn.probe_code_id = rti_stack_module_code_id(p->stack, ev, cn.probe_module,
-							    &p->arena);
+							    arena);
 		if (!cn.probe_code_id && errno == ENOBUFS)
 			return bad(p, d, "event too large for the event arena");
 	}
 	if (ev->process.has_pod)
 		rti_image_digest(ev->process.pod.image_id, cn.image_digest);
-	err = rti_stack_canonicalize(p->stack, &pv, ev, &p->arena, &cn);
+	err = rti_stack_canonicalize(p->stack, &pv, ev, arena, &cn);
 	if (err)
 		return bad(p, d, "stack too large for the event arena");
 	rti_buf_reset(&p->line);
@@ -245,6 +297,14 @@ int rti_pipeline_feed_event(struct rti_pipeline *p, const struct rti_event *ev,
 	return 0;
 }
 
+int rti_pipeline_feed_event(struct rti_pipeline *p, const struct rti_event *ev,
+			    struct rti_diag *d)
+{
+	if (p->s2)
+		return -EBUSY;
+	return feed_event(p, ev, &p->arena, d);
+}
+
 int rti_pipeline_feed_json(struct rti_pipeline *p, const char *rec, size_t len,
 			   struct rti_diag *d)
 {
@@ -252,6 +312,8 @@ int rti_pipeline_feed_json(struct rti_pipeline *p, const char *rec, size_t len,
 	struct rti_decode_error de;
 	int rc;
 
+	if (p->s2)
+		return -EBUSY;
 	p->st.records++;
 	rti_arena_reset(&p->arena);
 	if (rti_json_decode(p->dec, rec, len, &p->arena, &ev, &de)) {
@@ -260,13 +322,15 @@ int rti_pipeline_feed_json(struct rti_pipeline *p, const char *rec, size_t len,
 		p->st.bad_records++;
 		return -EINVAL;
 	}
-	rc = rti_pipeline_feed_event(p, &ev, d);
+	rc = feed_event(p, &ev, &p->arena, d);
 	return rc;
 }
 
 int rti_pipeline_flush(struct rti_pipeline *p)
 {
 	int rc = 0;
+
+	rti_pipeline_drain(p); /* a sink failure was reported through fn */
 
 	for (int i = 0; i < p->nsinks; i++) {
 		if (p->sinks[i].ops->flush) {
@@ -287,4 +351,223 @@ int rti_pipeline_flush(struct rti_pipeline *p)
 		p->st.symbolize = ss->sym;
 	}
 	return rc;
+}
+
+/* ---- two-stage mode ---- */
+
+static void write_batch(struct rti_pipeline *p, struct stage2 *s, struct batch *b)
+{
+	for (unsigned i = 0; i < b->n; i++) {
+		struct slot *sl = &b->slot[i];
+		int rc = sl->rc;
+
+		if (atomic_load(&s->failed))
+			return; /* a sink failed: nothing after it is written */
+		if (sl->framing) {
+			s->fn(s->ctx, &sl->o, -EINVAL, &sl->d);
+			continue;
+		}
+		p->st.records++;
+		if (rc) {
+			p->st.bad_records++;
+		} else {
+			/* the same per-record cap as in one-thread mode */
+			b->arena.max_total = b->arena.used_total + p->arena_max;
+			rc = feed_event(p, &sl->ev, &b->arena, &sl->d);
+		}
+		if (rc) {
+			if (rc != -EINVAL)
+				atomic_store(&s->failed, rc);
+			s->fn(s->ctx, &sl->o, rc, &sl->d);
+		}
+	}
+}
+
+static void *writer_main(void *arg)
+{
+	struct rti_pipeline *p = arg;
+	struct stage2 *s = p->s2;
+
+	pthread_mutex_lock(&s->mu);
+	for (;;) {
+		struct batch *b;
+
+		while (s->written == s->queued && !s->quit)
+			pthread_cond_wait(&s->ready, &s->mu);
+		if (s->written == s->queued)
+			break; /* quit, all written */
+		b = s->b[s->written % NBATCH];
+		pthread_mutex_unlock(&s->mu);
+		write_batch(p, s, b);
+		pthread_mutex_lock(&s->mu);
+		s->written++;
+		pthread_cond_broadcast(&s->freed);
+	}
+	pthread_mutex_unlock(&s->mu);
+	return NULL;
+}
+
+int rti_pipeline_start(struct rti_pipeline *p, rti_result_fn fn, void *ctx)
+{
+	struct stage2 *s;
+	int err;
+
+	if (p->s2 || !fn)
+		return -EINVAL;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	for (int i = 0; i < NBATCH; i++) {
+		s->b[i] = calloc(1, sizeof(*s->b[i]));
+		if (!s->b[i]) {
+			for (int k = 0; k < i; k++)
+				free(s->b[k]);
+			free(s);
+			return -ENOMEM;
+		}
+		rti_arena_init(&s->b[i]->arena, BATCH_CHUNK, p->arena_max);
+	}
+	s->fn = fn;
+	s->ctx = ctx;
+	atomic_init(&s->failed, 0);
+	pthread_mutex_init(&s->mu, NULL);
+	pthread_cond_init(&s->ready, NULL);
+	pthread_cond_init(&s->freed, NULL);
+	p->s2 = s;
+	err = pthread_create(&s->th, NULL, writer_main, p);
+	if (err) {
+		p->s2 = NULL;
+		pthread_mutex_destroy(&s->mu);
+		pthread_cond_destroy(&s->ready);
+		pthread_cond_destroy(&s->freed);
+		for (int i = 0; i < NBATCH; i++) {
+			rti_arena_release(&s->b[i]->arena);
+			free(s->b[i]);
+		}
+		free(s);
+		return -err;
+	}
+	return 0;
+}
+
+/* Hands the reader's batch to the writer. */
+static void queue_cur(struct stage2 *s)
+{
+	if (!s->cur)
+		return;
+	pthread_mutex_lock(&s->mu);
+	s->queued++;
+	s->cur = NULL;
+	pthread_cond_signal(&s->ready);
+	pthread_mutex_unlock(&s->mu);
+}
+
+/* The reader's next slot: waits for a free batch when it needs one. */
+static struct slot *next_slot(struct stage2 *s)
+{
+	struct batch *b = s->cur;
+
+	if (!b) {
+		pthread_mutex_lock(&s->mu);
+		while (s->queued - s->written >= NBATCH)
+			pthread_cond_wait(&s->freed, &s->mu);
+		b = s->b[s->queued % NBATCH];
+		pthread_mutex_unlock(&s->mu);
+		rti_arena_reset(&b->arena);
+		b->n = 0;
+		s->cur = b;
+	}
+	return &b->slot[b->n];
+}
+
+static void slot_done(struct stage2 *s)
+{
+	struct batch *b = s->cur;
+
+	b->n++;
+	if (b->n == BATCH_EVENTS || b->arena.used_total >= BATCH_ARENA)
+		queue_cur(s);
+}
+
+int rti_pipeline_submit_json(struct rti_pipeline *p, const char *rec, size_t len,
+			     const struct rti_origin *o)
+{
+	struct stage2 *s = p->s2;
+	struct rti_decode_error de;
+	struct slot *sl;
+
+	if (!s)
+		return -EINVAL;
+	if (atomic_load(&s->failed))
+		return -ECANCELED;
+	sl = next_slot(s);
+	sl->o = *o;
+	sl->framing = false;
+	sl->rc = 0;
+	s->cur->arena.max_total = s->cur->arena.used_total + p->arena_max;
+	if (rti_json_decode(p->dec, rec, len, &s->cur->arena, &sl->ev, &de)) {
+		snprintf(sl->d.msg, sizeof(sl->d.msg), "%s", de.msg);
+		sl->d.offset = de.offset;
+		sl->rc = -EINVAL;
+	}
+	slot_done(s);
+	return 0;
+}
+
+int rti_pipeline_submit_error(struct rti_pipeline *p, const struct rti_origin *o,
+			      const struct rti_diag *d)
+{
+	struct stage2 *s = p->s2;
+	struct slot *sl;
+
+	if (!s)
+		return -EINVAL;
+	if (atomic_load(&s->failed))
+		return -ECANCELED;
+	sl = next_slot(s);
+	sl->o = *o;
+	sl->framing = true;
+	sl->rc = -EINVAL;
+	sl->d = *d;
+	slot_done(s);
+	return 0;
+}
+
+int rti_pipeline_drain(struct rti_pipeline *p)
+{
+	struct stage2 *s = p->s2;
+
+	if (!s)
+		return 0;
+	if (s->cur && s->cur->n)
+		queue_cur(s);
+	s->cur = NULL;
+	pthread_mutex_lock(&s->mu);
+	while (s->written != s->queued)
+		pthread_cond_wait(&s->freed, &s->mu);
+	pthread_mutex_unlock(&s->mu);
+	return atomic_load(&s->failed);
+}
+
+static void stage2_stop(struct rti_pipeline *p)
+{
+	struct stage2 *s = p->s2;
+
+	if (!s)
+		return;
+	rti_pipeline_drain(p);
+	pthread_mutex_lock(&s->mu);
+	s->quit = true;
+	pthread_cond_signal(&s->ready);
+	pthread_mutex_unlock(&s->mu);
+	pthread_join(s->th, NULL);
+	pthread_mutex_destroy(&s->mu);
+	pthread_cond_destroy(&s->ready);
+	pthread_cond_destroy(&s->freed);
+	for (int i = 0; i < NBATCH; i++) {
+		rti_arena_release(&s->b[i]->arena);
+		free(s->b[i]);
+	}
+	free(s);
+	p->s2 = NULL;
 }

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "rti/cjson.h"
+#include "util/swar.h"
 
 static const char hexdig[] = "0123456789abcdef";
 
@@ -174,8 +175,15 @@ int rti_cjson_put_string(struct rti_buf *out, const char *s, size_t n)
 	o = out->p + out->len;
 	*o++ = '"';
 	while (i < n) {
-		unsigned char c = u[i];
+		size_t run = rti_swar_plain_run(u + i, n - i);
+		unsigned char c;
 
+		memcpy(o, u + i, run);
+		o += run;
+		i += run;
+		if (i >= n)
+			break;
+		c = u[i];
 		if (plain_ascii[c]) {
 			*o++ = (char)c;
 			i++;

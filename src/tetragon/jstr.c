@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "tetragon/jstr.h"
+#include "util/swar.h"
 
 static int hexval(char c)
 {
@@ -115,11 +116,17 @@ long rti_jstr_decode(const char *s, size_t n, char *out, const char **why,
 		unsigned char c = u[i];
 
 		if (c >= 0x20 && c != '\\' && c < 0x80) {
-			/* copy the run of plain ASCII at once */
+			/* copy the run of plain ASCII at once ('"' cannot end it:
+			 * the token holds none unescaped) */
 			size_t j = i + 1;
 
-			while (j < n && u[j] >= 0x20 && u[j] != '\\' && u[j] < 0x80)
-				j++;
+			for (;;) {
+				j += rti_swar_plain_run(u + j, n - j);
+				if (j < n && u[j] == '"')
+					j++;
+				else
+					break;
+			}
 			memcpy(out + o, s + i, j - i);
 			o += j - i;
 			i = j;

@@ -112,4 +112,25 @@ echo "# hostile records took ${ms} ms"
 check "200k-element array, 200k keys and 100k nesting in linear time (${ms} ms)" test "$ms" -lt 5000
 check "wide records are converted" test "$(wc -l <w.out)" -eq 3
 check "deep nesting is reported" grep -q 'wide.jsonl:3: nesting too deep' w.err
+# --- two-stage mode (the default: decode here, write on a second thread)
+# gives the same bytes, the same diagnostics in the same order and the same
+# summary as one thread; a failing output stops it with exit 3
+"$RTI" convert -p "$POL" --threads 1 "$F"/tetragon/* "$F"/synthetic/*.jsonl >t1.out 2>t1.err
+"$RTI" convert -p "$POL" --threads 2 "$F"/tetragon/* "$F"/synthetic/*.jsonl >t2.out 2>t2.err
+same_file "--threads 2 output is byte-identical to --threads 1" t2.out t1.out
+same_file "--threads 2 diagnostics and summary equal --threads 1" t2.err t1.err
+awk 'BEGIN{for(i=0;i<40;i++){print "{\"process_exec\":{\"process\":{\"pid\":" i ",\"binary\":\"/bin/b" i "\",\"start_time\":\"2026-01-01T00:00:00Z\"}},\"time\":\"2026-01-01T00:00:0" (i%10) "Z\"}"; if(i%7==3) print "{\"process_exec\":{\"process\":{\"pid\":-" i "}}}"; if(i%11==5) print "not json " i}}' >mixed.jsonl
+"$RTI" convert --threads 1 mixed.jsonl >m1.out 2>m1.err
+"$RTI" convert --threads 2 mixed.jsonl >m2.out 2>m2.err
+same_file "interleaved good, malformed and unframeable records: same output" m2.out m1.out
+same_file "interleaved errors are reported in input order" m2.err m1.err
+check "the interleaved input has diagnostics" test "$(grep -c 'mixed.jsonl:' m2.err)" -ge 8
+if [ -w /dev/full ]; then
+  "$RTI" convert --threads 2 -o /dev/full "$F"/synthetic/all-kinds.jsonl >/dev/null 2>full.err; rc=$?
+  check "two-stage mode: a failing output exits 3" test "$rc" -eq 3
+  check "two-stage mode: the output error is reported" grep -q 'No space left' full.err
+fi
+"$RTI" convert --threads 3 mixed.jsonl >/dev/null 2>&1; rc=$?
+check "--threads takes 1 or 2" test "$rc" -eq 2
+
 done_testing
