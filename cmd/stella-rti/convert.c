@@ -280,7 +280,7 @@ int cmd_convert(int argc, char **argv)
 	int strict = 0;
 	int threads = 2;
 	struct async_ctx actx = { 0 };
-	struct rti_records_opts ro = { 0, 0, false, NULL };
+	struct rti_records_opts ro = { 0, 0, false, NULL, false };
 	struct rti_pipeline *p;
 	struct rti_summary sum;
 	int rc = EXIT_OK;

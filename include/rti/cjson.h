@@ -56,6 +56,9 @@ void rti_cjw_raw(struct rti_cjw *w, const char *json, size_t n);
 /* Convenience: key + string value, skipped when s is NULL or empty. */
 void rti_cjw_kv_str(struct rti_cjw *w, const char *key, const char *s);
 
+/* Writes s as a canonical JSON string (with quotes) at out, which must
+ * have room for the worst case, 6 * n + 2 bytes. Returns the length. */
+size_t rti_cjson_escape(char *out, const char *s, size_t n);
 /* Appends s escaped as a canonical JSON string (with quotes). */
 int rti_cjson_put_string(struct rti_buf *out, const char *s, size_t n);
 /* RFC 8785 key order: compares by UTF-16 code units. */

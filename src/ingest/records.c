@@ -40,6 +40,7 @@ struct rti_records {
 	size_t max_record;
 	uint64_t line, rec_line;
 	bool eof;
+	bool scalar_only;
 
 	struct rti_records_counters c;
 };
@@ -55,6 +56,7 @@ static struct rti_records *alloc_common(const char *name,
 	r->max_record = o && o->max_record ? o->max_record : (8u << 20);
 	r->max_depth = o && o->max_depth ? o->max_depth : 64;
 	r->follow = o && o->follow;
+	r->scalar_only = o && o->scalar_only;
 	r->stop = o ? o->stop : NULL;
 	r->max_cap = r->max_record + READ_CHUNK + 1;
 	r->cap = READ_CHUNK * 2 < r->max_cap ? READ_CHUNK * 2 : r->max_cap;
@@ -184,6 +186,102 @@ static int bad_at(struct rti_records *r, struct rti_record *rec, size_t from,
 	return SCAN_BAD;
 }
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+
+struct blk64 {
+	__m128i v[4];
+};
+
+static inline uint64_t blk_eq(const struct blk64 *k, char c)
+{
+	__m128i x = _mm_set1_epi8(c);
+	uint64_t m = 0;
+
+	for (int i = 0; i < 4; i++)
+		m |= (uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(k->v[i], x)) << (16 * i);
+	return m;
+}
+
+/* bytes b with (b | 0x20) == c: '{' and '[' for 0x7b, '}' and ']' for 0x7d */
+static inline uint64_t blk_eq_fold(const struct blk64 *k, char c)
+{
+	__m128i x = _mm_set1_epi8(c);
+	__m128i f = _mm_set1_epi8(0x20);
+	uint64_t m = 0;
+
+	for (int i = 0; i < 4; i++)
+		m |= (uint64_t)(uint32_t)_mm_movemask_epi8(
+			     _mm_cmpeq_epi8(_mm_or_si128(k->v[i], f), x))
+		     << (16 * i);
+	return m;
+}
+
+/* bit i set when an odd number of bits 0..i of x are set */
+static inline uint64_t prefix_xor(uint64_t x)
+{
+	x ^= x << 1;
+	x ^= x << 2;
+	x ^= x << 4;
+	x ^= x << 8;
+	x ^= x << 16;
+	x ^= x << 32;
+	return x;
+}
+
+/*
+ * The common case, 64 bytes at a time: a record on one line without escapes.
+ * Returns the end (one past the closing bracket) of the value that opens at
+ * b[s], or 0 to leave the record to the byte loop: a backslash or a newline
+ * before the end, nesting deeper than max_depth, or the buffer ends first.
+ * On the bytes it accepts, the byte loop would toggle strings at the same
+ * quotes and count the same depth, so both find the same end.
+ */
+static size_t fast_record(const char *b, size_t n, size_t s, unsigned max_depth)
+{
+	uint64_t in_str = 0; /* all ones: the previous block ended inside a string */
+	unsigned depth = 0;
+	size_t p = s;
+
+	while (p < n) {
+		unsigned char tmp[64];
+		const unsigned char *src = (const unsigned char *)b + p;
+		struct blk64 k;
+		uint64_t q, str, todo;
+
+		if (n - p < 64) {
+			memcpy(tmp, src, n - p);
+			memset(tmp + (n - p), ' ', 64 - (n - p));
+			src = tmp;
+		}
+		for (int i = 0; i < 4; i++)
+			k.v[i] = _mm_loadu_si128((const __m128i *)(const void *)(src + 16 * i));
+		if (blk_eq(&k, '\\'))
+			return 0;
+		q = blk_eq(&k, '"');
+		str = prefix_xor(q) ^ in_str;
+		todo = ((blk_eq_fold(&k, 0x7b) | blk_eq_fold(&k, 0x7d)) & ~str) | blk_eq(&k, '\n');
+		while (todo) {
+			unsigned bit = (unsigned)__builtin_ctzll(todo);
+			unsigned char c = src[bit];
+
+			todo &= todo - 1;
+			if (c == '\n')
+				return 0;
+			if (c == '{' || c == '[') {
+				if (++depth > max_depth)
+					return 0;
+			} else if (--depth == 0) {
+				return p + bit + 1;
+			}
+		}
+		in_str = (uint64_t)0 - (str >> 63);
+		p += 64;
+	}
+	return 0;
+}
+#endif
+
 /* The framer: finds the next complete record in buf[scan..len). */
 static int scan(struct rti_records *r, struct rti_record *rec)
 {
@@ -231,6 +329,23 @@ static int scan(struct rti_records *r, struct rti_record *rec)
 				r->start = i;
 				r->rec_line = r->line;
 				r->at_line_start = false;
+#if defined(__SSE2__)
+				if (!r->scalar_only) {
+					size_t e = fast_record(b, n, i, r->max_depth);
+
+					if (e && e - i <= r->max_record) {
+						rec->p = b + i;
+						rec->n = e - i;
+						rec->line = r->rec_line;
+						rec->why = NULL;
+						rec->err_off = 0;
+						reset_value(r);
+						r->scan = e;
+						r->start = e;
+						return SCAN_OK;
+					}
+				}
+#endif
 				i++;
 				continue;
 			}

@@ -32,6 +32,9 @@ struct rti_records_opts {
 	/* Pipes are waited on in slices; reading stops with EINTR as soon as
 	 * *stop is non-zero (set by a signal handler). May be NULL. */
 	volatile sig_atomic_t *stop;
+	/* tests: the byte-at-a-time framer only, without the 64-byte fast
+	 * path for one-line records */
+	bool scalar_only;
 };
 
 enum rti_rec_status {

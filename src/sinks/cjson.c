@@ -158,21 +158,12 @@ static size_t put_escape(char *o, unsigned char c)
 	}
 }
 
-int rti_cjson_put_string(struct rti_buf *out, const char *s, size_t n)
+size_t rti_cjson_escape(char *out, const char *s, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	char *o;
+	char *o = out;
 	size_t i = 0;
-	int err;
 
-	/* Reserve the worst case (every byte a \u00xx escape) once, then write
-	 * without further checks; U+FFFD (3 bytes) never exceeds it. */
-	if (n > (SIZE_MAX - 2) / 6)
-		return -ENOBUFS;
-	err = rti_buf_grow(out, n * 6 + 2);
-	if (err)
-		return err;
-	o = out->p + out->len;
 	*o++ = '"';
 	while (i < n) {
 		size_t run = rti_swar_plain_run(u + i, n - i);
@@ -206,7 +197,21 @@ int rti_cjson_put_string(struct rti_buf *out, const char *s, size_t n)
 		}
 	}
 	*o++ = '"';
-	out->len = (size_t)(o - out->p);
+	return (size_t)(o - out);
+}
+
+int rti_cjson_put_string(struct rti_buf *out, const char *s, size_t n)
+{
+	int err;
+
+	/* Reserve the worst case (every byte a \u00xx escape) once, then write
+	 * without further checks; U+FFFD (3 bytes) never exceeds it. */
+	if (n > (SIZE_MAX - 2) / 6)
+		return -ENOBUFS;
+	err = rti_buf_grow(out, n * 6 + 2);
+	if (err)
+		return err;
+	out->len += rti_cjson_escape(out->p + out->len, s, n);
 	out->p[out->len] = '\0';
 	return 0;
 }

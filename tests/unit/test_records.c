@@ -1,5 +1,6 @@
 /* The record framer: JSON Lines, pretty-printed values, broken records that
  * must not swallow the good ones after them, caps, gzip input. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +22,7 @@ static void put(const char *path, const char *data, size_t n)
 static const char *transcript(const char *path, size_t max_record)
 {
 	static char out[4096];
-	struct rti_records_opts o = { max_record, 0, false, NULL };
+	struct rti_records_opts o = { max_record, 0, false, NULL, false };
 	struct rti_records *r = rti_records_open(path, &o);
 	struct rti_record rec;
 	size_t len = 0;
@@ -45,6 +46,78 @@ static const char *transcript(const char *path, size_t max_record)
 	}
 	rti_records_close(r);
 	return out;
+}
+
+
+/* Every record and diagnostic, in full, with the 64-byte fast path on or
+ * off: the two framers must agree byte for byte. */
+static char *full_transcript(const char *path, bool scalar_only, size_t *len)
+{
+	struct rti_records_opts o = { 0, 0, false, NULL, scalar_only };
+	struct rti_records *r = rti_records_open(path, &o);
+	struct rti_record rec;
+	size_t cap = 1 << 20;
+	char *out = malloc(cap);
+	size_t n = 0;
+	int st;
+
+	while (r && out && (st = rti_records_next(r, &rec)) != RTI_REC_EOF && st != RTI_REC_ERROR) {
+		size_t need = rec.n + 200;
+
+		if (n + need > cap) {
+			char *nb = realloc(out, cap * 2 + need);
+
+			if (!nb)
+				break;
+			out = nb;
+			cap = cap * 2 + need;
+		}
+		n += (size_t)snprintf(out + n, cap - n, "%d@%llu+%zu:", st,
+				      (unsigned long long)rec.line, rec.err_off);
+		if (st == RTI_REC_OK) {
+			memcpy(out + n, rec.p, rec.n);
+			n += rec.n;
+		} else {
+			n += (size_t)snprintf(out + n, cap - n, "%s", rec.why);
+		}
+		out[n++] = '\n';
+	}
+	rti_records_close(r);
+	*len = n;
+	return out;
+}
+
+/* Random lines built from the pieces that decide framing: quotes, escapes,
+ * brackets inside and outside strings, newlines, deep nesting, junk. */
+static void random_lines(const char *path, unsigned seed, int lines)
+{
+	static const char *const piece[] = {
+		"{", "}", "[", "]", "\"", "\\\\", "\\\"", "\"a\":", "\"{[\"", "\"]}\"", ",", "1",
+		" ", "\n", "\"x\\\\\"", "null", "\"k\":{\"v\":[1,2,{\"w\":\"}\"}]}",
+	};
+	FILE *f = fopen(path, "wb");
+
+	for (int l = 0; l < lines; l++) {
+		int k = rand_r(&seed) % 6;
+
+		fputc(k == 0 ? ' ' : '{', f);
+		if (k == 1) /* deep */
+			for (int d = rand_r(&seed) % 80; d > 0; d--)
+				fputc('[', f);
+		for (int p = rand_r(&seed) % 40; p > 0; p--) {
+			/* long plain runs so that records span 64-byte blocks */
+			if (rand_r(&seed) % 4 == 0)
+				fputs("\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"", f);
+			else
+				fputs(piece[rand_r(&seed) % (sizeof(piece) / sizeof(piece[0]))], f);
+			if (rand_r(&seed) % 9 == 0)
+				continue;
+		}
+		if (k >= 2)
+			fputs("\"k\":\"v\"}", f);
+		fputc('\n', f);
+	}
+	fclose(f);
 }
 
 int main(void)
@@ -119,5 +192,24 @@ int main(void)
 	}
 	ok(rti_records_open("does-not-exist", NULL) == NULL, "missing file fails to open");
 	free(big);
+	{
+		int differ = 0;
+
+		for (unsigned seed = 1; seed <= 300; seed++) {
+			size_t la;
+			size_t lb;
+			char *a;
+			char *b;
+
+			random_lines("rand.jsonl", seed, 60);
+			a = full_transcript("rand.jsonl", false, &la);
+			b = full_transcript("rand.jsonl", true, &lb);
+			if (!a || !b || la != lb || memcmp(a, b, la))
+				differ++;
+			free(a);
+			free(b);
+		}
+		ok(differ == 0, "64-byte fast path and byte loop frame 300 random files alike");
+	}
 	return done_testing();
 }
