@@ -230,16 +230,18 @@ static inline uint64_t prefix_xor(uint64_t x)
 }
 
 /*
- * The common case, 64 bytes at a time: a record on one line without escapes.
+ * The common case, 64 bytes at a time: a record on one line.
  * Returns the end (one past the closing bracket) of the value that opens at
- * b[s], or 0 to leave the record to the byte loop: a backslash or a newline
- * before the end, nesting deeper than max_depth, or the buffer ends first.
+ * b[s], or 0 to leave the record to the byte loop: a newline or a backslash
+ * outside a string before the end, nesting deeper than max_depth, or the
+ * buffer ends first.
  * On the bytes it accepts, the byte loop would toggle strings at the same
  * quotes and count the same depth, so both find the same end.
  */
 static size_t fast_record(const char *b, size_t n, size_t s, unsigned max_depth)
 {
 	uint64_t in_str = 0; /* all ones: the previous block ended inside a string */
+	uint64_t carry = 0;  /* 1: the previous block ended with an escaping backslash */
 	unsigned depth = 0;
 	size_t p = s;
 
@@ -247,7 +249,7 @@ static size_t fast_record(const char *b, size_t n, size_t s, unsigned max_depth)
 		unsigned char tmp[64];
 		const unsigned char *src = (const unsigned char *)b + p;
 		struct blk64 k;
-		uint64_t q, str, todo;
+		uint64_t q, str, todo, bs, esc;
 
 		if (n - p < 64) {
 			memcpy(tmp, src, n - p);
@@ -256,10 +258,32 @@ static size_t fast_record(const char *b, size_t n, size_t s, unsigned max_depth)
 		}
 		for (int i = 0; i < 4; i++)
 			k.v[i] = _mm_loadu_si128((const __m128i *)(const void *)(src + 16 * i));
-		if (blk_eq(&k, '\\'))
-			return 0;
-		q = blk_eq(&k, '"');
+		bs = blk_eq(&k, '\\');
+		esc = carry;
+		carry = 0;
+		if (bs) {
+			/* left to right: a backslash that is not itself escaped
+			 * escapes the next byte (odd runs escape, even runs do not) */
+			uint64_t m = bs & ~esc;
+
+			while (m) {
+				unsigned i = (unsigned)__builtin_ctzll(m);
+
+				m &= m - 1;
+				if (i == 63) {
+					carry = 1;
+					break;
+				}
+				esc |= (uint64_t)1 << (i + 1);
+				m &= ~((uint64_t)1 << (i + 1));
+			}
+		}
+		q = blk_eq(&k, '"') & ~esc;
 		str = prefix_xor(q) ^ in_str;
+		/* outside strings a backslash escapes nothing for the byte loop
+		 * (it is bad JSON): leave such a record to it */
+		if (bs & ~str)
+			return 0;
 		todo = ((blk_eq_fold(&k, 0x7b) | blk_eq_fold(&k, 0x7d)) & ~str) | blk_eq(&k, '\n');
 		while (todo) {
 			unsigned bit = (unsigned)__builtin_ctzll(todo);

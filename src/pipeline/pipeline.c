@@ -27,10 +27,10 @@
  * decoded data, so the memory in flight stays bounded by about
  * NBATCH x (BATCH_ARENA + one record's arena cap).
  */
-#define NBATCH 3
-#define BATCH_EVENTS 16
-#define BATCH_ARENA (160u * 1024)
-#define BATCH_CHUNK (192u * 1024) /* one chunk holds a usual batch: no malloc churn */
+#define NBATCH 4
+#define BATCH_EVENTS 64
+#define BATCH_ARENA (448u * 1024)
+#define BATCH_CHUNK (512u * 1024) /* one chunk holds a usual batch: no malloc churn */
 
 struct slot {
 	struct rti_event ev;

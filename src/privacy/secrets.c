@@ -162,28 +162,45 @@ static long b64_probe(const char *s, size_t n, size_t *printable, bool *colon)
 
 /* ---------- key names ---------- */
 
+/* A secret-naming word at k[i]: dispatched on its first two letters, as
+ * this runs for most letters of every scanned identifier. */
 static bool word_at(const char *k, size_t n, size_t i)
 {
-	static const char *const words[] = {
-		"password", "passwd", "passphrase", "secret", "token", "apikey", "api_key",
-		"api-key", "access_key", "access-key", "private_key", "private-key",
-		"credential",
-	};
+	unsigned char c1 = i + 1 < n ? lc((unsigned char)k[i + 1]) : 0;
 
-	for (size_t w = 0; w < sizeof(words) / sizeof(words[0]); w++)
-		if (at_word(k, n, i, words[w]))
-			return true;
-	/* "pwd" as a word of its own (DB_PWD, pwd=), not the shell's
-	 * working directory (PWD, OLDPWD) */
-	if (at_word(k, n, i, "pwd") && (i == 0 || !is_alpha((unsigned char)k[i - 1])) &&
-	    (i + 3 == n || !is_alpha((unsigned char)k[i + 3])) && !ieq(k, n, "pwd") &&
-	    !ieq(k, n, "oldpwd"))
-		return true;
-	/* "auth", "oauth", "authorization", but not "author", "authority" */
-	if (at_word(k, n, i, "auth"))
-		return !at_word(k, n, i + 4, "or") || at_word(k, n, i + 4, "oriz") ||
-		       at_word(k, n, i + 4, "oris");
-	return false;
+	switch (lc((unsigned char)k[i])) {
+	case 'p':
+		if (c1 == 'a')
+			return at_word(k, n, i, "password") || at_word(k, n, i, "passwd") ||
+			       at_word(k, n, i, "passphrase");
+		if (c1 == 'r')
+			return at_word(k, n, i, "private_key") || at_word(k, n, i, "private-key");
+		/* "pwd" as a word of its own (DB_PWD, pwd=), not the shell's
+		 * working directory (PWD, OLDPWD) */
+		return c1 == 'w' && at_word(k, n, i, "pwd") &&
+		       (i == 0 || !is_alpha((unsigned char)k[i - 1])) &&
+		       (i + 3 == n || !is_alpha((unsigned char)k[i + 3])) && !ieq(k, n, "pwd") &&
+		       !ieq(k, n, "oldpwd");
+	case 's':
+		return c1 == 'e' && at_word(k, n, i, "secret");
+	case 't':
+		return c1 == 'o' && at_word(k, n, i, "token");
+	case 'c':
+		return c1 == 'r' && at_word(k, n, i, "credential");
+	case 'a':
+		if (c1 == 'p')
+			return at_word(k, n, i, "apikey") || at_word(k, n, i, "api_key") ||
+			       at_word(k, n, i, "api-key");
+		if (c1 == 'c')
+			return at_word(k, n, i, "access_key") || at_word(k, n, i, "access-key");
+		/* "auth", "oauth", "authorization", but not "author", "authority" */
+		if (c1 == 'u' && at_word(k, n, i, "auth"))
+			return !at_word(k, n, i + 4, "or") || at_word(k, n, i + 4, "oriz") ||
+			       at_word(k, n, i + 4, "oris");
+		return false;
+	default:
+		return false;
+	}
 }
 
 static bool ends_with(const char *k, size_t n, const char *w)

@@ -60,7 +60,8 @@ struct pslot {
 	bool live, valid;
 };
 
-#define PROC_SLOTS 1024
+#define PROC_SLOTS 8192 /* ~200 KB: a busy node runs thousands of processes */
+#define PWAYS 4
 
 /* process_loader: (pid, start, path) -> build id */
 struct lslot {
@@ -745,12 +746,32 @@ static bool proc_matches(struct rti_symbolizer *s, uint32_t pid, int64_t start_n
 	return started <= start_ns + PID_SLACK_NS;
 }
 
+/* 4-way sets: with thousands of processes a direct-mapped table loses
+ * about a third of them to collisions, one /proc read each time */
 static bool proc_live(struct rti_symbolizer *s, uint32_t pid, int64_t start_ns, uint64_t now)
 {
-	struct pslot *p = &s->ps[mix64(pid, (uint64_t)start_ns) & (PROC_SLOTS - 1)];
+	struct pslot *set = &s->ps[(mix64(pid, (uint64_t)start_ns) & (PROC_SLOTS / PWAYS - 1)) *
+				   PWAYS];
+	struct pslot *p = &set[0];
 
-	if (p->valid && p->pid == pid && p->start_ns == start_ns && now < p->expires_ms)
-		return p->live;
+	for (int w = 0; w < PWAYS; w++) {
+		if (set[w].valid && set[w].pid == pid && set[w].start_ns == start_ns) {
+			if (now < set[w].expires_ms)
+				return set[w].live;
+			p = &set[w]; /* expired: probe again in place */
+			goto probe;
+		}
+	}
+	/* a free way, else the one that expires first */
+	for (int w = 0; w < PWAYS; w++) {
+		if (!set[w].valid) {
+			p = &set[w];
+			break;
+		}
+		if (set[w].expires_ms < p->expires_ms)
+			p = &set[w];
+	}
+probe:
 	p->valid = true;
 	p->pid = pid;
 	p->start_ns = start_ns;
@@ -1243,7 +1264,7 @@ struct rti_symbolizer *rti_symbolizer_new(const struct rti_symbolizer_opts *o)
 	if (!s->proc_root || (host && !s->host_root) || !s->debug_dir)
 		goto nomem;
 	if (!s->disabled) {
-		size_t mn = slots(o->module_slots, 2048);
+		size_t mn = slots(o->module_slots, 8192);
 		size_t fn = slots(o->frame_slots, 4096) / FWAYS;
 
 		if (!fn)
