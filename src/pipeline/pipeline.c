@@ -16,6 +16,7 @@
 #include "tetragon/json_decode.h"
 #include "tetragon/policy.h"
 #include "util/arena.h"
+#include "util/hash.h"
 
 #define MAX_SINKS 8
 
@@ -404,6 +405,7 @@ static void *writer_main(void *arg)
 		pthread_cond_broadcast(&s->freed);
 	}
 	pthread_mutex_unlock(&s->mu);
+	rti_crypto_thread_stop(); /* the event ids were hashed on this thread */
 	return NULL;
 }
 

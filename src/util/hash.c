@@ -1,4 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+#include <pthread.h>
+
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
@@ -19,6 +22,12 @@ void rti_hex(const unsigned char *in, size_t n, char *out)
  * a fetched EVP_MD and a reused context per thread cost far less per event. */
 static _Thread_local EVP_MD_CTX *tl_ctx;
 static EVP_MD *sha256_md;
+static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
+
+static void fetch_sha256(void)
+{
+	sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
+}
 
 void rti_sha256_hex(const void *data, size_t n, char out[65])
 {
@@ -30,8 +39,7 @@ void rti_sha256_hex2(const void *a, size_t an, const void *b, size_t bn, char ou
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
 
-	if (!sha256_md)
-		sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
+	pthread_once(&sha256_once, fetch_sha256); /* several threads hash */
 	if (!tl_ctx)
 		tl_ctx = EVP_MD_CTX_new();
 	if (!sha256_md || !tl_ctx || !EVP_DigestInit_ex(tl_ctx, sha256_md, NULL) ||
@@ -52,4 +60,11 @@ int rti_hmac_sha256(const void *key, size_t klen, const void *data, size_t n,
 	if (!HMAC(EVP_sha256(), key, (int)klen, data, n, md, &mdlen) || mdlen != 32)
 		return -1;
 	return 0;
+}
+
+void rti_crypto_thread_stop(void)
+{
+	EVP_MD_CTX_free(tl_ctx);
+	tl_ctx = NULL;
+	OPENSSL_thread_stop();
 }

@@ -11,6 +11,9 @@ void rti_hex(const unsigned char *in, size_t n, char *out); /* 2n + NUL */
 /* HMAC-SHA256 of data under key into md[32]. 0, or -1 when libcrypto fails. */
 int rti_hmac_sha256(const void *key, size_t klen, const void *data, size_t n,
 		    unsigned char md[32]);
+/* A thread that hashed and is about to exit frees libcrypto's per-thread
+ * state (else it leaks until the process ends). */
+void rti_crypto_thread_stop(void);
 /* FNV-1a, for in-memory hash tables only (never emitted). */
 static inline uint64_t rti_fnv1a(const void *p, size_t n, uint64_t h)
 {
