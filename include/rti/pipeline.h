@@ -104,7 +104,7 @@ struct rti_arena *rti_pipeline_arena(struct rti_pipeline *p);
  * back into the pipeline. rti_pipeline_feed_json/feed_event must not be
  * used in this mode; rti_pipeline_stats() is exact after a drain.
  *
- * Memory in flight is bounded: 4 batches of at most 64 records or 448 KiB
+ * Memory in flight is bounded: 3 batches of at most 48 records or 320 KiB
  * of decoded data each (plus one record's arena cap).
  */
 struct rti_origin {

@@ -109,7 +109,7 @@ struct rti_symbolizer_opts {
 	const char *kallsyms;     /* NULL: <proc root>/kallsyms; "" or "none": off */
 	unsigned max_files;       /* parsed files kept; 0: 256 */
 	size_t max_file_bytes;    /* their memory; 0: 64 MiB */
-	unsigned module_slots;    /* (pid, module) memo; 0: 8192 */
+	unsigned module_slots;    /* (pid, module) memo; 0: 2048 */
 	unsigned module_ttl_ms;   /* how long a (pid, module) lookup holds; 0: 1000 */
 	unsigned frame_slots;     /* frame memo (4-way sets); 0: 4096 */
 	unsigned loader_slots;    /* process_loader build ids; 0: 2048 */

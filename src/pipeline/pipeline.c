@@ -28,10 +28,10 @@
  * decoded data, so the memory in flight stays bounded by about
  * NBATCH x (BATCH_ARENA + one record's arena cap).
  */
-#define NBATCH 4
-#define BATCH_EVENTS 64
-#define BATCH_ARENA (448u * 1024)
-#define BATCH_CHUNK (512u * 1024) /* one chunk holds a usual batch: no malloc churn */
+#define NBATCH 3
+#define BATCH_EVENTS 48
+#define BATCH_ARENA (320u * 1024)
+#define BATCH_CHUNK (384u * 1024) /* one chunk holds a usual batch: no malloc churn */
 
 struct slot {
 	struct rti_event ev;

@@ -1264,7 +1264,7 @@ struct rti_symbolizer *rti_symbolizer_new(const struct rti_symbolizer_opts *o)
 	if (!s->proc_root || (host && !s->host_root) || !s->debug_dir)
 		goto nomem;
 	if (!s->disabled) {
-		size_t mn = slots(o->module_slots, 8192);
+		size_t mn = slots(o->module_slots, 2048);
 		size_t fn = slots(o->frame_slots, 4096) / FWAYS;
 
 		if (!fn)

@@ -24,7 +24,7 @@ ap.add_argument("--ready", help="file written (with the address) once serving")
 ap.add_argument("--capture", help="messages to serve (capture format)")
 ap.add_argument("--repeat", type=int, default=1)
 ap.add_argument("--after", default="hold",
-                help="when the messages are sent: hold | end | stop | kill | abort:CODE:MSG")
+                help="when the messages are sent: hold | end | stop | kill | cancel | abort:CODE:MSG")
 ap.add_argument("--trailers-only", help="CODE:MSG: fail every call before any message")
 ap.add_argument("--gzip", action="store_true", help="compress responses")
 ap.add_argument("--big", type=int, default=0, help="first send one event of this many bytes")
@@ -109,6 +109,10 @@ def get_events(request, context):
         if act.startswith("abort:"):
             _, code, msg = act.split(":", 2)
             context.abort(grpc.StatusCode[code], msg)
+        if act == "cancel":
+            # the server side cancels the call: status CANCELLED
+            context.cancel()
+            return
         if act == "stop":
             stop_event.set()
         if act == "kill":

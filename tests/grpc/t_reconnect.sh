@@ -55,6 +55,16 @@ same_file "kill -9: events before and after" "$T/k.out" "$T/want2.out"
 check "kill -9: dropped connection is UNAVAILABLE" grep -qE 'disconnected after .*: UNAVAILABLE: (connection closed by the server|connection lost)' "$T/k.err"
 stop_pid "$PEER_PID"
 
+# 2b. the server cancels the call mid-stream (grpcio context.cancel()):
+# the call ends CANCELLED, and the client reconnects
+start_peer c --listen "unix:$T/c.sock" --capture "$T/docs.cap" --after cancel
+timeout 60 "$RTI" run --tetragon "unix://$T/c.sock" "${FAST[@]}" --max-events $((2 * N)) \
+  -o "$T/c.out" 2>"$T/c.err"
+check "cancelled call: run exits 0 after reconnecting" test $? -eq 0
+same_file "cancelled call: the events of both calls" "$T/c.out" "$T/want2.out"
+check "cancelled call: logged as CANCELLED" grep -qE 'disconnected after .*: CANCELLED' "$T/c.err"
+stop_pid "$PEER_PID"
+
 # 3. a hung server (SIGSTOP) is caught by keepalive, then by the preface timeout
 start_peer h --listen "unix:$T/h.sock" --capture "$T/docs.cap" --repeat 1000 --delay 0.1
 timeout 60 "$RTI" run --tetragon "unix://$T/h.sock" "${FAST[@]}" --keepalive 0.5 \
