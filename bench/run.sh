@@ -28,6 +28,7 @@ RSS_LIMIT_KIB=16384
 RTI=$B/stella-rti
 GEN=$B/rti-gen
 SJ=$B/rti-simdjson-parse
+FLOORS=$B/rti-floors
 TIME=/usr/bin/time
 fail=0
 
@@ -176,6 +177,14 @@ check_convert "$OUT/rss-small.err"; note_rss "$RSS"; small_rss=$RSS
 timed rss-double "$RTI" convert -p "$POL" -o /dev/null "$CORPUS" "$CORPUS"
 check_convert "$OUT/rss-double.err"; note_rss "$RSS"; double_rss=$RSS; double_wall=$WALL
 
+# the work every event needs whatever the pipeline does, one thread each:
+# jsmn over the corpus, SHA-256 of each output line (the event ids)
+"$RTI" convert -p "$POL" -o "$OUT/convert-lines.ndjson" "$CORPUS" 2>/dev/null
+"$FLOORS" jsmn "$CORPUS" >"$OUT/floor-jsmn.out"
+"$FLOORS" sha "$OUT/convert-lines.ndjson" >"$OUT/floor-sha.out"
+o_bytes=$(fsize "$OUT/convert-lines.ndjson")
+rm -f "$OUT/convert-lines.ndjson"
+
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 c_bytes=$(fsize "$CORPUS")
@@ -206,6 +215,13 @@ j_cmbs=$(calc '%.2f' "$sl_bytes / $j_cpu_min / 1e6")
 r_sj_cpu=$(calc '%.3f' "$c_cmbs / $s_cmbs")
 r_jq_cpu=$(calc '%.1f' "$c_cmbs / $j_cmbs")
 mib() { calc '%.1f' "$1 / 1024"; }
+fj_s=$(kv "$OUT/floor-jsmn.out" best_s)
+fs_s=$(kv "$OUT/floor-sha.out" best_s)
+# at the target rate (0.20 x simdjson) the corpus takes this long on the
+# wall, i.e. twice that in CPU on two cores; the two floors' share of it
+t_wall=$(calc '%.4f' "$c_bytes / (0.20 * $s_mbs * 1e6)")
+f_share=$(calc '%.0f' "100 * ($fj_s + $fs_s) / (2 * $t_wall)")
+c_share=$(calc '%.0f' "100 * ($fj_s + $fs_s) / $c_cpu_min")
 yes_no() { awk "BEGIN { exit !($1) }" && echo "met" || echo "**missed**"; }
 
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
@@ -232,11 +248,15 @@ cpu_model=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)
 	echo "| stella-rti convert | env-heavy: $env_lines lines, $env_big > 16 KiB ($env_bytes B) | $env_wall | - | $(calc '%.1f' "$env_bytes / $env_wall / 1e6") | - | $(mib "$env_rss") |"
 	echo "| stella-rti convert | small: 200 lines ($(fsize "$SMALL") B) | - | - | - | - | $(mib "$small_rss") |"
 	echo "| stella-rti convert | corpus twice ($((2 * c_bytes)) B) | $double_wall | - | $(calc '%.1f' "2 * $c_bytes / $double_wall / 1e6") | - | $(mib "$double_rss") |"
+	echo "| floor: jsmn tokenizing only (1 thread, file in memory) | corpus | $fj_s | - | $(calc '%.1f' "$c_bytes / $fj_s / 1e6") | - | - |"
+	echo "| floor: SHA-256 of each output line, the event ids (1 thread) | convert's output ($o_bytes B) | $fs_s | - | $(calc '%.1f' "$c_bytes / $fs_s / 1e6") (of input) | - | - |"
 	echo
 	echo "simdjson: implementation $s_impl, one thread ($s_cpu s CPU in the best pass); the file is"
 	echo "loaded before the clock starts, each run parses it 5 times (the first pass faults in the parser's buffers)."
 	echo "convert: $c_rec records decoded, $c_written events written; least CPU of a run $c_cpu_min s."
 	echo "jq wrote $j_out events for the slice."
+	echo "Floors: jsmn + SHA-256 take $(calc '%.3f' "$fj_s + $fs_s") s of CPU for the corpus, ${c_share}% of convert's least CPU;"
+	echo "at the target rate (0.20 x simdjson: $t_wall s of wall, $(calc '%.3f' "2 * $t_wall") s of CPU on 2 cores) they alone take ${f_share}% of it."
 	echo
 	echo "| target | measured | goal | |"
 	echo "|---|---:|---:|---|"

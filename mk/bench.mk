@@ -21,3 +21,10 @@ CXX ?= g++
 $(O)/rti-simdjson-parse: bench/simdjson-parse.cpp
 	@mkdir -p $(dir $@)
 	$(CXX) -std=c++17 -O2 -g -Wall -Wextra $(shell pkg-config --cflags simdjson) -o $@ $< $(SIMDJSON_LIBS)
+
+# Anchors for the work every event needs: jsmn tokenizing, SHA-256 of the
+# output line (bench/floors.c).
+EXTRA_BINS += $(O)/rti-floors
+
+$(O)/rti-floors: $(O)/bench/floors.o
+	$(CC) $(VLDFLAGS) -o $@ $^ $(LIBS)

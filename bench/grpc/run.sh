@@ -24,7 +24,7 @@ SEED=${BENCH_GRPC_SEED:-42}
 OUT=bench/out
 TIME=/usr/bin/time
 PY=/usr/bin/python3
-for t in "$B/stella-rti" "$B/rti-grpc-floor"; do
+for t in "$B/stella-rti" "$B/rti-grpc-floor" "$B/rti-floors"; do
   [ -x "$t" ] || { echo "bench-grpc: $t missing (make V=rel all BUILD=$BUILD)" >&2; exit 1; }
 done
 mkdir -p "$OUT"
@@ -88,11 +88,21 @@ recv=$(awk '/messages received/ { print $3; exit }' "$OUT/grpc-drop.err")
 dropped=$(awk '/queue dropped/ { print $3; exit }' "$OUT/grpc-drop.err")
 row drop "$M"
 
+# the event id alone: SHA-256 of each canonical line these events become
+# (the same lines `run` writes), one thread, per event
+"$B/stella-rti" convert -o "$OUT/grpc-lines.ndjson" "$EV" 2>/dev/null
+sha_us=$(calc '%.2f' "$("$B/rti-floors" sha "$OUT/grpc-lines.ndjson" | awk '{ for (i = 1; i < NF; i++) if ($i == "ns_per_line") print $(i + 1) }') / 1000")
+line_bytes=$(awk '{ n += length($0) + 1 } END { printf "%.0f", n / NR }' "$OUT/grpc-lines.ndjson")
+rm -f "$OUT/grpc-lines.ndjson"
+decode_us=$(awk '$1 == "decode" { print $4 }' <(printf '%s\n' "${rows[@]}"))
+
 {
   echo "gRPC benchmark $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "replay over a unix socket, process_kprobe with kernel+user stacks, ~$msg_bytes bytes/message"
   printf '%-10s %9s %12s %10s %10s\n' what events events/s "us/event" "RSS MiB"
   printf '%s\n' "${rows[@]}"
+  echo "floor: SHA-256 of each ~$line_bytes-byte output line (the event id, 1 thread): $sha_us us/event;" \
+    "decode + event id alone: $(calc '%.2f' "$decode_us + $sha_us") us/event"
   echo "drop mode: the reader took in $recv messages ($(calc '%.0f' "$recv / $WALL")/s) while the writer did $M; $dropped dropped"
   verdict() { awk "BEGIN { print ($1) ? \"met\" : \"MISSED\" }"; }
   echo "targets (run): <= 3 us/event: $run_us $(verdict "$run_us <= 3");" \

@@ -14,6 +14,7 @@
  */
 #include <errno.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@
 
 #include "hotsym/hotsym_int.h"
 #include "rti/canon.h"
+#include "util/timefmt.h"
 
 _Static_assert(RTI_PROBE_KPROBE == 1 && RTI_PROBE_KRETPROBE == 2 &&
 		       RTI_PROBE_UPROBE == 3 && RTI_PROBE_URETPROBE == 4 &&
@@ -111,9 +113,15 @@ static int64_t mono_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
+/* Event times beyond 64-bit nanoseconds (years before 1677 or after 2262,
+ * bad input) saturate: first/last seen stay ordered. */
 int64_t hs_time_ns(const struct rti_time *t)
 {
-	return t->sec * 1000000000LL + (int64_t)t->nsec;
+	int64_t ns;
+
+	if (rti_time_to_ns(t, &ns))
+		return t->sec < 0 ? INT64_MIN : INT64_MAX;
+	return ns;
 }
 
 void hs_ns_time(int64_t ns, struct rti_time *t)

@@ -6,6 +6,7 @@
 
 #include "stack/frames.h"
 #include "util/hash.h"
+#include "util/timefmt.h"
 
 #define IDENT_MAX 96 /* longer identities bypass the memo; 96 fits build-id idents */
 
@@ -192,9 +193,12 @@ static const char *path_code_id(struct rti_arena *a, const char *module)
 
 static int64_t start_ns(const struct rti_process *p)
 {
-	if (!p->present || !p->start_time.set)
+	int64_t ns;
+
+	/* a start time out of 64-bit nanoseconds (bad input) counts as none */
+	if (!p->present || !p->start_time.set || rti_time_to_ns(&p->start_time, &ns))
 		return 0;
-	return p->start_time.sec * 1000000000LL + p->start_time.nsec;
+	return ns;
 }
 
 /* The symbolizer's strings live until its next call: copy what we keep. */

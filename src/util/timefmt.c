@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+#include <errno.h>
+
 #include "util/timefmt.h"
 
 /* Howard Hinnant's civil calendar algorithms. */
@@ -171,5 +173,15 @@ int rti_time_cmp(const struct rti_time *a, const struct rti_time *b)
 		return a->sec < b->sec ? -1 : 1;
 	if (a->nsec != b->nsec)
 		return a->nsec < b->nsec ? -1 : 1;
+	return 0;
+}
+
+int rti_time_to_ns(const struct rti_time *t, int64_t *ns)
+{
+	const int64_t lim = INT64_MAX / 1000000000LL - 1;
+
+	if (t->sec > lim || t->sec < -lim)
+		return -ERANGE;
+	*ns = t->sec * 1000000000LL + (int64_t)t->nsec;
 	return 0;
 }

@@ -5,6 +5,7 @@
 #define RTI_TIMEFMT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "rti/event.h"
 
@@ -17,6 +18,9 @@ size_t rti_time_format(const struct rti_time *t, char *out);
 /* Days since 1970-01-01 of a proleptic Gregorian date, and back. */
 long long rti_days_from_civil(long long y, unsigned m, unsigned d);
 void rti_civil_from_days(long long z, long long *y, unsigned *m, unsigned *d);
+/* Nanoseconds since the epoch: 0, or -ERANGE when they do not fit in 64
+ * bits (before 1677 or after 2262: RFC 3339 allows years 0000-9999). */
+int rti_time_to_ns(const struct rti_time *t, int64_t *ns);
 /* -1, 0, 1 */
 int rti_time_cmp(const struct rti_time *a, const struct rti_time *b);
 

@@ -112,6 +112,18 @@ echo "# hostile records took ${ms} ms"
 check "200k-element array, 200k keys and 100k nesting in linear time (${ms} ms)" test "$ms" -lt 5000
 check "wide records are converted" test "$(wc -l <w.out)" -eq 3
 check "deep nesting is reported" grep -q 'wide.jsonl:3: nesting too deep' w.err
+# --- times beyond 64-bit nanoseconds (year 9999, found by the fuzzer): no
+# integer overflow (UBSan aborts the asan pass) in the symbolizer's process
+# start or the hot index's first/last seen
+cat >far.jsonl <<'EOF2'
+{"process_kprobe":{"process":{"pid":4242,"binary":"/usr/bin/far","start_time":"9999-12-31T23:59:59Z"},"function_name":"tcp_connect","user_stack_trace":[{"offset":"4096","module":"/usr/lib/x86_64-linux-gnu/libc.so.6"}]},"time":"9999-12-31T23:59:59.999999999Z"}
+{"process_kprobe":{"process":{"pid":4243,"binary":"/usr/bin/old","start_time":"0001-01-01T00:00:00Z"},"function_name":"tcp_connect","user_stack_trace":[{"offset":"4096","module":"/usr/lib/x86_64-linux-gnu/libc.so.6"}]},"time":"0001-01-01T00:00:00Z"}
+EOF2
+"$RTI" convert --hot-index "sqlite:$T/far.db" far.jsonl >far.out 2>far.err; rc=$?
+check "far-future and far-past times: exit 0" test "$rc" -eq 0
+check "far-future and far-past times: both events written" test "$(wc -l <far.out)" -eq 2
+check "far-future time kept as written" grep -q '"time":"9999-12-31T23:59:59.999999999Z"' far.out
+
 # --- two-stage mode (the default: decode here, write on a second thread)
 # gives the same bytes, the same diagnostics in the same order and the same
 # summary as one thread; a failing output stops it with exit 3

@@ -1,4 +1,5 @@
 /* RFC 3339 parsing and the canonical 9-digit UTC form. */
+#include <errno.h>
 #include <string.h>
 
 #include "tap.h"
@@ -33,5 +34,19 @@ int main(void)
 	ok(roundtrip("2026-11-20T10:00:00.1234567891Z") == NULL, "sub-ns precision rejected");
 	ok(roundtrip("2026-13-20T10:00:00Z") == NULL, "month 13 rejected");
 	ok(roundtrip("2026-11-20T10:00:00Zjunk") == NULL, "trailing junk rejected");
+		{
+		struct rti_time t = { 0, 0, false };
+		const char *why;
+		int64_t ns = 0;
+
+		rti_time_parse("2262-04-11T23:47:16.854775807Z", 30, &t, &why);
+		ok(rti_time_to_ns(&t, &ns) == -ERANGE, "2262-04-11T23:47:16Z: beyond int64 ns is refused");
+		rti_time_parse("2026-11-20T10:00:00.5Z", 22, &t, &why);
+		ok(rti_time_to_ns(&t, &ns) == 0 && ns == 1795168800500000000LL, "2026: exact ns");
+		rti_time_parse("9999-12-31T23:59:59Z", 20, &t, &why);
+		ok(rti_time_to_ns(&t, &ns) == -ERANGE, "year 9999: out of range, no overflow");
+		rti_time_parse("0000-01-01T00:00:00Z", 20, &t, &why);
+		ok(rti_time_to_ns(&t, &ns) == -ERANGE, "year 0000: out of range, no overflow");
+	}
 	return done_testing();
 }
