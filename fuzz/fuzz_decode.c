@@ -29,7 +29,7 @@ static const struct rti_sink_ops null_ops = { "null", null_event, NULL, NULL };
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct rti_pipeline *p;
-	struct rti_records_opts ro = { 1u << 20, 0, false, NULL, false };
+	struct rti_records_opts ro = { 1u << 20, 0, false, NULL, false, NULL, NULL };
 	struct rti_records *r;
 	struct rti_record rec;
 	char path[] = "/tmp/rti-fuzz-XXXXXX";

@@ -182,13 +182,16 @@ static int run_input(struct rti_pipeline *p, const char *path,
  * thread. Diagnostics come back from that thread in input order. */
 struct async_ctx {
 	int sink_failed;
+	struct rti_summary *sum;
 };
 
 static void on_result(void *ctx, const struct rti_origin *o, int rc, const struct rti_diag *d)
 {
 	struct async_ctx *a = ctx;
 
-	if (rc == -EINVAL) {
+	if (rc == -EBADMSG)
+		a->sum->framing_errors++; /* counted here, in order, as one thread does */
+	if (rc == -EINVAL || rc == -EBADMSG) {
 		fprintf(stderr, "%s:%llu: %s (byte %zu)\n", o->name, (unsigned long long)o->line,
 			d->msg, d->offset);
 		return;
@@ -197,13 +200,23 @@ static void on_result(void *ctx, const struct rti_origin *o, int rc, const struc
 	a->sink_failed = 1;
 }
 
-static int run_input_async(struct rti_pipeline *p, const char *path,
-			   const struct rti_records_opts *ro, struct rti_summary *sum)
+/* A pipe that goes quiet: the records read so far go out now. */
+static void input_idle(void *ctx)
 {
-	struct rti_records *r = rti_records_open(path, ro);
+	rti_pipeline_push_batch(ctx);
+}
+
+static int run_input_async(struct rti_pipeline *p, const char *path,
+			   const struct rti_records_opts *o, struct rti_summary *sum)
+{
+	struct rti_records_opts ro = *o;
+	struct rti_records *r;
 	struct rti_record rec;
 	int rc = 0;
 
+	ro.idle = input_idle;
+	ro.idle_ctx = p;
+	r = rti_records_open(path, &ro);
 	if (!r) {
 		fprintf(stderr, "stella-rti: %s: %s\n", path, strerror(errno));
 		sum->inputs_failed++;
@@ -235,7 +248,6 @@ static int run_input_async(struct rti_pipeline *p, const char *path,
 		if (st == RTI_REC_BAD) {
 			struct rti_diag d;
 
-			sum->framing_errors++;
 			snprintf(d.msg, sizeof(d.msg), "%s", rec.why);
 			d.offset = rec.err_off;
 			err = rti_pipeline_submit_error(p, &o, &d);
@@ -279,8 +291,8 @@ int cmd_convert(int argc, char **argv)
 	int follow = 0;
 	int strict = 0;
 	int threads = 2;
-	struct async_ctx actx = { 0 };
-	struct rti_records_opts ro = { 0, 0, false, NULL, false };
+	struct async_ctx actx = { 0, NULL };
+	struct rti_records_opts ro = { 0, 0, false, NULL, false, NULL, NULL };
 	struct rti_pipeline *p;
 	struct rti_summary sum;
 	int rc = EXIT_OK;
@@ -343,6 +355,7 @@ int cmd_convert(int argc, char **argv)
 		return rc;
 	rti_cli_install_signals();
 	memset(&sum, 0, sizeof(sum));
+	actx.sum = &sum;
 	/* --strict stops at a record, --hot-index commits input positions per
 	 * record, --follow wants each record out at once: one thread for them */
 	if (threads == 2 && !strict && !follow && !co.hot && rti_pipeline_start(p, on_result, &actx))

@@ -98,14 +98,20 @@ struct rti_arena *rti_pipeline_arena(struct rti_pipeline *p);
  *
  * Records that were not emitted come back through fn, in input order, on
  * the writer thread: rc -EINVAL for a malformed record (counted in
- * bad_records) or a framing error given to rti_pipeline_submit_error()
- * (not counted), any other -errno for a sink failure, after which nothing
- * more is written. Sinks are called on the writer thread. fn must not call
- * back into the pipeline. rti_pipeline_feed_json/feed_event must not be
- * used in this mode; rti_pipeline_stats() is exact after a drain.
+ * bad_records), -EBADMSG for a framing error given to
+ * rti_pipeline_submit_error() (not counted), any other -errno for a sink
+ * failure, after which nothing more is written (records submitted after it
+ * are dropped unreported). Sinks are called on the writer thread. fn must
+ * not call back into the pipeline. rti_pipeline_feed_json/feed_event must
+ * not be used in this mode; rti_pipeline_stats() is exact after a drain.
+ * The per-record arena cap (arena_max) covers decoding and the later
+ * stages together, as in one-thread mode.
  *
  * Memory in flight is bounded: 3 batches of at most 48 records or 320 KiB
- * of decoded data each (plus one record's arena cap).
+ * of decoded data each, plus what the later stages allocate for those
+ * records (each record within its arena cap; usually about as much again).
+ * Records wait in a batch until it is full: an input that goes idle calls
+ * rti_pipeline_push_batch() so that they do not wait for more input.
  */
 struct rti_origin {
 	const char *name; /* input name: must stay valid until the next drain */
@@ -122,6 +128,8 @@ int rti_pipeline_submit_json(struct rti_pipeline *p, const char *rec, size_t len
 /* A framer's diagnostic, reported through fn in order with the records. */
 int rti_pipeline_submit_error(struct rti_pipeline *p, const struct rti_origin *o,
 			      const struct rti_diag *d);
+/* Hands what was submitted so far to the writer without waiting for it. */
+void rti_pipeline_push_batch(struct rti_pipeline *p);
 /* Waits until everything submitted went through: 0, or the first sink
  * error. Does nothing in one-thread mode. */
 int rti_pipeline_drain(struct rti_pipeline *p);

@@ -120,7 +120,9 @@ struct rti_sym_query {
 	const char *module;       /* path in the process's mount namespace */
 	uint64_t offset;          /* file offset (Tetragon's user-frame offset) */
 	uint32_t pid;             /* 0: no process, host path only */
-	int64_t start_ns;         /* process start, ns since the epoch; 0: unknown */
+	int64_t start_ns;         /* process start, ns since the epoch; 0: unknown;
+				   * RTI_SYM_START_UNKNOWABLE: given but not
+				   * representable, so never a live pid */
 	const char *agent_symbol; /* Tetragon's, compared when both resolve; may be NULL */
 };
 
@@ -142,6 +144,9 @@ struct rti_sym_result {
 	bool agent_disagrees;
 	char frame_id[RTI_FRAME_ID_LEN + 1];
 };
+
+/* start_ns of a process whose start time does not fit in 64-bit ns */
+#define RTI_SYM_START_UNKNOWABLE INT64_MIN
 
 struct rti_symbolizer;
 

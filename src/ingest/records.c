@@ -41,6 +41,8 @@ struct rti_records {
 	uint64_t line, rec_line;
 	bool eof;
 	bool scalar_only;
+	void (*idle)(void *ctx);
+	void *idle_ctx;
 
 	struct rti_records_counters c;
 };
@@ -57,6 +59,8 @@ static struct rti_records *alloc_common(const char *name,
 	r->max_depth = o && o->max_depth ? o->max_depth : 64;
 	r->follow = o && o->follow;
 	r->scalar_only = o && o->scalar_only;
+	r->idle = o ? o->idle : NULL;
+	r->idle_ctx = o ? o->idle_ctx : NULL;
 	r->stop = o ? o->stop : NULL;
 	r->max_cap = r->max_record + READ_CHUNK + 1;
 	r->cap = READ_CHUNK * 2 < r->max_cap ? READ_CHUNK * 2 : r->max_cap;
@@ -530,6 +534,8 @@ static ssize_t refill(struct rti_records *r)
 			struct pollfd pfd = { r->fd, POLLIN, 0 };
 			int pr;
 
+			if (r->idle && poll(&pfd, 1, 0) == 0)
+				r->idle(r->idle_ctx); /* nothing yet: let the consumer catch up */
 			for (;;) {
 				if (r->stop && *r->stop) {
 					errno = EINTR;

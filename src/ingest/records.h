@@ -35,6 +35,10 @@ struct rti_records_opts {
 	/* tests: the byte-at-a-time framer only, without the 64-byte fast
 	 * path for one-line records */
 	bool scalar_only;
+	/* Called when a pipe or terminal has nothing to read and the reader is
+	 * about to wait: a consumer that batches records pushes them out. */
+	void (*idle)(void *ctx);
+	void *idle_ctx;
 };
 
 enum rti_rec_status {

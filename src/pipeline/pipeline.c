@@ -25,8 +25,9 @@
  * writer thread runs stage 2 (feed_event) over whole batches, in order.
  * NBATCH batches circulate: one filling, the others queued or being
  * written. A batch closes at BATCH_EVENTS records or BATCH_ARENA bytes of
- * decoded data, so the memory in flight stays bounded by about
- * NBATCH x (BATCH_ARENA + one record's arena cap).
+ * decoded data; the later stages allocate in the same arena, each record
+ * within what its decoding left of arena_max, so a batch holds at most
+ * BATCH_EVENTS x arena_max and usually about twice its decoded bytes.
  */
 #define NBATCH 3
 #define BATCH_EVENTS 48
@@ -36,8 +37,9 @@
 struct slot {
 	struct rti_event ev;
 	struct rti_origin o;
-	int rc;       /* 0 decoded; -EINVAL malformed (d says why) */
-	bool framing; /* a framer's diagnostic: reported, not a record */
+	int rc;         /* 0 decoded; -EINVAL malformed (d says why) */
+	bool framing;   /* a framer's diagnostic: reported, not a record */
+	size_t decoded; /* arena bytes the decoder used for it */
 	struct rti_diag d;
 };
 
@@ -365,15 +367,16 @@ static void write_batch(struct rti_pipeline *p, struct stage2 *s, struct batch *
 		if (atomic_load(&s->failed))
 			return; /* a sink failed: nothing after it is written */
 		if (sl->framing) {
-			s->fn(s->ctx, &sl->o, -EINVAL, &sl->d);
+			s->fn(s->ctx, &sl->o, -EBADMSG, &sl->d);
 			continue;
 		}
 		p->st.records++;
 		if (rc) {
 			p->st.bad_records++;
 		} else {
-			/* the same per-record cap as in one-thread mode */
-			b->arena.max_total = b->arena.used_total + p->arena_max;
+			/* the same per-record cap as in one-thread mode: decoding
+			 * and the stages after it share arena_max */
+			b->arena.max_total = b->arena.used_total + (p->arena_max - sl->decoded);
 			rc = feed_event(p, &sl->ev, &b->arena, &sl->d);
 		}
 		if (rc) {
@@ -506,11 +509,17 @@ int rti_pipeline_submit_json(struct rti_pipeline *p, const char *rec, size_t len
 	sl->o = *o;
 	sl->framing = false;
 	sl->rc = 0;
-	s->cur->arena.max_total = s->cur->arena.used_total + p->arena_max;
-	if (rti_json_decode(p->dec, rec, len, &s->cur->arena, &sl->ev, &de)) {
-		snprintf(sl->d.msg, sizeof(sl->d.msg), "%s", de.msg);
-		sl->d.offset = de.offset;
-		sl->rc = -EINVAL;
+	{
+		struct rti_arena *a = &s->cur->arena;
+		size_t before = a->used_total;
+
+		a->max_total = before + p->arena_max;
+		if (rti_json_decode(p->dec, rec, len, a, &sl->ev, &de)) {
+			snprintf(sl->d.msg, sizeof(sl->d.msg), "%s", de.msg);
+			sl->d.offset = de.offset;
+			sl->rc = -EINVAL;
+		}
+		sl->decoded = a->used_total - before;
 	}
 	slot_done(s);
 	return 0;
@@ -530,9 +539,18 @@ int rti_pipeline_submit_error(struct rti_pipeline *p, const struct rti_origin *o
 	sl->o = *o;
 	sl->framing = true;
 	sl->rc = -EINVAL;
+	sl->decoded = 0;
 	sl->d = *d;
 	slot_done(s);
 	return 0;
+}
+
+void rti_pipeline_push_batch(struct rti_pipeline *p)
+{
+	struct stage2 *s = p->s2;
+
+	if (s && s->cur && s->cur->n)
+		queue_cur(s);
 }
 
 int rti_pipeline_drain(struct rti_pipeline *p)

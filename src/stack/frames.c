@@ -195,9 +195,12 @@ static int64_t start_ns(const struct rti_process *p)
 {
 	int64_t ns;
 
-	/* a start time out of 64-bit nanoseconds (bad input) counts as none */
-	if (!p->present || !p->start_time.set || rti_time_to_ns(&p->start_time, &ns))
+	if (!p->present || !p->start_time.set)
 		return 0;
+	/* a start time beyond 64-bit nanoseconds (bad input): no live process
+	 * can be shown to be this one (RTI_SYM_START_UNKNOWABLE) */
+	if (rti_time_to_ns(&p->start_time, &ns))
+		return RTI_SYM_START_UNKNOWABLE;
 	return ns;
 }
 

@@ -724,6 +724,8 @@ static bool proc_matches(struct rti_symbolizer *s, uint32_t pid, int64_t start_n
 	unsigned long long ticks;
 	int64_t started;
 
+	if (start_ns == RTI_SYM_START_UNKNOWABLE)
+		return false;
 	snprintf(path, sizeof(path), "%s/%u/stat", s->proc_root, pid);
 	if (read_small(path, buf, sizeof(buf)) < 0)
 		return false;

@@ -65,16 +65,18 @@ void *rti_arena_alloc(struct rti_arena *a, size_t n)
 
 	if (need < n)
 		return NULL;
+	/* the cap holds for every allocation, not only for new chunks: the
+	 * result must not depend on the chunk size */
+	if (need > a->max_total || a->used_total > a->max_total - need) {
+		errno = ENOBUFS;
+		return NULL;
+	}
 	if (c && c->size - c->used >= need) {
 		void *p = c->data + c->used;
 
 		c->used += need;
 		a->used_total += need;
 		return p;
-	}
-	if (need > a->max_total || a->used_total > a->max_total - need) {
-		errno = ENOBUFS;
-		return NULL;
 	}
 	size = need > a->chunk_size ? need : a->chunk_size;
 	c = malloc(sizeof(*c) + size);

@@ -123,6 +123,11 @@ EOF2
 check "far-future and far-past times: exit 0" test "$rc" -eq 0
 check "far-future and far-past times: both events written" test "$(wc -l <far.out)" -eq 2
 check "far-future time kept as written" grep -q '"time":"9999-12-31T23:59:59.999999999Z"' far.out
+# a live pid (this shell) with a start time that cannot be compared: not
+# taken for that process, its frames resolve against the host's files
+printf '%s\n' "{\"process_kprobe\":{\"process\":{\"pid\":$$,\"binary\":\"/usr/bin/far\",\"start_time\":\"9999-12-31T23:59:59Z\"},\"function_name\":\"tcp_connect\",\"user_stack_trace\":[{\"offset\":\"4096\",\"module\":\"/usr/lib/x86_64-linux-gnu/libc.so.6\"}]},\"time\":\"2026-11-20T10:00:00Z\"}" >live.jsonl
+"$RTI" convert live.jsonl >/dev/null 2>live.err
+check "unrepresentable start time: a live pid is not taken for the process" grep -qE 'proc root 0, host 1, pid gone 1' live.err
 
 # --- two-stage mode (the default: decode here, write on a second thread)
 # gives the same bytes, the same diagnostics in the same order and the same
@@ -142,6 +147,15 @@ if [ -w /dev/full ]; then
   check "two-stage mode: a failing output exits 3" test "$rc" -eq 3
   check "two-stage mode: the output error is reported" grep -q 'No space left' full.err
 fi
+# a pipe that goes quiet: what was read goes through at once, it does not
+# wait in a batch for more input (the first diagnostic is out at ~0 s, the
+# next record comes at 3 s)
+( echo '{"process_exec":5}'; sleep 3; echo '{"x":1}' ) | "$RTI" convert --threads 2 >idle.out 2>idle.err &
+IDLE=$!
+sleep 1.5
+check "two-stage mode on a quiet pipe: the record read is processed before more input" grep -q '^<stdin>:1: ' idle.err
+wait "$IDLE"
+check "two-stage mode on a quiet pipe: then the next one" grep -q '^<stdin>:2: ' idle.err
 "$RTI" convert --threads 3 mixed.jsonl >/dev/null 2>&1; rc=$?
 check "--threads takes 1 or 2" test "$rc" -eq 2
 

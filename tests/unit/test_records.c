@@ -22,7 +22,7 @@ static void put(const char *path, const char *data, size_t n)
 static const char *transcript(const char *path, size_t max_record)
 {
 	static char out[4096];
-	struct rti_records_opts o = { max_record, 0, false, NULL, false };
+	struct rti_records_opts o = { max_record, 0, false, NULL, false, NULL, NULL };
 	struct rti_records *r = rti_records_open(path, &o);
 	struct rti_record rec;
 	size_t len = 0;
@@ -53,7 +53,7 @@ static const char *transcript(const char *path, size_t max_record)
  * off: the two framers must agree byte for byte. */
 static char *full_transcript(const char *path, bool scalar_only, size_t *len)
 {
-	struct rti_records_opts o = { 0, 0, false, NULL, scalar_only };
+	struct rti_records_opts o = { 0, 0, false, NULL, scalar_only, NULL, NULL };
 	struct rti_records *r = rti_records_open(path, &o);
 	struct rti_record rec;
 	size_t cap = 1 << 20;
