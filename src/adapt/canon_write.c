@@ -284,22 +284,13 @@ static void put_frame_slow(struct rti_cjw *w, const struct rti_frame *f)
 		(k) += sizeof(lit) - 1;                 \
 	} while (0)
 
+/* "0x..." with its quotes */
 static size_t put_hex_str(char *o, uint64_t v)
 {
-	static const char d[] = "0123456789abcdef";
-	char tmp[16];
-	size_t n = 0;
 	size_t k = 0;
 
-	do {
-		tmp[n++] = d[v & 15];
-		v >>= 4;
-	} while (v);
 	o[k++] = '"';
-	o[k++] = '0';
-	o[k++] = 'x';
-	while (n)
-		o[k++] = tmp[--n];
+	k += rti_hex_u64(o + k, v);
 	o[k++] = '"';
 	return k;
 }

@@ -135,24 +135,6 @@ static void cached_frame_id(struct rti_stack *s, const char *ident, size_t n,
 	memcpy(slot->id, out, sizeof(slot->id));
 }
 
-static size_t put_hex(char *o, uint64_t v)
-{
-	static const char d[] = "0123456789abcdef";
-	char tmp[16];
-	size_t n = 0;
-	size_t k = 0;
-
-	do {
-		tmp[n++] = d[v & 15];
-		v >>= 4;
-	} while (v);
-	o[k++] = '0';
-	o[k++] = 'x';
-	while (n)
-		o[k++] = tmp[--n];
-	return k;
-}
-
 /* Builds "<a><b><hex offset>" into a stack buffer or the arena. */
 static int frame_ident(struct rti_stack *s, struct rti_arena *a, const char *pre1,
 		       const char *pre2, const char *sep, uint64_t off,
@@ -174,7 +156,7 @@ static int frame_ident(struct rti_stack *s, struct rti_arena *a, const char *pre
 	k += l2;
 	memcpy(b + k, sep, ls);
 	k += ls;
-	k += put_hex(b + k, off);
+	k += rti_hex_u64(b + k, off);
 	cached_frame_id(s, b, k, f->frame_id);
 	return 0;
 }

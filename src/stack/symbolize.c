@@ -968,23 +968,6 @@ by_loader:
 
 /* ---- frames ------------------------------------------------------------- */
 
-static size_t put_hex(char *o, uint64_t v)
-{
-	static const char d[] = "0123456789abcdef";
-	char tmp[16];
-	size_t n = 0, k = 0;
-
-	do {
-		tmp[n++] = d[v & 15];
-		v >>= 4;
-	} while (v);
-	o[k++] = '0';
-	o[k++] = 'x';
-	while (n)
-		o[k++] = tmp[--n];
-	return k;
-}
-
 static const enum rti_resolved src_resolved[] = {
 	[RTI_SRC_DYNSYM] = RTI_RESOLVED_DYNSYM,
 	[RTI_SRC_SYMTAB] = RTI_RESOLVED_SYMTAB,
@@ -1004,7 +987,7 @@ static void lookup(struct rti_symbolizer *s, struct rti_obj *o, uint64_t offset,
 
 		memcpy(s->ident, o->code_id, n);
 		s->ident[n++] = '@';
-		n += put_hex(s->ident + n, offset);
+		n += rti_hex_u64(s->ident + n, offset);
 		rti_frame_id(s->ident, n, f->frame_id);
 	}
 	if (o->stub)

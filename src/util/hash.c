@@ -18,6 +18,24 @@ void rti_hex(const unsigned char *in, size_t n, char *out)
 	out[2 * n] = '\0';
 }
 
+size_t rti_hex_u64(char *out, uint64_t v)
+{
+	static const char d[] = "0123456789abcdef";
+	char tmp[16];
+	size_t n = 0;
+	size_t k = 0;
+
+	do {
+		tmp[n++] = d[v & 15];
+		v >>= 4;
+	} while (v);
+	out[k++] = '0';
+	out[k++] = 'x';
+	while (n)
+		out[k++] = tmp[--n];
+	return k;
+}
+
 /* The one-shot SHA256() of OpenSSL 3 fetches the algorithm on every call;
  * a fetched EVP_MD and a reused context per thread cost far less per event. */
 static _Thread_local EVP_MD_CTX *tl_ctx;
