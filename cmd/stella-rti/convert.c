@@ -90,21 +90,43 @@ static int resume(struct rti_hotsym *hot, struct rti_records *r, const char *sid
 	return 0;
 }
 
+/* Opens one input; on failure says why and counts it. */
+static struct rti_records *open_input(const char *path, const struct rti_records_opts *ro,
+				      struct rti_summary *sum)
+{
+	struct rti_records *r = rti_records_open(path, ro);
+
+	if (!r) {
+		fprintf(stderr, "stella-rti: %s: %s\n", path, strerror(errno));
+		sum->inputs_failed++;
+	}
+	return r;
+}
+
+/* Adds what the reader counted to the summary and closes it. */
+static void close_input(struct rti_records *r, struct rti_summary *sum)
+{
+	const struct rti_records_counters *c = rti_records_counters(r);
+
+	sum->lines += c->lines;
+	sum->bytes += c->bytes;
+	sum->rotations += c->rotations;
+	sum->truncations += c->truncations;
+	rti_records_close(r);
+}
+
 static int run_input(struct rti_pipeline *p, const char *path,
 		     const struct rti_records_opts *ro, int strict,
 		     struct rti_summary *sum, struct rti_hotsym *hot)
 {
-	struct rti_records *r = rti_records_open(path, ro);
+	struct rti_records *r = open_input(path, ro, sum);
 	struct rti_record rec;
 	char sid[4200] = "";
 	uint64_t rotations = 0;
 	int rc = 0;
 
-	if (!r) {
-		fprintf(stderr, "stella-rti: %s: %s\n", path, strerror(errno));
-		sum->inputs_failed++;
+	if (!r)
 		return EXIT_IO;
-	}
 	if (hot) {
 		source_id(r, path, sid, sizeof(sid));
 		if (sid[0] && (rc = resume(hot, r, sid, path))) {
@@ -166,15 +188,7 @@ static int run_input(struct rti_pipeline *p, const char *path,
 			break;
 		}
 	}
-	{
-		const struct rti_records_counters *c = rti_records_counters(r);
-
-		sum->lines += c->lines;
-		sum->bytes += c->bytes;
-		sum->rotations += c->rotations;
-		sum->truncations += c->truncations;
-	}
-	rti_records_close(r);
+	close_input(r, sum);
 	return rc;
 }
 
@@ -216,12 +230,9 @@ static int run_input_async(struct rti_pipeline *p, const char *path,
 
 	ro.idle = input_idle;
 	ro.idle_ctx = p;
-	r = rti_records_open(path, &ro);
-	if (!r) {
-		fprintf(stderr, "stella-rti: %s: %s\n", path, strerror(errno));
-		sum->inputs_failed++;
+	r = open_input(path, &ro, sum);
+	if (!r)
 		return EXIT_IO;
-	}
 	while (!rti_cli_stop) {
 		struct rti_origin o;
 		int st = rti_records_next(r, &rec);
@@ -261,15 +272,7 @@ static int run_input_async(struct rti_pipeline *p, const char *path,
 	}
 	if (rti_pipeline_drain(p))
 		rc = EXIT_IO;
-	{
-		const struct rti_records_counters *c = rti_records_counters(r);
-
-		sum->lines += c->lines;
-		sum->bytes += c->bytes;
-		sum->rotations += c->rotations;
-		sum->truncations += c->truncations;
-	}
-	rti_records_close(r);
+	close_input(r, sum);
 	return rc;
 }
 

@@ -412,6 +412,20 @@ static void *writer_main(void *arg)
 	return NULL;
 }
 
+/* Frees what rti_pipeline_start made (the writer thread is not running). */
+static void stage2_free(struct stage2 *s)
+{
+	pthread_mutex_destroy(&s->mu);
+	pthread_cond_destroy(&s->ready);
+	pthread_cond_destroy(&s->freed);
+	for (int i = 0; i < NBATCH; i++) {
+		if (s->b[i])
+			rti_arena_release(&s->b[i]->arena);
+		free(s->b[i]);
+	}
+	free(s);
+}
+
 int rti_pipeline_start(struct rti_pipeline *p, rti_result_fn fn, void *ctx)
 {
 	struct stage2 *s;
@@ -422,12 +436,13 @@ int rti_pipeline_start(struct rti_pipeline *p, rti_result_fn fn, void *ctx)
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
+	pthread_mutex_init(&s->mu, NULL);
+	pthread_cond_init(&s->ready, NULL);
+	pthread_cond_init(&s->freed, NULL);
 	for (int i = 0; i < NBATCH; i++) {
 		s->b[i] = calloc(1, sizeof(*s->b[i]));
 		if (!s->b[i]) {
-			for (int k = 0; k < i; k++)
-				free(s->b[k]);
-			free(s);
+			stage2_free(s);
 			return -ENOMEM;
 		}
 		rti_arena_init(&s->b[i]->arena, BATCH_CHUNK, p->arena_max);
@@ -435,21 +450,11 @@ int rti_pipeline_start(struct rti_pipeline *p, rti_result_fn fn, void *ctx)
 	s->fn = fn;
 	s->ctx = ctx;
 	atomic_init(&s->failed, 0);
-	pthread_mutex_init(&s->mu, NULL);
-	pthread_cond_init(&s->ready, NULL);
-	pthread_cond_init(&s->freed, NULL);
 	p->s2 = s;
 	err = pthread_create(&s->th, NULL, writer_main, p);
 	if (err) {
 		p->s2 = NULL;
-		pthread_mutex_destroy(&s->mu);
-		pthread_cond_destroy(&s->ready);
-		pthread_cond_destroy(&s->freed);
-		for (int i = 0; i < NBATCH; i++) {
-			rti_arena_release(&s->b[i]->arena);
-			free(s->b[i]);
-		}
-		free(s);
+		stage2_free(s);
 		return -err;
 	}
 	return 0;
@@ -494,11 +499,12 @@ static void slot_done(struct stage2 *s)
 		queue_cur(s);
 }
 
-int rti_pipeline_submit_json(struct rti_pipeline *p, const char *rec, size_t len,
-			     const struct rti_origin *o)
+/* The reader's next slot for a record from o: 0, -EINVAL outside
+ * two-stage mode, -ECANCELED once a sink failed. */
+static int claim_slot(struct rti_pipeline *p, const struct rti_origin *o, bool framing,
+		      struct slot **out)
 {
 	struct stage2 *s = p->s2;
-	struct rti_decode_error de;
 	struct slot *sl;
 
 	if (!s)
@@ -507,41 +513,47 @@ int rti_pipeline_submit_json(struct rti_pipeline *p, const char *rec, size_t len
 		return -ECANCELED;
 	sl = next_slot(s);
 	sl->o = *o;
-	sl->framing = false;
-	sl->rc = 0;
-	{
-		struct rti_arena *a = &s->cur->arena;
-		size_t before = a->used_total;
+	sl->framing = framing;
+	sl->rc = framing ? -EINVAL : 0;
+	sl->decoded = 0;
+	*out = sl;
+	return 0;
+}
 
-		a->max_total = before + p->arena_max;
-		if (rti_json_decode(p->dec, rec, len, a, &sl->ev, &de)) {
-			snprintf(sl->d.msg, sizeof(sl->d.msg), "%s", de.msg);
-			sl->d.offset = de.offset;
-			sl->rc = -EINVAL;
-		}
-		sl->decoded = a->used_total - before;
+int rti_pipeline_submit_json(struct rti_pipeline *p, const char *rec, size_t len,
+			     const struct rti_origin *o)
+{
+	struct rti_decode_error de;
+	struct rti_arena *a;
+	struct slot *sl;
+	size_t before;
+	int err = claim_slot(p, o, false, &sl);
+
+	if (err)
+		return err;
+	a = &p->s2->cur->arena;
+	before = a->used_total;
+	a->max_total = before + p->arena_max;
+	if (rti_json_decode(p->dec, rec, len, a, &sl->ev, &de)) {
+		snprintf(sl->d.msg, sizeof(sl->d.msg), "%s", de.msg);
+		sl->d.offset = de.offset;
+		sl->rc = -EINVAL;
 	}
-	slot_done(s);
+	sl->decoded = a->used_total - before;
+	slot_done(p->s2);
 	return 0;
 }
 
 int rti_pipeline_submit_error(struct rti_pipeline *p, const struct rti_origin *o,
 			      const struct rti_diag *d)
 {
-	struct stage2 *s = p->s2;
 	struct slot *sl;
+	int err = claim_slot(p, o, true, &sl);
 
-	if (!s)
-		return -EINVAL;
-	if (atomic_load(&s->failed))
-		return -ECANCELED;
-	sl = next_slot(s);
-	sl->o = *o;
-	sl->framing = true;
-	sl->rc = -EINVAL;
-	sl->decoded = 0;
+	if (err)
+		return err;
 	sl->d = *d;
-	slot_done(s);
+	slot_done(p->s2);
 	return 0;
 }
 
@@ -581,13 +593,6 @@ static void stage2_stop(struct rti_pipeline *p)
 	pthread_cond_signal(&s->ready);
 	pthread_mutex_unlock(&s->mu);
 	pthread_join(s->th, NULL);
-	pthread_mutex_destroy(&s->mu);
-	pthread_cond_destroy(&s->ready);
-	pthread_cond_destroy(&s->freed);
-	for (int i = 0; i < NBATCH; i++) {
-		rti_arena_release(&s->b[i]->arena);
-		free(s->b[i]);
-	}
-	free(s);
+	stage2_free(s);
 	p->s2 = NULL;
 }
