@@ -85,15 +85,16 @@ static void *empties(struct ectx *e, const ProtobufCMessageDescriptor *d, unsign
 _Static_assert(offsetof(Tetragon__EnvVar, value) == offsetof(Tetragon__Pod__PodLabelsEntry, value) &&
 		       offsetof(Tetragon__EnvVar, key) == offsetof(Tetragon__Pod__PodAnnotationsEntry, key),
 	       "EnvVar and the map entries share one layout");
+struct kv_entry {
+	ProtobufCMessage base;
+	char *key;
+	char *value;
+};
+
 static void *kv_entries(struct ectx *e, const ProtobufCMessageDescriptor *d,
 			const struct rti_kv *kv, unsigned n)
 {
-	struct entry {
-		ProtobufCMessage base;
-		char *key;
-		char *value;
-	};
-	struct entry **v = empties(e, d, n);
+	struct kv_entry **v = empties(e, d, n);
 
 	for (unsigned i = 0; v && i < n; i++) {
 		if (!v[i])
@@ -108,12 +109,7 @@ static void *kv_entries(struct ectx *e, const ProtobufCMessageDescriptor *d,
  * with distinct placeholder keys keep the count through a round trip. */
 static void *map_entries(struct ectx *e, const ProtobufCMessageDescriptor *d, unsigned n)
 {
-	struct entry {
-		ProtobufCMessage base;
-		char *key;
-		char *value;
-	};
-	struct entry **v = empties(e, d, n);
+	struct kv_entry **v = empties(e, d, n);
 
 	for (unsigned i = 0; v && i < n; i++) {
 		char *k = zalloc(e, 24);

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "privacy/secrets.h"
+#include "util/base64.h"
 
 /* ---------- characters ---------- */
 
@@ -100,22 +101,6 @@ static size_t find(const char *s, size_t n, size_t from, const char *w, size_t w
 	return n;
 }
 
-/* Value of a base64 digit (standard and URL alphabets), -1 otherwise. */
-static int b64val(unsigned char c)
-{
-	if (is_up(c))
-		return c - 'A';
-	if (is_lo(c))
-		return c - 'a' + 26;
-	if (is_dig(c))
-		return c - '0' + 52;
-	if (c == '+' || c == '-')
-		return 62;
-	if (c == '/' || c == '_')
-		return 63;
-	return -1;
-}
-
 /*
  * Decodes s[0..n) as base64 (either alphabet, '=' padding only at the end)
  * without storing it. -1 when it is not base64; else the decoded length,
@@ -138,7 +123,7 @@ static long b64_probe(const char *s, size_t n, size_t *printable, bool *colon)
 	*printable = 0;
 	*colon = false;
 	for (size_t i = 0; i < n; i++) {
-		int v = b64val((unsigned char)s[i]);
+		int v = rti_base64_digit((unsigned char)s[i]);
 
 		if (v < 0)
 			return -1;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "util/base64.h"
 
-static int val(unsigned char c)
+int rti_base64_digit(unsigned char c)
 {
 	if (c >= 'A' && c <= 'Z')
 		return c - 'A';
@@ -27,7 +27,7 @@ long rti_base64_decode(const char *s, size_t n, unsigned char *out)
 	if (n % 4 == 1)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
-		int v = val((unsigned char)s[i]);
+		int v = rti_base64_digit((unsigned char)s[i]);
 
 		if (v < 0)
 			return -1;

@@ -4,5 +4,7 @@
 #include <stddef.h>
 /* Standard base64 with or without padding. out needs n / 4 * 3 + 3 bytes.
  * Returns the decoded length or -1 on a bad character or length. */
+/* Value of one base64 digit, either alphabet (+/ or -_); -1 for others. */
+int rti_base64_digit(unsigned char c);
 long rti_base64_decode(const char *s, size_t n, unsigned char *out);
 #endif
