@@ -103,12 +103,15 @@ static struct rti_records *open_input(const char *path, const struct rti_records
 	return r;
 }
 
-/* Adds what the reader counted to the summary and closes it. */
-static void close_input(struct rti_records *r, struct rti_summary *sum)
+/* Adds what the reader counted to the summary and closes it. lines, when
+ * not NULL, replaces the reader's count of lines: the reading thread of
+ * two-stage mode reads ahead of an output failure, one thread does not. */
+static void close_input(struct rti_records *r, struct rti_summary *sum,
+			const uint64_t *lines)
 {
 	const struct rti_records_counters *c = rti_records_counters(r);
 
-	sum->lines += c->lines;
+	sum->lines += lines ? *lines : c->lines;
 	sum->bytes += c->bytes;
 	sum->rotations += c->rotations;
 	sum->truncations += c->truncations;
@@ -188,7 +191,7 @@ static int run_input(struct rti_pipeline *p, const char *path,
 			break;
 		}
 	}
-	close_input(r, sum);
+	close_input(r, sum, NULL);
 	return rc;
 }
 
@@ -196,6 +199,7 @@ static int run_input(struct rti_pipeline *p, const char *path,
  * thread. Diagnostics come back from that thread in input order. */
 struct async_ctx {
 	int sink_failed;
+	uint64_t failed_lines_through; /* of the record whose output failed */
 	struct rti_summary *sum;
 };
 
@@ -212,6 +216,7 @@ static void on_result(void *ctx, const struct rti_origin *o, int rc, const struc
 	}
 	fprintf(stderr, "stella-rti: %s\n", d->msg);
 	a->sink_failed = 1;
+	a->failed_lines_through = o->lines_through;
 }
 
 /* A pipe that goes quiet: the records read so far go out now. */
@@ -221,8 +226,10 @@ static void input_idle(void *ctx)
 }
 
 static int run_input_async(struct rti_pipeline *p, const char *path,
-			   const struct rti_records_opts *o, struct rti_summary *sum)
+			   const struct rti_records_opts *o, struct async_ctx *a)
 {
+	struct rti_summary *sum = a->sum;
+	int failed_before = a->sink_failed;
 	struct rti_records_opts ro = *o;
 	struct rti_records *r;
 	struct rti_record rec;
@@ -256,6 +263,7 @@ static int run_input_async(struct rti_pipeline *p, const char *path,
 		}
 		o.name = rti_records_name(r);
 		o.line = rec.line;
+		o.lines_through = rti_records_counters(r)->lines;
 		if (st == RTI_REC_BAD) {
 			struct rti_diag d;
 
@@ -272,7 +280,7 @@ static int run_input_async(struct rti_pipeline *p, const char *path,
 	}
 	if (rti_pipeline_drain(p))
 		rc = EXIT_IO;
-	close_input(r, sum);
+	close_input(r, sum, a->sink_failed && !failed_before ? &a->failed_lines_through : NULL);
 	return rc;
 }
 
@@ -294,7 +302,7 @@ int cmd_convert(int argc, char **argv)
 	int follow = 0;
 	int strict = 0;
 	int threads = 2;
-	struct async_ctx actx = { 0, NULL };
+	struct async_ctx actx = { 0, 0, NULL };
 	struct rti_records_opts ro = { 0, 0, false, NULL, false, NULL, NULL };
 	struct rti_pipeline *p;
 	struct rti_summary sum;
@@ -366,11 +374,11 @@ int cmd_convert(int argc, char **argv)
 	if (threads == 2 && (strict || follow || co.hot))
 		threads = 1;
 	if (optind == argc) {
-		rc = threads == 2 ? run_input_async(p, "-", &ro, &sum)
+		rc = threads == 2 ? run_input_async(p, "-", &ro, &actx)
 				  : run_input(p, "-", &ro, strict, &sum, co.hot);
 	} else {
 		for (int i = optind; i < argc && !rti_cli_stop; i++) {
-			int r = threads == 2 ? run_input_async(p, argv[i], &ro, &sum)
+			int r = threads == 2 ? run_input_async(p, argv[i], &ro, &actx)
 					     : run_input(p, argv[i], &ro, strict, &sum, co.hot);
 
 			if (r == EXIT_BAD_INPUT) {

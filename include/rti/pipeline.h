@@ -116,6 +116,9 @@ struct rti_arena *rti_pipeline_arena(struct rti_pipeline *p);
 struct rti_origin {
 	const char *name; /* input name: must stay valid until the next drain */
 	uint64_t line;
+	/* lines of the input read once this record was: what a one-thread
+	 * reader would have counted had it stopped at this record */
+	uint64_t lines_through;
 };
 typedef void (*rti_result_fn)(void *ctx, const struct rti_origin *o, int rc,
 			      const struct rti_diag *d);

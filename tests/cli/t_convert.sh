@@ -146,6 +146,16 @@ if [ -w /dev/full ]; then
   "$RTI" convert --threads 2 -o /dev/full "$F"/synthetic/all-kinds.jsonl >/dev/null 2>full.err; rc=$?
   check "two-stage mode: a failing output exits 3" test "$rc" -eq 3
   check "two-stage mode: the output error is reported" grep -q 'No space left' full.err
+  # an output that fails mid-stream: the reading thread has read ahead, yet
+  # the summary counts the lines up to the failed record, as one thread does
+  "$RTI_BUILD/rti-gen" --seed 3 --bytes 4M --quiet -o big.jsonl
+  "$RTI" convert --threads 1 -o /dev/full big.jsonl >/dev/null 2>full1.err
+  for i in 1 2 3; do
+    "$RTI" convert --threads 2 -o /dev/full big.jsonl >/dev/null 2>full2.err
+    same_file "output failing mid-stream: the same summary on one and two threads ($i)" full2.err full1.err
+  done
+  check "output failing mid-stream: it failed before the end" \
+    test "$(awk '/lines read/ {print $3}' full1.err)" -lt "$(wc -l <big.jsonl)"
 fi
 # a pipe that goes quiet: what was read goes through at once, it does not
 # wait in a batch for more input (the first diagnostic is out at ~0 s, the

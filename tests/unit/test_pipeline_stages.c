@@ -154,7 +154,7 @@ int main(void)
 		diaghash = 1;
 		for (int round = 0; round < 100; round++) {
 			for (unsigned i = 0; i < sizeof(recs) / sizeof(recs[0]); i++) {
-				struct rti_origin o = { "x", (unsigned long long)round * 10 + i };
+				struct rti_origin o = { "x", (unsigned long long)round * 10 + i, 0 };
 
 				if (!recs[i]) {
 					struct rti_diag d;
