@@ -18,8 +18,8 @@ enum scan_rc { SCAN_NEED = 0, SCAN_OK = 1, SCAN_BAD = 2 };
 
 struct rti_records {
 	char *name;
-	gzFile gz;      /* plain and gzip input (zlib reads plain transparently) */
-	int fd;         /* follow mode: plain fd */
+	gzFile gz;      /* gzip files (not pipes: see rti_records_fdopen) */
+	int fd;         /* plain files, pipes, follow mode */
 	bool own_fd;
 	bool follow;
 	bool stream;    /* a pipe or terminal: plain read(), no gzip */
@@ -108,6 +108,18 @@ struct rti_records *rti_records_fdopen(int fd, const char *name,
 			return r;
 		}
 	}
+	{
+		/* a plain file is read() straight into the buffer: through
+		 * zlib it would be copied once more */
+		unsigned char magic[2];
+		off_t at = lseek(fd, 0, SEEK_CUR);
+		ssize_t m = at >= 0 ? pread(fd, magic, sizeof(magic), at) : -1;
+
+		if (m >= 0 && !(m == 2 && magic[0] == 0x1f && magic[1] == 0x8b)) {
+			r->fd = fd;
+			return r;
+		}
+	}
 	dfd = dup(fd);
 	r->gz = dfd >= 0 ? gzdopen(dfd, "rb") : NULL;
 	if (!r->gz) {
@@ -142,7 +154,7 @@ struct rti_records *rti_records_open(const char *path,
 		errno = e;
 		return NULL;
 	}
-	if (r->follow || r->stream)
+	if (!r->gz)
 		r->own_fd = true;
 	else
 		close(fd); /* gz holds a dup */
