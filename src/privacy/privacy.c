@@ -188,17 +188,23 @@ static size_t scan_cached(struct rti_pv *v, const char *s, size_t n,
 		h = (a8 * 0x9e3779b97f4a7c15ULL) ^ (z8 * 0xc2b2ae3d27d4eb4fULL) ^ n;
 		h ^= h >> 31;
 	}
-	i = (unsigned)(h ^ (h >> 17)) & (RTI_CLEAN_SLOTS - 1);
-	if (c->slot[i].len == n && c->slot[i].hash == h && !memcmp(c->slot[i].s, s, n)) {
-		c->hits++;
-		return 0;
+	i = (unsigned)(h ^ (h >> 17)) & (RTI_CLEAN_SETS - 1);
+	for (unsigned w = 0; w < RTI_CLEAN_WAYS; w++) {
+		if (c->slot[i][w].len == n && c->slot[i][w].hash == h &&
+		    !memcmp(c->slot[i][w].s, s, n)) {
+			c->hits++;
+			return 0;
+		}
 	}
 	c->misses++;
 	k = rti_secret_scan(s, n, sp, MAX_SPANS);
 	if (!k) {
-		c->slot[i].hash = h;
-		c->slot[i].len = (uint32_t)n;
-		memcpy(c->slot[i].s, s, n);
+		unsigned w = c->next[i];
+
+		c->next[i] = (uint8_t)((w + 1) % RTI_CLEAN_WAYS);
+		c->slot[i][w].hash = h;
+		c->slot[i][w].len = (uint32_t)n;
+		memcpy(c->slot[i][w].s, s, n);
 	}
 	return k;
 }
