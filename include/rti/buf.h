@@ -34,8 +34,16 @@ static inline void rti_buf_reset(struct rti_buf *b)
 	if (b->p)
 		b->p[0] = '\0';
 }
-/* Makes room for n more bytes. 0, -ENOBUFS (cap) or -ENOMEM. */
-int rti_buf_grow(struct rti_buf *b, size_t n);
+int rti_buf_grow_slow(struct rti_buf *b, size_t n);
+/* Makes room for n more bytes. 0, -ENOBUFS (cap) or -ENOMEM. Inline for
+ * the common case: the canonical writer appends a few bytes at a time. */
+static inline int rti_buf_grow(struct rti_buf *b, size_t n)
+{
+	/* room for n and the NUL; cap <= max + 1 keeps len + n <= max */
+	if (b->cap - b->len > n)
+		return 0;
+	return rti_buf_grow_slow(b, n);
+}
 int rti_buf_add(struct rti_buf *b, const void *data, size_t n);
 int rti_buf_addstr(struct rti_buf *b, const char *s);
 int rti_buf_addch(struct rti_buf *b, char c);

@@ -23,7 +23,7 @@ void rti_buf_release(struct rti_buf *b)
 	b->cap = 0;
 }
 
-int rti_buf_grow(struct rti_buf *b, size_t n)
+int rti_buf_grow_slow(struct rti_buf *b, size_t n)
 {
 	size_t need;
 	size_t ncap;
