@@ -131,6 +131,15 @@ int rti_pipeline_submit_json(struct rti_pipeline *p, const char *rec, size_t len
 /* A framer's diagnostic, reported through fn in order with the records. */
 int rti_pipeline_submit_error(struct rti_pipeline *p, const struct rti_origin *o,
 			      const struct rti_diag *d);
+/*
+ * Who decodes in two-stage mode. AUTO: the reading thread, except batches
+ * begun while the writer has nothing to do, which it decodes itself (the
+ * two threads share the work whatever its split). NEVER and ALWAYS pin it
+ * to the reading thread or the writer: for tests and measurements; the
+ * results are the same in all three.
+ */
+enum rti_handover { RTI_HANDOVER_AUTO = 0, RTI_HANDOVER_NEVER, RTI_HANDOVER_ALWAYS };
+void rti_pipeline_set_handover(struct rti_pipeline *p, enum rti_handover h);
 /* Hands what was submitted so far to the writer without waiting for it. */
 void rti_pipeline_push_batch(struct rti_pipeline *p);
 /* Waits until everything submitted went through: 0, or the first sink

@@ -29,6 +29,13 @@
  * decoded data; the later stages allocate in the same arena, each record
  * within what its decoding left of arena_max, so a batch holds at most
  * BATCH_EVENTS x arena_max and usually about twice its decoded bytes.
+ *
+ * Handover: a batch begun after the writer found nothing queued (it
+ * waited for the reader) is filled with the records' bytes instead, and
+ * the writer decodes them. Whichever thread has time left decodes, so the two
+ * share the work whatever its split on a given input. Decoding is a pure
+ * function of the record and its arena cap: the results do not depend on
+ * which thread did it.
  */
 #define NBATCH 3
 #define BATCH_EVENTS 48
@@ -41,12 +48,15 @@ struct slot {
 	int rc;         /* 0 decoded; -EINVAL malformed (d says why) */
 	bool framing;   /* a framer's diagnostic: reported, not a record */
 	size_t decoded; /* arena bytes the decoder used for it */
+	const char *raw; /* handover: the record, not decoded yet */
+	size_t raw_len;
 	struct rti_diag d;
 };
 
 struct batch {
 	struct rti_arena arena;
 	unsigned n;
+	bool raw; /* handover: the writer decodes its records */
 	struct slot slot[BATCH_EVENTS];
 };
 
@@ -57,10 +67,13 @@ struct stage2 {
 	pthread_cond_t freed; /* reader: a batch was written */
 	uint64_t queued;      /* batches handed to the writer */
 	uint64_t written;     /* batches the writer finished (<= queued) */
+	bool writer_waited;   /* the writer found nothing queued (handover) */
 	bool quit;
 	atomic_int failed;    /* first sink error: the writer skips the rest */
 	struct batch *cur;    /* the reader's batch, not yet queued */
 	struct batch *b[NBATCH];
+	struct rti_json_decoder *dec; /* the writer's, for handed-over batches */
+	enum rti_handover handover;
 	rti_result_fn fn;
 	void *ctx;
 };
@@ -81,6 +94,7 @@ struct rti_pipeline {
 	int nsinks;
 	struct rti_stats st;
 	size_t arena_max;
+	unsigned max_tokens;
 	struct stage2 *s2; /* two-stage mode when set */
 };
 
@@ -112,7 +126,8 @@ struct rti_pipeline *rti_pipeline_new(const struct rti_pipeline_opts *o)
 		p->privacy = p->own_privacy;
 	}
 	p->clean = calloc(1, sizeof(*p->clean));
-	p->dec = rti_json_decoder_new(o->max_tokens ? o->max_tokens : (1u << 20));
+	p->max_tokens = o->max_tokens ? o->max_tokens : (1u << 20);
+	p->dec = rti_json_decoder_new(p->max_tokens);
 	p->stack = rti_stack_new(o->frame_cache ? o->frame_cache : 4096,
 				 o->sz >= offsetof(struct rti_pipeline_opts, symbolize) +
 						  sizeof(o->symbolize) ? o->symbolize : NULL);
@@ -360,6 +375,22 @@ int rti_pipeline_flush(struct rti_pipeline *p)
 
 /* ---- two-stage mode ---- */
 
+/* Decodes a record into the batch arena a, within its per-record cap. */
+static void decode_slot(struct rti_pipeline *p, struct rti_json_decoder *dec,
+			struct rti_arena *a, struct slot *sl, const char *rec, size_t len)
+{
+	struct rti_decode_error de;
+	size_t before = a->used_total;
+
+	a->max_total = before + p->arena_max;
+	if (rti_json_decode(dec, rec, len, a, &sl->ev, &de)) {
+		snprintf(sl->d.msg, sizeof(sl->d.msg), "%s", de.msg);
+		sl->d.offset = de.offset;
+		sl->rc = -EINVAL;
+	}
+	sl->decoded = a->used_total - before;
+}
+
 static void write_batch(struct rti_pipeline *p, struct stage2 *s, struct batch *b)
 {
 	for (unsigned i = 0; i < b->n; i++) {
@@ -371,6 +402,10 @@ static void write_batch(struct rti_pipeline *p, struct stage2 *s, struct batch *
 		if (sl->framing) {
 			s->fn(s->ctx, &sl->o, -EBADMSG, &sl->d);
 			continue;
+		}
+		if (sl->raw) {
+			decode_slot(p, s->dec, &b->arena, sl, sl->raw, sl->raw_len);
+			rc = sl->rc;
 		}
 		p->st.records++;
 		if (rc) {
@@ -398,8 +433,10 @@ static void *writer_main(void *arg)
 	for (;;) {
 		struct batch *b;
 
-		while (s->written == s->queued && !s->quit)
+		while (s->written == s->queued && !s->quit) {
+			s->writer_waited = true;
 			pthread_cond_wait(&s->ready, &s->mu);
+		}
 		if (s->written == s->queued)
 			break; /* quit, all written */
 		b = s->b[s->written % NBATCH];
@@ -421,6 +458,7 @@ static void stage2_free(struct stage2 *s)
 	pthread_mutex_destroy(&s->mu);
 	pthread_cond_destroy(&s->ready);
 	pthread_cond_destroy(&s->freed);
+	rti_json_decoder_free(s->dec);
 	for (int i = 0; i < NBATCH; i++) {
 		if (s->b[i])
 			rti_arena_release(&s->b[i]->arena);
@@ -449,6 +487,11 @@ int rti_pipeline_start(struct rti_pipeline *p, rti_result_fn fn, void *ctx)
 			return -ENOMEM;
 		}
 		rti_arena_init(&s->b[i]->arena, BATCH_CHUNK, p->arena_max);
+	}
+	s->dec = rti_json_decoder_new(p->max_tokens);
+	if (!s->dec) {
+		stage2_free(s);
+		return -ENOMEM;
 	}
 	s->fn = fn;
 	s->ctx = ctx;
@@ -481,13 +524,20 @@ static struct slot *next_slot(struct stage2 *s)
 	struct batch *b = s->cur;
 
 	if (!b) {
+		bool idle;
+
 		pthread_mutex_lock(&s->mu);
 		while (s->queued - s->written >= NBATCH)
 			pthread_cond_wait(&s->freed, &s->mu);
 		b = s->b[s->queued % NBATCH];
+		/* the writer ran dry since the last batch began */
+		idle = s->writer_waited;
+		s->writer_waited = false;
 		pthread_mutex_unlock(&s->mu);
 		rti_arena_reset(&b->arena);
 		b->n = 0;
+		b->raw = s->handover == RTI_HANDOVER_ALWAYS ||
+			 (s->handover == RTI_HANDOVER_AUTO && idle);
 		s->cur = b;
 	}
 	return &b->slot[b->n];
@@ -519,6 +569,7 @@ static int claim_slot(struct rti_pipeline *p, const struct rti_origin *o, bool f
 	sl->framing = framing;
 	sl->rc = framing ? -EINVAL : 0;
 	sl->decoded = 0;
+	sl->raw = NULL;
 	*out = sl;
 	return 0;
 }
@@ -526,25 +577,35 @@ static int claim_slot(struct rti_pipeline *p, const struct rti_origin *o, bool f
 int rti_pipeline_submit_json(struct rti_pipeline *p, const char *rec, size_t len,
 			     const struct rti_origin *o)
 {
-	struct rti_decode_error de;
 	struct rti_arena *a;
 	struct slot *sl;
-	size_t before;
 	int err = claim_slot(p, o, false, &sl);
 
 	if (err)
 		return err;
 	a = &p->s2->cur->arena;
-	before = a->used_total;
-	a->max_total = before + p->arena_max;
-	if (rti_json_decode(p->dec, rec, len, a, &sl->ev, &de)) {
-		snprintf(sl->d.msg, sizeof(sl->d.msg), "%s", de.msg);
-		sl->d.offset = de.offset;
-		sl->rc = -EINVAL;
+	if (p->s2->cur->raw) {
+		/* the copy is outside the record's cap; the framer bounds it */
+		char *c;
+
+		a->max_total = a->used_total + len + 8;
+		c = rti_arena_alloc(a, len ? len : 1);
+		if (c) {
+			memcpy(c, rec, len);
+			sl->raw = c;
+			sl->raw_len = len;
+		}
 	}
-	sl->decoded = a->used_total - before;
+	if (!sl->raw)
+		decode_slot(p, p->dec, a, sl, rec, len);
 	slot_done(p->s2);
 	return 0;
+}
+
+void rti_pipeline_set_handover(struct rti_pipeline *p, enum rti_handover h)
+{
+	if (p->s2)
+		p->s2->handover = h;
 }
 
 int rti_pipeline_submit_error(struct rti_pipeline *p, const struct rti_origin *o,

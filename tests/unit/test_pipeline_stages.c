@@ -1,6 +1,6 @@
 /* Two-stage mode (rti_pipeline_start) against one-thread mode: the same
  * records emitted, the same diagnostics in the same order, the same
- * per-record arena cap. */
+ * per-record arena cap, whichever thread decodes (rti_handover). */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -86,7 +86,18 @@ static struct rti_pipeline *make(size_t arena_max)
 	return p;
 }
 
+static const char *const mode_name[] = { "auto", "reader decodes", "writer decodes" };
+
+static void run_modes(enum rti_handover h);
+
 int main(void)
+{
+	for (int h = RTI_HANDOVER_AUTO; h <= RTI_HANDOVER_ALWAYS; h++)
+		run_modes((enum rti_handover)h);
+	return done_testing();
+}
+
+static void run_modes(enum rti_handover h)
 {
 	size_t len;
 	char *rec = kprobe(20000, &len);
@@ -96,9 +107,12 @@ int main(void)
 	/* around the cap where a 20,000-frame record stops fitting */
 	for (size_t a = 1u << 20; a <= 6u << 20; a += 64 * 1024) {
 		struct rti_pipeline *p = make(a);
-		struct rti_origin org = { "x", 1 };
+		struct rti_origin org = { "x", 1, 0 };
 		struct rti_diag d;
-		int rc = rti_pipeline_feed_json(p, rec, len, &d);
+		int rc;
+
+		nout = 0;
+		rc = rti_pipeline_feed_json(p, rec, len, &d);
 		int out1 = nout;
 		char m1[400];
 
@@ -106,6 +120,7 @@ int main(void)
 		rti_pipeline_free(p);
 		p = make(a);
 		rti_pipeline_start(p, on_result, NULL);
+		rti_pipeline_set_handover(p, h);
 		nout = 0;
 		lastdiag[0] = '\0';
 		rti_pipeline_submit_json(p, rec, len, &org);
@@ -116,8 +131,10 @@ int main(void)
 		nout = 0;
 		rti_pipeline_free(p);
 	}
-	ok(differ == 0, "arena cap: one thread and two stages emit or reject alike (81 caps)");
-	ok(rejected > 0 && rejected < 81, "the sweep crosses the cap (%d rejected)", rejected);
+	ok(differ == 0, "%s: arena cap: one thread and two stages emit or reject alike (81 caps)",
+	   mode_name[h]);
+	ok(rejected > 0 && rejected < 81, "%s: the sweep crosses the cap (%d rejected)",
+	   mode_name[h], rejected);
 	free(rec);
 
 	/* good, malformed and framing-rejected records interleaved: same
@@ -150,6 +167,7 @@ int main(void)
 
 		p = make(0);
 		rti_pipeline_start(p, on_result, NULL);
+		rti_pipeline_set_handover(p, h);
 		outhash = 1;
 		diaghash = 1;
 		for (int round = 0; round < 100; round++) {
@@ -170,11 +188,12 @@ int main(void)
 				rti_pipeline_push_batch(p); /* as an idle input does */
 		}
 		rti_pipeline_drain(p);
-		ok(outhash == sync_out, "interleaved records: the same output bytes");
-		ok(diaghash == sync_diag, "interleaved records: the same diagnostics, in input order");
+		ok(outhash == sync_out, "%s: interleaved records: the same output bytes", mode_name[h]);
+		ok(diaghash == sync_diag, "%s: interleaved records: the same diagnostics, in input order",
+		   mode_name[h]);
 		ok(rti_pipeline_stats(p)->bad_records == 200 && rti_pipeline_stats(p)->records == 400,
-		   "interleaved records: counted as in one thread (400 records, 200 malformed)");
+		   "%s: interleaved records: counted as in one thread (400 records, 200 malformed)",
+		   mode_name[h]);
 		rti_pipeline_free(p);
 	}
-	return done_testing();
 }
