@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/resource.h>
 
 #include "adapt/canon_write.h"
 #include "adapt/probe_map.h"
@@ -149,7 +148,6 @@ void rti_pipeline_free(struct rti_pipeline *p)
 {
 	if (!p)
 		return;
-	if (getenv("RTI_THREAD_CPU")) { struct rusage ru; getrusage(RUSAGE_THREAD, &ru); fprintf(stderr, "main cpu %.3f\n", ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6); }
 	stage2_stop(p);
 	for (int i = 0; i < p->nsinks; i++)
 		if (p->sinks[i].ops->destroy)
@@ -447,7 +445,6 @@ static void *writer_main(void *arg)
 		pthread_cond_broadcast(&s->freed);
 	}
 	pthread_mutex_unlock(&s->mu);
-	if (getenv("RTI_THREAD_CPU")) { struct rusage ru; getrusage(RUSAGE_THREAD, &ru); fprintf(stderr, "writer cpu %.3f\n", ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6); }
 	rti_crypto_thread_stop(); /* the event ids were hashed on this thread */
 	return NULL;
 }
