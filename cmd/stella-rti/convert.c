@@ -229,7 +229,6 @@ static int run_input_async(struct rti_pipeline *p, const char *path,
 			   const struct rti_records_opts *o, struct async_ctx *a)
 {
 	struct rti_summary *sum = a->sum;
-	int failed_before = a->sink_failed;
 	struct rti_records_opts ro = *o;
 	struct rti_records *r;
 	struct rti_record rec;
@@ -280,7 +279,7 @@ static int run_input_async(struct rti_pipeline *p, const char *path,
 	}
 	if (rti_pipeline_drain(p))
 		rc = EXIT_IO;
-	close_input(r, sum, a->sink_failed && !failed_before ? &a->failed_lines_through : NULL);
+	close_input(r, sum, a->sink_failed ? &a->failed_lines_through : NULL);
 	return rc;
 }
 
@@ -387,6 +386,8 @@ int cmd_convert(int argc, char **argv)
 			}
 			if (r)
 				rc = r; /* go on with the other inputs, remember the failure */
+			if (rti_pipeline_stats(p)->sink_errors)
+				break; /* but not after the output failed: nothing more goes out */
 		}
 	}
 	if (actx.sink_failed && !rc)

@@ -34,6 +34,7 @@ static inline void rti_buf_reset(struct rti_buf *b)
 	if (b->p)
 		b->p[0] = '\0';
 }
+/* rti_buf_grow when the room left is too small: grows or fails. */
 int rti_buf_grow_slow(struct rti_buf *b, size_t n);
 /* Makes room for n more bytes. 0, -ENOBUFS (cap) or -ENOMEM. Inline for
  * the common case: the canonical writer appends a few bytes at a time. */

@@ -108,8 +108,9 @@ struct rti_arena *rti_pipeline_arena(struct rti_pipeline *p);
  * stages together, as in one-thread mode.
  *
  * Memory in flight is bounded: 3 batches of at most 48 records or 320 KiB
- * of decoded data each, plus what the later stages allocate for those
- * records (each record within its arena cap; usually about as much again).
+ * of decoded data (or of records handed over to the writer, each at most
+ * 320 KiB) each, plus what the later stages allocate for those records
+ * (each record within its arena cap; usually about as much again).
  * Records wait in a batch until it is full: an input that goes idle calls
  * rti_pipeline_push_batch() so that they do not wait for more input.
  */
@@ -132,11 +133,13 @@ int rti_pipeline_submit_json(struct rti_pipeline *p, const char *rec, size_t len
 int rti_pipeline_submit_error(struct rti_pipeline *p, const struct rti_origin *o,
 			      const struct rti_diag *d);
 /*
- * Who decodes in two-stage mode. AUTO: the reading thread, except batches
- * begun while the writer has nothing to do, which it decodes itself (the
- * two threads share the work whatever its split). NEVER and ALWAYS pin it
- * to the reading thread or the writer: for tests and measurements; the
- * results are the same in all three.
+ * Who decodes in two-stage mode; call after rti_pipeline_start (ignored
+ * before). AUTO: the reading thread, except batches begun after the writer
+ * ran dry, whose records (up to 320 KiB each) the writer decodes itself:
+ * the two threads share the work whatever its split. NEVER and ALWAYS pin
+ * it to the reading thread or the writer, for tests and measurements
+ * (ALWAYS copies records of any size: a batch may then hold up to 48
+ * copies of the largest record). The results are the same in all three.
  */
 enum rti_handover { RTI_HANDOVER_AUTO = 0, RTI_HANDOVER_NEVER, RTI_HANDOVER_ALWAYS };
 void rti_pipeline_set_handover(struct rti_pipeline *p, enum rti_handover h);

@@ -30,8 +30,9 @@
  * BATCH_EVENTS x arena_max and usually about twice its decoded bytes.
  *
  * Handover: a batch begun after the writer found nothing queued (it
- * waited for the reader) is filled with the records' bytes instead, and
- * the writer decodes them. Whichever thread has time left decodes, so the two
+ * waited for the reader) is filled with the records' bytes instead, up to
+ * HANDOVER_MAX_RECORD bytes each (larger ones the reader decodes as
+ * usual), and the writer decodes them. Whichever thread has time left decodes, so the two
  * share the work whatever its split on a given input. Decoding is a pure
  * function of the record and its arena cap: the results do not depend on
  * which thread did it.
@@ -40,6 +41,7 @@
 #define BATCH_EVENTS 48
 #define BATCH_ARENA (320u * 1024)
 #define BATCH_CHUNK (384u * 1024) /* one chunk holds a usual batch: no malloc churn */
+#define HANDOVER_MAX_RECORD BATCH_ARENA /* larger records: the reader decodes them */
 
 struct slot {
 	struct rti_event ev;
@@ -581,8 +583,11 @@ int rti_pipeline_submit_json(struct rti_pipeline *p, const char *rec, size_t len
 	if (err)
 		return err;
 	a = &p->s2->cur->arena;
-	if (p->s2->cur->raw) {
-		/* the copy is outside the record's cap; the framer bounds it */
+	if (p->s2->cur->raw &&
+	    (p->s2->handover == RTI_HANDOVER_ALWAYS || len <= HANDOVER_MAX_RECORD)) {
+		/* the copy is outside the record's cap: bounded here, so that a
+		 * batch in flight holds at most BATCH_ARENA + HANDOVER_MAX_RECORD
+		 * of copies */
 		char *c;
 
 		a->max_total = a->used_total + len + 8;

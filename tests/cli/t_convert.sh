@@ -156,6 +156,14 @@ if [ -w /dev/full ]; then
   done
   check "output failing mid-stream: it failed before the end" \
     test "$(awk '/lines read/ {print $3}' full1.err)" -lt "$(wc -l <big.jsonl)"
+  # two inputs: both modes stop after the output failed, the second file
+  # is not read
+  "$RTI_BUILD/rti-gen" --seed 4 --bytes 1M --quiet -o big2.jsonl
+  "$RTI" convert --threads 1 -o /dev/full big2.jsonl big.jsonl >/dev/null 2>full1.err; rc1=$?
+  "$RTI" convert --threads 2 -o /dev/full big2.jsonl big.jsonl >/dev/null 2>full2.err; rc2=$?
+  same_file "output failing, two inputs: the same summary on one and two threads" full2.err full1.err
+  check "output failing, two inputs: exit 3 both" test "$rc1" -eq 3 -a "$rc2" -eq 3
+  check "output failing, two inputs: reported once" test "$(grep -c 'No space left' full1.err)" -eq 1
 fi
 # a pipe that goes quiet: what was read goes through at once, it does not
 # wait in a batch for more input (the first diagnostic is out at ~0 s, the

@@ -79,7 +79,10 @@ hs_lost_ack() {
   local url=$1
   "$FEED" --hot-index "$url" --node acks --flush-every 3000 --lose-ack-every 3 --no-resume \
     in3.jsonl 2>ack.log
-  check "lost acknowledgements: the writer finished" test $? -eq 0
+  local rc=$?
+  check "lost acknowledgements: the writer finished" test $rc -eq 0
+  # seen once under ASan on a loaded VM, not reproduced: keep the evidence
+  [ $rc -eq 0 ] || { echo "#   exit $rc; last lines of its stderr:"; tail -15 ack.log | sed 's/^/#   /'; }
   check "retried batches were found committed" grep -Eq "duplicate [1-9]" ack.log
   hs_top "$url" gota.json
   same_file "lost acknowledgements: exact totals" gota.json want3.json
