@@ -75,6 +75,180 @@ static int each_string(struct ld *l, const yaml_node_t *n, const char *what,
 	return 0;
 }
 
+
+/*
+ * glibc's regcomp() copies a subexpression for every repetition it
+ * expands ({m,n}: n copies, +: two), so nested repetitions multiply, and a
+ * repetition of a repetition (a++++...) doubles each time: a profile line
+ * could make it allocate gigabytes (found by fuzzing). Patterns are
+ * checked first: no repetition of a repetition (undefined in POSIX EREs
+ * anyway), bounds up to 255, nesting up to 32 groups, and an estimate of
+ * the expanded size under ERE_MAX_NODES.
+ */
+#define ERE_MAX_LEN 512
+#define ERE_MAX_NODES 4096
+
+struct ere {
+	const char *p;
+	const char *why;
+	int depth;
+};
+
+static long ere_alt(struct ere *e);
+
+/* Skips a bracket expression; e->p is at '['. */
+static void ere_bracket(struct ere *e)
+{
+	const char *p = e->p + 1;
+
+	if (*p == '^')
+		p++;
+	if (*p == ']')
+		p++;
+	while (*p && *p != ']') {
+		if (*p == '[' && (p[1] == ':' || p[1] == '.' || p[1] == '=')) {
+			char c = p[1];
+
+			p += 2;
+			while (*p && !(*p == c && p[1] == ']'))
+				p++;
+			if (*p)
+				p += 2;
+			continue;
+		}
+		p++;
+	}
+	e->p = *p ? p + 1 : p;
+}
+
+/* One repetition's factor at e->p (consumed), 0 when there is none. */
+static long ere_repeat(struct ere *e)
+{
+	long m = 0;
+	long n;
+
+	if (*e->p == '*' || *e->p == '?') {
+		e->p++;
+		return 1;
+	}
+	if (*e->p == '+') {
+		e->p++;
+		return 2;
+	}
+	if (*e->p != '{' || e->p[1] < '0' || e->p[1] > '9')
+		return 0;
+	e->p++;
+	while (*e->p >= '0' && *e->p <= '9' && m <= 255)
+		m = m * 10 + (*e->p++ - '0');
+	n = m;
+	if (*e->p == ',') {
+		e->p++;
+		n = m + 1; /* {m,}: m copies and a star */
+		if (*e->p >= '0' && *e->p <= '9') {
+			n = 0;
+			while (*e->p >= '0' && *e->p <= '9' && n <= 255)
+				n = n * 10 + (*e->p++ - '0');
+		}
+	}
+	if (m > 255 || n > 255) {
+		e->why = "a repetition bound over 255";
+		return -1;
+	}
+	while (*e->p && *e->p != '}')
+		e->p++;
+	if (*e->p)
+		e->p++;
+	return n > 1 ? n : 1;
+}
+
+static long ere_seq(struct ere *e)
+{
+	long total = 0;
+
+	while (*e->p && *e->p != '|' && *e->p != ')') {
+		long atom = 1;
+		int reps = 0;
+
+		if (*e->p == '(') {
+			e->p++;
+			if (++e->depth > 32) {
+				e->why = "groups nested deeper than 32";
+				return -1;
+			}
+			atom = ere_alt(e);
+			e->depth--;
+			if (atom < 0)
+				return -1;
+			atom++;
+			if (*e->p == ')')
+				e->p++;
+		} else if (*e->p == '[') {
+			ere_bracket(e);
+		} else if (*e->p == '\\' && e->p[1]) {
+			e->p += 2;
+		} else {
+			e->p++;
+		}
+		for (;;) {
+			long f = ere_repeat(e);
+
+			if (f < 0)
+				return -1;
+			if (!f)
+				break;
+			if (++reps > 1) {
+				e->why = "a repetition of a repetition (as in a++ or a*?)";
+				return -1;
+			}
+			atom *= f;
+			if (atom > ERE_MAX_NODES)
+				break;
+		}
+		total += atom;
+		if (total > ERE_MAX_NODES) {
+			e->why = "it expands to too many states (nested repetitions)";
+			return -1;
+		}
+	}
+	return total;
+}
+
+static long ere_alt(struct ere *e)
+{
+	long t = ere_seq(e);
+
+	while (t >= 0 && *e->p == '|') {
+		long u;
+
+		e->p++;
+		u = ere_seq(e);
+		if (u < 0)
+			return -1;
+		t += u;
+		if (t > ERE_MAX_NODES) {
+			e->why = "it expands to too many states (nested repetitions)";
+			return -1;
+		}
+	}
+	return t;
+}
+
+/* NULL when regcomp() may compile pattern, else why not. */
+static const char *ere_too_costly(const char *pattern)
+{
+	struct ere e = { pattern, NULL, 0 };
+
+	if (strlen(pattern) > ERE_MAX_LEN)
+		return "longer than 512 bytes";
+	while (*e.p) {
+		if (ere_alt(&e) < 0)
+			return e.why;
+		if (*e.p == ')')
+			e.p++; /* unbalanced: regcomp() says so */
+	}
+	return NULL;
+}
+
 static int parse_action(struct ld *l, const yaml_node_t *n, const char *s,
 			struct rti_prule *r)
 {
@@ -95,11 +269,15 @@ static int parse_action(struct ld *l, const yaml_node_t *n, const char *s,
 	}
 	if (n_s > 8 && !strncmp(s, "redact(", 7) && s[n_s - 1] == ')') {
 		char msg[160];
+		const char *why;
 		int rc;
 
 		r->pattern = strndup(s + 7, n_s - 8);
 		if (!r->pattern)
 			return fail(l, n, "out of memory");
+		why = ere_too_costly(r->pattern);
+		if (why)
+			return fail(l, n, "redact(): pattern refused: %s", why);
 		rc = regcomp(&r->re, r->pattern, REG_EXTENDED);
 		if (rc) {
 			regerror(rc, &r->re, msg, sizeof(msg));

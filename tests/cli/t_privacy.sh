@@ -123,6 +123,17 @@ check "bad profile error names FILE:LINE:COL and the field" \
   grep -q "bad.yaml:4:3: unknown field path 'process.argumnts'" bad.err
 "$RTI" privacy explain --profile bad.yaml >/dev/null 2>bad2.err
 check "explain reports the same error" grep -q "bad.yaml:4:3:" bad2.err
+# redact() patterns that would make regcomp() allocate without bound
+# (a++++..., nested bounds) are refused before it sees them
+for pat in 'a++++++++++++++++++++++++++++++++++++++++' '((x{100}){100}){100}' 'y{1000}'; do
+  printf 'profile: re\nfields:\n  process.arguments: "redact(%s)"\n' "$pat" >re.yaml
+  "$RTI" privacy explain --profile re.yaml >/dev/null 2>re.err
+  rc=$?
+  check "redact($pat): refused, exit 2, at FILE:LINE:COL" \
+    sh -c "test $rc -eq 2 && grep -q 're.yaml:3:22: redact(): pattern refused' re.err"
+done
+printf 'profile: re\nfields:\n  process.arguments: "redact(--(password|token)[= ][^ ]+|k[0-9]{2,8})"\n' >re.yaml
+check "an ordinary redact() pattern is accepted" sh -c "\"$RTI\" privacy explain --profile re.yaml >/dev/null"
 "$RTI" convert --privacy does-not-exist.yaml "$OWN/every-kind.jsonl" >/dev/null 2>dne.err
 check "missing profile file: exit 2 with its name" sh -c "grep -q 'does-not-exist.yaml' dne.err"
 
