@@ -82,8 +82,9 @@ static int each_string(struct ld *l, const yaml_node_t *n, const char *what,
  * repetition of a repetition (a++++...) doubles each time: a profile line
  * could make it allocate gigabytes (found by fuzzing). Patterns are
  * checked first: no repetition of a repetition (undefined in POSIX EREs
- * anyway), bounds up to 255, nesting up to 32 groups, and an estimate of
- * the expanded size under ERE_MAX_NODES.
+ * anyway), bounds up to 255, nesting up to 32 groups, an estimate of the
+ * expanded size under ERE_MAX_NODES, and no back-references (a glibc
+ * extension it matches by backtracking, in exponential time).
  */
 #define ERE_MAX_LEN 512
 #define ERE_MAX_NODES 4096
@@ -184,6 +185,10 @@ static long ere_seq(struct ere *e)
 				e->p++;
 		} else if (*e->p == '[') {
 			ere_bracket(e);
+		} else if (*e->p == '\\' && e->p[1] >= '1' && e->p[1] <= '9') {
+			/* glibc matches those by backtracking: exponential time */
+			e->why = "a back-reference (\\1 .. \\9)";
+			return -1;
 		} else if (*e->p == '\\' && e->p[1]) {
 			e->p += 2;
 		} else {
