@@ -32,10 +32,10 @@
  * Handover: a batch begun after the writer found nothing queued (it
  * waited for the reader) is filled with the records' bytes instead, up to
  * HANDOVER_MAX_RECORD bytes each (larger ones the reader decodes as
- * usual), and the writer decodes them. Whichever thread has time left decodes, so the two
- * share the work whatever its split on a given input. Decoding is a pure
- * function of the record and its arena cap: the results do not depend on
- * which thread did it.
+ * usual), and the writer decodes them. Whichever thread has time left
+ * decodes, so the two share the work whatever its split on a given input.
+ * Decoding is a pure function of the record and its arena cap: the results
+ * do not depend on which thread did it.
  */
 #define NBATCH 3
 #define BATCH_EVENTS 48
