@@ -1,6 +1,8 @@
 /* libFuzzer: the JSON event path (framer -> jsmn decoder -> pipeline ->
  * canonical writer) on arbitrary bytes. Any crash, sanitizer report, leak
- * or hang is a bug; malformed input must only produce diagnostics. */
+ * or hang is a bug; malformed input must only produce diagnostics. Two
+ * differentials abort on a difference: the 64-byte framer against the byte
+ * loop, and one thread against two stages with the writer decoding. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +28,86 @@ static int null_event(void *ctx, const struct rti_event *ev, const struct rti_ca
 
 static const struct rti_sink_ops null_ops = { "null", null_event, NULL, NULL };
 
+/* ---- one thread against two stages with the writer decoding ---- */
+
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ ((const unsigned char *)p)[i]) * 0x100000001b3ULL;
+	return h;
+}
+
+static int hash_event(void *ctx, const struct rti_event *ev, const struct rti_canon *cn,
+		      const char *line, size_t len)
+{
+	(void)ev;
+	(void)cn;
+	*(uint64_t *)ctx = fnv(*(uint64_t *)ctx, line, len);
+	return 0;
+}
+
+static const struct rti_sink_ops hash_ops = { "hash", hash_event, NULL, NULL };
+
+static void hash_result(void *ctx, const struct rti_origin *o, int rc, const struct rti_diag *d)
+{
+	uint64_t *h = ctx;
+
+	*h = fnv(*h, &o->line, sizeof(o->line));
+	*h = fnv(*h, &rc, sizeof(rc));
+	*h = fnv(*h, d->msg, strlen(d->msg));
+	*h = fnv(*h, &d->offset, sizeof(d->offset));
+}
+
+static struct rti_pipeline *fresh(uint64_t *out)
+{
+	static const struct rti_symbolizer_opts so = { .sz = sizeof(so), .disabled = true };
+	struct rti_pipeline_opts po = { sizeof(po), NULL, 1u << 16, 4u << 20, 64, &so, NULL };
+	struct rti_pipeline *p = rti_pipeline_new(&po);
+
+	if (p)
+		rti_pipeline_add_sink(p, &hash_ops, out);
+	return p;
+}
+
+/* Output and diagnostics of every line, one thread and two stages (the
+ * writer decoding, rti_handover ALWAYS): equal, or abort. */
+static void two_stage_differential(const char *d, size_t size)
+{
+	uint64_t out[2] = { 1, 1 };
+	uint64_t diag[2] = { 1, 1 };
+	struct rti_pipeline *p1 = fresh(&out[0]);
+	struct rti_pipeline *p2 = fresh(&out[1]);
+	size_t i = 0;
+	uint64_t line = 1;
+
+	if (!p1 || !p2 || rti_pipeline_start(p2, hash_result, &diag[1])) {
+		rti_pipeline_free(p1);
+		rti_pipeline_free(p2);
+		return;
+	}
+	rti_pipeline_set_handover(p2, RTI_HANDOVER_ALWAYS);
+	while (i < size) {
+		const char *nl = memchr(d + i, '\n', size - i);
+		size_t n = nl ? (size_t)(nl - d) - i : size - i;
+		struct rti_origin o = { "fuzz", line, line };
+		struct rti_diag dg;
+		int rc = rti_pipeline_feed_json(p1, d + i, n, &dg);
+
+		if (rc)
+			hash_result(&diag[0], &o, rc, &dg);
+		rti_pipeline_submit_json(p2, d + i, n, &o);
+		i += n + 1;
+		line++;
+	}
+	rti_pipeline_drain(p2);
+	if (out[0] != out[1] || diag[0] != diag[1] ||
+	    rti_pipeline_stats(p1)->records != rti_pipeline_stats(p2)->records ||
+	    rti_pipeline_stats(p1)->bad_records != rti_pipeline_stats(p2)->bad_records)
+		abort();
+	rti_pipeline_free(p1);
+	rti_pipeline_free(p2);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct rti_pipeline *p;
@@ -39,7 +121,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!p) {
 		/* symbolization off: fuzz the decoder, not the host's files */
 		static const struct rti_symbolizer_opts so = { .sz = sizeof(so), .disabled = true };
-		struct rti_pipeline_opts po = { sizeof(po), NULL, 1u << 16, 4u << 20, 64, &so };
+		struct rti_pipeline_opts po = { sizeof(po), NULL, 1u << 16, 4u << 20, 64, &so, NULL };
 
 		p = rti_pipeline_new(&po);
 		rti_pipeline_add_sink(p, &null_ops, NULL);
@@ -60,6 +142,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			i += n + 1;
 		}
 	}
+	if (size && data[0] % 8 == 1)
+		two_stage_differential((const char *)data, size);
 	if (size && data[0] % 16 == 0) {
 		/* the 64-byte framer against the byte loop: the same records,
 		 * diagnostics and line numbers, or abort */
