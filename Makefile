@@ -13,8 +13,9 @@ PKGS    := zlib yaml-0.1 libcrypto libelf sqlite3 libpq libnghttp2 libprotobuf-c
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
-WARN    := -Wall -Wextra -Wno-unused-parameter -Wformat=2 -Wvla -Wstrict-prototypes
-BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -g $(WARN) -Iinclude -Isrc -I$(BUILD)/gen $(PKG_CFLAGS)
+WARN    := -Wall -Wextra -Wformat=2 -Wvla -Wstrict-prototypes
+BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -g $(WARN) -Iinclude -Isrc -I$(BUILD)/gen $(PKG_CFLAGS) \
+               -include src/util/banned.h
 LIBS    := $(PKG_LIBS) -lpthread -lm
 
 # variant: rel (default) or asan

@@ -99,6 +99,9 @@ static ssize_t send_cb(nghttp2_session *s, const uint8_t *data, size_t len, int 
 {
 	struct call *k = ud;
 
+	/* unused in nghttp2's callback signature */
+	(void)s;
+	(void)flags;
 	return rti_net_send(k->fd, data, len, &k->io_err);
 }
 
@@ -120,6 +123,8 @@ static int on_data_cb(nghttp2_session *s, uint8_t flags, int32_t sid, const uint
 	struct call *k = ud;
 	int err;
 
+	/* unused in nghttp2's callback signature */
+	(void)flags;
 	if (sid != k->sid || k->failed)
 		return 0;
 	k->info->wire_bytes += len;
@@ -151,6 +156,9 @@ static int on_header_cb(nghttp2_session *s, const nghttp2_frame *f, const uint8_
 {
 	struct call *k = ud;
 
+	/* unused in nghttp2's callback signature */
+	(void)s;
+	(void)flags;
 	if (f->hd.type != NGHTTP2_HEADERS || f->hd.stream_id != k->sid)
 		return 0;
 	if (hdr_is(name, namelen, ":status")) {
@@ -187,6 +195,8 @@ static int on_frame_cb(nghttp2_session *s, const nghttp2_frame *f, void *ud)
 {
 	struct call *k = ud;
 
+	/* unused in nghttp2's callback signature */
+	(void)s;
 	switch (f->hd.type) {
 	case NGHTTP2_SETTINGS:
 		if (!(f->hd.flags & NGHTTP2_FLAG_ACK) && !k->info->connected) {
@@ -243,6 +253,8 @@ static int on_close_cb(nghttp2_session *s, int32_t sid, uint32_t code, void *ud)
 {
 	struct call *k = ud;
 
+	/* unused in nghttp2's callback signature */
+	(void)s;
 	if (sid == k->sid) {
 		k->closed = true;
 		k->close_code = code;
@@ -256,6 +268,10 @@ static ssize_t req_read_cb(nghttp2_session *s, int32_t sid, uint8_t *buf, size_t
 	struct call *k = ud;
 	size_t left = k->c->req_len - k->req_off;
 
+	/* unused in nghttp2's callback signature */
+	(void)s;
+	(void)sid;
+	(void)src;
 	if (len > left)
 		len = left;
 	memcpy(buf, k->c->req + k->req_off, len);

@@ -6,11 +6,8 @@
 #include <stdint.h>
 
 #include "rti/grpc.h"
+#include "util/clock.h"
 
-/* Monotonic clock in nanoseconds. */
-uint64_t rti_now_ns(void);
-/* Wall clock (CLOCK_REALTIME) in nanoseconds since the epoch. */
-uint64_t rti_wall_ns(void);
 
 /*
  * Non-blocking connect with a timeout; tries every address of a host name.

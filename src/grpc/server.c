@@ -96,6 +96,9 @@ static ssize_t send_cb(nghttp2_session *s, const uint8_t *data, size_t len, int 
 {
 	struct conn *c = ud;
 	int err = 0;
+	/* unused in nghttp2's callback signature */
+	(void)s;
+	(void)flags;
 	long n = rti_net_send(c->fd, data, len, &err);
 
 	if (n == NGHTTP2_ERR_CALLBACK_FAILURE)
@@ -232,6 +235,11 @@ static ssize_t read_length_cb(nghttp2_session *s, uint8_t type, int32_t sid,
 {
 	size_t n = MAX_DATA_FRAME;
 
+	/* unused in nghttp2's callback signature */
+	(void)s;
+	(void)type;
+	(void)sid;
+	(void)ud;
 	if ((size_t)win < n)
 		n = (size_t)win;
 	if ((size_t)conn_win < n)
@@ -246,6 +254,8 @@ static int on_begin_headers(nghttp2_session *s, const nghttp2_frame *f, void *ud
 	struct conn *c = ud;
 	struct stream *st;
 
+	/* unused in nghttp2's callback signature */
+	(void)s;
 	if (f->hd.type != NGHTTP2_HEADERS || f->headers.cat != NGHTTP2_HCAT_REQUEST)
 		return 0;
 	st = calloc(1, sizeof(*st));
@@ -263,6 +273,9 @@ static int on_header(nghttp2_session *s, const nghttp2_frame *f, const uint8_t *
 	struct conn *c = ud;
 	struct stream *st;
 
+	/* unused in nghttp2's callback signature */
+	(void)s;
+	(void)flags;
 	if (f->hd.type != NGHTTP2_HEADERS || f->headers.cat != NGHTTP2_HCAT_REQUEST)
 		return 0;
 	st = find_stream(c, f->hd.stream_id);
@@ -314,6 +327,8 @@ static int on_frame(nghttp2_session *s, const nghttp2_frame *f, void *ud)
 	struct conn *c = ud;
 	struct stream *st;
 
+	/* unused in nghttp2's callback signature */
+	(void)s;
 	/* respond once the request headers are complete; the request body
 	 * (the GetEventsRequest) is read and ignored */
 	if (f->hd.type == NGHTTP2_HEADERS && f->headers.cat == NGHTTP2_HCAT_REQUEST) {
@@ -326,6 +341,9 @@ static int on_frame(nghttp2_session *s, const nghttp2_frame *f, void *ud)
 
 static int on_close(nghttp2_session *s, int32_t sid, uint32_t code, void *ud)
 {
+	/* unused in nghttp2's callback signature */
+	(void)s;
+	(void)code;
 	free_stream(ud, sid);
 	return 0;
 }

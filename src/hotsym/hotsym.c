@@ -24,6 +24,7 @@
 
 #include "hotsym/hotsym_int.h"
 #include "rti/canon.h"
+#include "util/clock.h"
 #include "util/timefmt.h"
 
 _Static_assert(RTI_PROBE_KPROBE == 1 && RTI_PROBE_KRETPROBE == 2 &&
@@ -105,12 +106,10 @@ struct rti_hotsym {
 	char errmsg[512];
 };
 
+/* durations and deadlines below are signed */
 static int64_t mono_ns(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+	return (int64_t)rti_now_ns();
 }
 
 /* Event times beyond 64-bit nanoseconds (years before 1677 or after 2262,

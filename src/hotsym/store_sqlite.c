@@ -16,6 +16,7 @@
 
 #include "hotsym/hotsym_int.h"
 #include "hotsym/store_sql.h"
+#include "util/clock.h"
 
 #define BUSY_TIMEOUT_MS 60000
 
@@ -97,10 +98,7 @@ static int prep(struct sq_store *s, sqlite3_stmt **st, const char *sql)
 
 static int64_t wall_ns(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+	return (int64_t)rti_wall_ns();
 }
 
 static int schema_version(struct sq_store *s, int64_t *v)

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "ingest/queue.h"
+#include "util/clock.h"
 
 #define HDR 16u
 #define F_EXTERNAL 1u /* payload is a pointer to a malloc'ed message */
@@ -38,25 +39,6 @@ struct rti_queue {
 	/* ring bytes of records pushed and released (wrap fillers excluded) */
 	_Atomic uint64_t in_units, out_units;
 };
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-static void deadline(struct timespec *ts, int ms)
-{
-	clock_gettime(CLOCK_MONOTONIC, ts);
-	ts->tv_sec += ms / 1000;
-	ts->tv_nsec += (long)(ms % 1000) * 1000000L;
-	if (ts->tv_nsec >= 1000000000L) {
-		ts->tv_sec++;
-		ts->tv_nsec -= 1000000000L;
-	}
-}
 
 struct rti_queue *rti_queue_new(const struct rti_queue_opts *o)
 {
@@ -187,7 +169,7 @@ int rti_queue_push(struct rti_queue *q, uint16_t type, uint64_t time_ns, const v
 			return -ENOBUFS;
 		}
 		if (!waited_from)
-			waited_from = now_ns();
+			waited_from = rti_now_ns();
 		pthread_mutex_lock(&q->mu);
 		atomic_store(&q->producer_waiting, true);
 		h = atomic_load(&q->head);
@@ -196,7 +178,7 @@ int rti_queue_push(struct rti_queue *q, uint16_t type, uint64_t time_ns, const v
 		if (!(q->cap - (t - h) >= need && ext_ok) && !atomic_load(&q->aborted)) {
 			struct timespec ts;
 
-			deadline(&ts, 100);
+			rti_deadline_after(&ts, 100);
 			pthread_cond_timedwait(&q->nonfull, &q->mu, &ts);
 		}
 		atomic_store(&q->producer_waiting, false);
@@ -205,7 +187,7 @@ int rti_queue_push(struct rti_queue *q, uint16_t type, uint64_t time_ns, const v
 			return -EPIPE;
 	}
 	if (waited_from)
-		atomic_fetch_add_explicit(&q->blocked_ns, now_ns() - waited_from,
+		atomic_fetch_add_explicit(&q->blocked_ns, rti_now_ns() - waited_from,
 					  memory_order_relaxed);
 	if (ext) {
 		copy = malloc(n ? n : 1);
@@ -290,7 +272,7 @@ int rti_queue_peek(struct rti_queue *q, struct rti_queue_item *it, int timeout_m
 			pthread_mutex_lock(&q->mu);
 			atomic_store(&q->consumer_waiting, true);
 			if (atomic_load(&q->tail) <= atomic_load(&q->head) && !atomic_load(&q->closed)) {
-				deadline(&ts, timeout_ms);
+				rti_deadline_after(&ts, timeout_ms);
 				pthread_cond_timedwait(&q->nonempty, &q->mu, &ts);
 			}
 			atomic_store(&q->consumer_waiting, false);

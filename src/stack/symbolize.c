@@ -16,6 +16,7 @@
 #include "stack/frames.h"
 #include "stack/kallsyms.h"
 #include "stack/objcache.h"
+#include "util/clock.h"
 #include "util/hash.h"
 
 #define PATH_MEMO_MAX 4096            /* longer module paths are not memoized */
@@ -212,14 +213,6 @@ static size_t slots(unsigned want, unsigned def)
 	while (n < want && n < (1u << 24))
 		n <<= 1;
 	return n;
-}
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
 static char *dupstr(const char *a, const char *b)
@@ -1095,7 +1088,7 @@ int rti_symbolize_user(struct rti_symbolizer *s, const struct rti_sym_query *q,
 	}
 	plen = strlen(path);
 	if (!(s->clock_calls++ & 63))
-		s->now_ms = now_ms();
+		s->now_ms = rti_coarse_ms();
 	now = s->now_ms;
 	m = s->last;
 	if (m && m->valid && m->pid == q->pid && m->start_ns == q->start_ns &&
@@ -1145,7 +1138,7 @@ int rti_symbolize_elf(struct rti_symbolizer *s, const char *path, uint64_t offse
 		return 0;
 	}
 	if (!(s->clock_calls++ & 63))
-		s->now_ms = now_ms();
+		s->now_ms = rti_coarse_ms();
 	now = s->now_ms;
 	if (m->valid && m->epoch == s->epoch && now < m->expires_ms && m->plen == plen &&
 	    !memcmp(m->path, path, plen)) {
