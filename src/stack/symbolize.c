@@ -13,7 +13,7 @@
 #include <zlib.h>
 
 #include "rti/symbolize.h"
-#include "stack/frames.h"
+#include "rti/frame.h"
 #include "stack/kallsyms.h"
 #include "stack/objcache.h"
 #include "util/clock.h"
