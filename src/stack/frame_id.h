@@ -3,7 +3,7 @@
  * The stack stage's memo of frame_ids (include/rti/frame.h computes them):
  * identity string -> frame_id in a bounded direct-mapped table. A frame_id
  * is a pure function of the identity, so the memo changes speed, never
- * output. Identities of IDENT_MEMO_MAX bytes or more are not memoized.
+ * output. Identities of 96 bytes or more (IDENT_MEMO_MAX) are not memoized.
  */
 #ifndef RTI_STACK_FRAME_ID_H
 #define RTI_STACK_FRAME_ID_H
