@@ -21,6 +21,11 @@ void rti_civil_from_days(long long z, long long *y, unsigned *m, unsigned *d);
 /* Nanoseconds since the epoch: 0, or -ERANGE when they do not fit in 64
  * bits (before 1677 or after 2262: RFC 3339 allows years 0000-9999). */
 int rti_time_to_ns(const struct rti_time *t, int64_t *ns);
+/* The same, saturated: INT64_MIN or INT64_MAX when out of range (for
+ * comparisons and stored first/last-seen times). */
+int64_t rti_time_ns_saturated(const struct rti_time *t);
+/* The time of ns nanoseconds since the epoch (set, floor division). */
+void rti_time_from_ns(int64_t ns, struct rti_time *t);
 /* -1, 0, 1 */
 int rti_time_cmp(const struct rti_time *a, const struct rti_time *b);
 
