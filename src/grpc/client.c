@@ -249,6 +249,26 @@ static int on_frame_cb(nghttp2_session *s, const nghttp2_frame *f, void *ud)
 	return 0;
 }
 
+/* nghttp2 ends the session itself on a connection error (a peer that is
+ * not an HTTP/2 server: its bytes parse as a frame too large). It says so
+ * only in the GOAWAY it sends: keep the code, so the call ends as a
+ * protocol error, not as a bare "connection ended". */
+static int on_frame_sent_cb(nghttp2_session *s, const nghttp2_frame *f, void *ud)
+{
+	struct call *k = ud;
+
+	(void)s; /* unused in nghttp2's callback signature */
+	if (f->hd.type == NGHTTP2_GOAWAY && f->goaway.error_code != NGHTTP2_NO_ERROR &&
+	    !k->failed) {
+		char m[128];
+
+		snprintf(m, sizeof(m), "HTTP/2 protocol error: we sent GOAWAY %s",
+			 nghttp2_http2_strerror(f->goaway.error_code));
+		local_fail(k, RTI_GRPC_INTERNAL, m);
+	}
+	return 0;
+}
+
 static int on_close_cb(nghttp2_session *s, int32_t sid, uint32_t code, void *ud)
 {
 	struct call *k = ud;
@@ -418,6 +438,7 @@ static int setup_session(struct call *k)
 	nghttp2_session_callbacks_set_on_data_chunk_recv_callback(cb, on_data_cb);
 	nghttp2_session_callbacks_set_on_header_callback(cb, on_header_cb);
 	nghttp2_session_callbacks_set_on_stream_close_callback(cb, on_close_cb);
+	nghttp2_session_callbacks_set_on_frame_send_callback(cb, on_frame_sent_cb);
 	rv = nghttp2_session_client_new(&k->s, cb, k);
 	nghttp2_session_callbacks_del(cb);
 	if (rv)
