@@ -167,8 +167,18 @@ static const char *regex_redact(struct rti_pv *v, const regex_t *re, const char 
 	return b.p;
 }
 
-/* Known clean? Otherwise scan, and remember a clean short string. */
-static size_t scan_cached(struct rti_pv *v, const char *s, size_t n,
+/* The scan for a string of field f: symbols are code identifiers
+ * (rti_secret_scan_code), everything else is scanned in full. */
+static size_t scan_field(enum rti_redact f, const char *s, size_t n, struct rti_secret_span *sp)
+{
+	if (f == RTI_R_STACK_SYMBOL || f == RTI_R_PROBE_SYMBOL)
+		return rti_secret_scan_code(s, n, sp, MAX_SPANS);
+	return rti_secret_scan(s, n, sp, MAX_SPANS);
+}
+
+/* Known clean? Otherwise scan, and remember a clean short string. A symbol
+ * and another field are cached apart: clean as code is not clean as text. */
+static size_t scan_cached(struct rti_pv *v, enum rti_redact f, const char *s, size_t n,
 			  struct rti_secret_span *sp)
 {
 	struct rti_clean_cache *c = v->clean;
@@ -177,7 +187,7 @@ static size_t scan_cached(struct rti_pv *v, const char *s, size_t n,
 	unsigned i;
 
 	if (!c || n < 8 || n > RTI_CLEAN_MAXLEN)
-		return rti_secret_scan(s, n, sp, MAX_SPANS);
+		return scan_field(f, s, n, sp);
 	{
 		/* the slot from the length and the first and last 8 bytes: O(1);
 		 * the full compare below makes a hit exact */
@@ -187,6 +197,8 @@ static size_t scan_cached(struct rti_pv *v, const char *s, size_t n,
 		memcpy(&z8, s + n - 8, 8);
 		h = (a8 * 0x9e3779b97f4a7c15ULL) ^ (z8 * 0xc2b2ae3d27d4eb4fULL) ^ n;
 		h ^= h >> 31;
+		if (f == RTI_R_STACK_SYMBOL || f == RTI_R_PROBE_SYMBOL)
+			h ^= 0x5bd1e9955bd1e995ULL; /* another key for the same bytes */
 	}
 	i = (unsigned)(h ^ (h >> 17)) & (RTI_CLEAN_SETS - 1);
 	for (unsigned w = 0; w < RTI_CLEAN_WAYS; w++) {
@@ -197,7 +209,7 @@ static size_t scan_cached(struct rti_pv *v, const char *s, size_t n,
 		}
 	}
 	c->misses++;
-	k = rti_secret_scan(s, n, sp, MAX_SPANS);
+	k = scan_field(f, s, n, sp);
 	if (!k) {
 		unsigned w = c->next[i];
 
@@ -215,7 +227,7 @@ static const char *scan(struct rti_pv *v, enum rti_redact f, const char *s)
 	struct rti_secret_span sp[MAX_SPANS];
 	struct sbuild b = { NULL, 0, 0 };
 	size_t n = strlen(s);
-	size_t k = scan_cached(v, s, n, sp);
+	size_t k = scan_cached(v, f, s, n, sp);
 	size_t at = 0;
 
 	if (!k)

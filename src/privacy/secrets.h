@@ -49,6 +49,28 @@ struct rti_secret_span {
  */
 size_t rti_secret_scan(const char *s, size_t n, struct rti_secret_span *spans, size_t max);
 
+/*
+ * Scans a code identifier: a function name from an ELF symbol table or
+ * kallsyms, or Tetragon's symbol hint. Such a name is evidence (an
+ * advisory names it), and real names of real libraries have the entropy of
+ * keys (sqlite3VdbeIdxKeyCompare): when the whole string has the shape of
+ * code (rti_secret_code_shaped) the high-entropy detector does not judge
+ * it; the signature detectors (PEM, AWS keys, JWTs, bearer values,
+ * password= pairs) always do. A string of another shape is scanned as by
+ * rti_secret_scan.
+ */
+size_t rti_secret_scan_code(const char *s, size_t n, struct rti_secret_span *spans, size_t max);
+
+/* True when s[0..n) is made of identifier and number tokens
+ * ([A-Za-z0-9_$]) joined by the punctuation of C, demangled C++, Go and
+ * Rust names (":.<>()*&,~[]{}#' -/+=!|^%?@;": printable ASCII without
+ * double quotes, backslashes or control characters), with at least one
+ * token; base64's '+', '/', '=' and '-' only where names have them
+ * (operator names, Go package paths and suffixes, Rust trait objects,
+ * negative template arguments), so a random base64 or base64url token
+ * that has one is not a name. */
+bool rti_secret_code_shaped(const char *s, size_t n);
+
 /* True when a key name (label or annotation key, environment variable
  * name, JSON member name) says its value is a secret: it contains, case
  * insensitively, password, passwd, passphrase, secret, token,
