@@ -85,6 +85,10 @@ int rti_pipeline_feed_json(struct rti_pipeline *p, const char *rec, size_t len,
 /* An event already decoded (e.g. from protobuf) into the event view. */
 int rti_pipeline_feed_event(struct rti_pipeline *p, const struct rti_event *ev,
 			    struct rti_diag *d);
+/* Counts a record the caller decoded itself for rti_pipeline_feed_event()
+ * (bad: it could not be decoded), in records and bad_records, as
+ * rti_pipeline_feed_json() counts its own. */
+void rti_pipeline_count_record(struct rti_pipeline *p, bool bad);
 /* Arena for decoders feeding rti_pipeline_feed_event (reset per event). */
 struct rti_arena *rti_pipeline_arena(struct rti_pipeline *p);
 

@@ -21,6 +21,7 @@
 #include "grpc/net.h"
 #include "grpc/status.h"
 #include "rti/grpc.h"
+#include "util/opts.h"
 
 #define READ_BUF (64u * 1024)
 #define READS_PER_TURN 16
@@ -308,7 +309,8 @@ struct rti_grpc_client *rti_grpc_client_new(const struct rti_grpc_client_opts *o
 	struct rti_grpc_client *c;
 	char err[300];
 
-	if (!o || o->sz < sizeof(size_t)) {
+	/* every caller has had the fields up to user_agent */
+	if (!RTI_OPTS_VALID(o, user_agent)) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -330,12 +332,9 @@ struct rti_grpc_client *rti_grpc_client_new(const struct rti_grpc_client_opts *o
 	c->connect_timeout_ms = o->connect_timeout_ms ? o->connect_timeout_ms : 10000;
 	atomic_init(&c->keepalive_ms, o->keepalive_ms ? o->keepalive_ms : 300000);
 	c->keepalive_timeout_ms = o->keepalive_timeout_ms ? o->keepalive_timeout_ms : 20000;
-	c->max_pings = DEFAULT_PINGS_WITHOUT_DATA;
-	/* fields after keepalive_timeout_ms exist only in newer callers' opts */
-	if (o->sz >= offsetof(struct rti_grpc_client_opts, max_pings_without_data) +
-			     sizeof(o->max_pings_without_data) &&
-	    o->max_pings_without_data)
-		c->max_pings = o->max_pings_without_data;
+	c->max_pings = RTI_OPTS_GET(o, max_pings_without_data, 0);
+	if (!c->max_pings)
+		c->max_pings = DEFAULT_PINGS_WITHOUT_DATA;
 	atomic_init(&c->stopped, 0);
 	if (o->request_len > UINT32_MAX)
 		goto inval;

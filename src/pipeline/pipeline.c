@@ -325,6 +325,13 @@ int rti_pipeline_feed_event(struct rti_pipeline *p, const struct rti_event *ev,
 	return feed_event(p, ev, &p->arena, d);
 }
 
+void rti_pipeline_count_record(struct rti_pipeline *p, bool bad)
+{
+	p->st.records++;
+	if (bad)
+		p->st.bad_records++;
+}
+
 int rti_pipeline_feed_json(struct rti_pipeline *p, const char *rec, size_t len,
 			   struct rti_diag *d)
 {
