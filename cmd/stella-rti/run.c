@@ -29,6 +29,7 @@
 #include "grpc/net.h"
 #include "ingest/capture.h"
 #include "ingest/queue.h"
+#include "pipeline/pipeline_int.h" /* rti_pipeline_arena: moves to src/live/ with this code */
 #include "rti/grpc.h"
 #include "rti/pipeline.h"
 #include "summary.h"
