@@ -16,6 +16,7 @@
 #include "rti/canon.h"
 #include "rti/cjson.h"
 #include "util/hash.h"
+#include "util/opts.h"
 #include "util/timefmt.h"
 
 #define OUT_CHUNK (256 * 1024)
@@ -541,7 +542,7 @@ int rti_hotsym_export(struct rti_hotsym *h, struct rti_hot_export_opts *eo, int 
 	struct out o;
 	int err;
 
-	if (!eo || eo->sz < sizeof(*eo))
+	if (!RTI_OPTS_VALID(eo, skipped_scopes)) /* every field: skipped_scopes is written */
 		return -EINVAL;
 	memset(&o, 0, sizeof(o));
 	o.fd = fd;

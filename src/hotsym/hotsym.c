@@ -25,6 +25,7 @@
 #include "hotsym/hotsym_int.h"
 #include "rti/canon.h"
 #include "util/clock.h"
+#include "util/opts.h"
 #include "util/timefmt.h"
 
 _Static_assert(RTI_PROBE_KPROBE == 1 && RTI_PROBE_KRETPROBE == 2 &&
@@ -145,20 +146,19 @@ static bool any_dirty(const struct rti_hotsym *h)
 struct rti_hotsym *rti_hotsym_open(const char *url, const struct rti_hotsym_opts *o,
 				   char *err, size_t errlen)
 {
-	struct rti_hotsym_opts def;
+	struct rti_hotsym_opts opts = RTI_OPTS_INIT(rti_hotsym_opts, .node = NULL);
 	struct rti_hotsym *h;
 	char red[512];
 	int rc;
 
-	memset(&def, 0, sizeof(def));
-	def.sz = sizeof(def);
-	if (!o)
-		o = &def;
-	if (o->sz < offsetof(struct rti_hotsym_opts, read_only) + sizeof(bool)) {
+	if (o && !RTI_OPTS_VALID(o, read_only)) {
 		snprintf(err, errlen, "hot index: options of an unknown size");
 		errno = EINVAL;
 		return NULL;
 	}
+	if (o)
+		RTI_OPTS_COPY(&opts, o); /* fields the caller lacks keep their defaults */
+	o = &opts;
 	if (!url || !*url) {
 		snprintf(err, errlen, "hot index: empty URL (expected sqlite:PATH or postgres://...)");
 		errno = EINVAL;
@@ -196,10 +196,8 @@ struct rti_hotsym *rti_hotsym_open(const char *url, const struct rti_hotsym_opts
 	h->interval_ns = (int64_t)(o->flush_interval_s ? o->flush_interval_s : 10) * 1000000000LL;
 	h->flush_every = o->flush_every ? o->flush_every : 1000000;
 	h->drop_when_full = o->drop_when_full;
-	if (o->sz >= offsetof(struct rti_hotsym_opts, before_commit_arg) + sizeof(void *)) {
-		h->before_commit = o->before_commit;
-		h->before_commit_arg = o->before_commit_arg;
-	}
+	h->before_commit = o->before_commit;
+	h->before_commit_arg = o->before_commit_arg;
 	hs_table_init(&h->tab[0], h->max_entries, h->max_paths, h->max_bytes);
 	hs_table_init(&h->tab[1], h->max_entries, h->max_paths, h->max_bytes);
 	h->act = &h->tab[0];

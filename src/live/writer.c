@@ -12,6 +12,7 @@
 #include "ingest/capture.h"
 #include "ingest/queue.h"
 #include "live/live_int.h"
+#include "pipeline/pipeline_int.h"
 #include "tetragon/pb_decode.h"
 #include "util/arena.h"
 #include "util/clock.h"
