@@ -34,7 +34,7 @@
 
 #include "cli.h"
 #include "rti/buf.h"
-#include "privacy/secrets.h"
+#include "rti/privacy.h"
 #include "tetragon/jstr.h"
 
 #define READ_CHUNK (128u * 1024)
