@@ -190,6 +190,7 @@ static int from_records(struct rti_input *in, int st, const struct rti_record *r
 		return file_end(in, rec);
 	if (st == RTI_REC_ERROR) {
 		in->state = FILE_ENDING;
+		rec->line = rr->line;
 		rec->why = rr->why;
 		return RTI_INPUT_READ_ERROR;
 	}
