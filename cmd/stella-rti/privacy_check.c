@@ -354,17 +354,6 @@ static void walk(struct check *c, const char *js, const struct rti_json_token *t
 /* Parses and validates js; NULL when it is a JSON value, else why not. */
 static const char *parse(struct check *c, const char *js, size_t n, int *ntok, size_t *at)
 {
-	static const char *const msg[] = {
-		[RTI_JSON_TOO_LONG] = "line longer than 2 GiB",
-		[RTI_JSON_TOO_DEEP] = "nesting deeper than 128",
-		[RTI_JSON_TOO_MANY_TOKENS] = "more than 16777216 JSON tokens",
-		[RTI_JSON_NO_MEMORY] = "out of memory",
-		[RTI_JSON_TRUNCATED] = "truncated JSON value",
-		[RTI_JSON_SYNTAX] = "invalid JSON",
-		[RTI_JSON_EMPTY] = "truncated JSON value",
-		[RTI_JSON_TRAILING] = "unexpected data after the JSON value",
-		[RTI_JSON_MEMBER] = "object member without a single value",
-	};
 	const struct rti_json_check_opts o = RTI_OPTS_INIT(rti_json_check_opts,
 		.max_depth = MAX_DEPTH, /* jsmn's cost grows with depth x size */
 		.strings = true);
@@ -376,9 +365,18 @@ static const char *parse(struct check *c, const char *js, size_t n, int *ntok, s
 		return NULL;
 	}
 	*at = err.offset;
-	if (err.problem == RTI_JSON_BAD_STRING)
-		return err.why;
-	return msg[err.problem] ? msg[err.problem] : "invalid JSON";
+	switch (err.problem) {
+	case RTI_JSON_TOO_LONG:
+		return "line longer than 2 GiB";
+	case RTI_JSON_TOO_DEEP:
+		return "nesting deeper than 128";
+	case RTI_JSON_TOO_MANY_TOKENS:
+		return "more than 16777216 JSON tokens";
+	case RTI_JSON_EMPTY:
+		return "truncated JSON value";
+	default:
+		return rti_json_strerror(&err);
+	}
 }
 
 static void check_line(struct check *c, const char *js, size_t n)
@@ -421,10 +419,12 @@ static int check_inputs(struct check *c, const char *const *paths, size_t n)
 	const struct rti_input_opts o = RTI_OPTS_INIT(rti_input_opts,
 		.lines = true,
 		.stop = &rti_cli_stop);
-	struct rti_input *in = rti_input_new(paths, n, &o);
+	struct rti_input *in;
 	struct rti_input_record rec;
 	int st;
 
+	c->dec = rti_json_decoder_new(MAX_TOKENS);
+	in = c->dec ? rti_input_new(paths, n, &o) : NULL;
 	if (!in) {
 		fprintf(stderr, "stella-rti privacy check: %s\n", strerror(errno));
 		c->inputs_failed++;
@@ -527,11 +527,6 @@ int cmd_privacy_check(int argc, char **argv)
 	rti_buf_init(&c.key, SIZE_MAX / 4);
 	rti_buf_init(&c.val, SIZE_MAX / 4);
 	rti_buf_init(&c.syn, SIZE_MAX / 4);
-	c.dec = rti_json_decoder_new(MAX_TOKENS);
-	if (!c.dec) {
-		fprintf(stderr, "stella-rti privacy check: out of memory\n");
-		return EXIT_IO;
-	}
 	rti_cli_install_signals();
 	rc = check_inputs(&c, (const char *const *)argv + optind, (size_t)(argc - optind));
 	if (fflush(stdout) || ferror(stdout)) {

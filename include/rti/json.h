@@ -76,6 +76,8 @@ struct rti_json_check_opts {
 int rti_json_check(struct rti_json_decoder *d, const char *js, size_t len,
 		   const struct rti_json_check_opts *opts, struct rti_json_error *err);
 const struct rti_json_token *rti_json_tokens(const struct rti_json_decoder *d);
+/* What err says, in a few words ("truncated JSON value"); static. */
+const char *rti_json_strerror(const struct rti_json_error *err);
 
 /*
  * Decodes the body of a string token (between the quotes) into out (at

@@ -1088,31 +1088,54 @@ static int dec_response(struct dctx *c, struct rti_event *ev)
 	}
 }
 
+const char *rti_json_strerror(const struct rti_json_error *err)
+{
+	static const char *const msg[] = {
+		[RTI_JSON_VALID] = "valid JSON",
+		[RTI_JSON_TOO_LONG] = "longer than 2 GiB",
+		[RTI_JSON_TOO_DEEP] = "nesting too deep",
+		[RTI_JSON_TOO_MANY_TOKENS] = "too many JSON tokens",
+		[RTI_JSON_NO_MEMORY] = "out of memory",
+		[RTI_JSON_TRUNCATED] = "truncated JSON value",
+		[RTI_JSON_SYNTAX] = "invalid JSON",
+		[RTI_JSON_EMPTY] = "no JSON value",
+		[RTI_JSON_TRAILING] = "unexpected data after the JSON value",
+		[RTI_JSON_MEMBER] = "object member without a single value",
+		[RTI_JSON_BAD_STRING] = "invalid string",
+	};
+
+	if (err->problem == RTI_JSON_BAD_STRING && err->why)
+		return err->why;
+	if ((size_t)err->problem >= sizeof(msg) / sizeof(msg[0]))
+		return "invalid JSON";
+	return msg[err->problem];
+}
+
 /* The decoder's words for what rti_json_check() found (its stderr lines
  * are compared by tests: they stay as they were). */
 static void decode_problem(const struct rti_json_decoder *d, const struct rti_json_error *je,
 			   struct rti_decode_error *err)
 {
-	static const char *const msg[] = {
-		[RTI_JSON_TOO_LONG] = "record longer than 2 GiB",
-		[RTI_JSON_NO_MEMORY] = "out of memory",
-		[RTI_JSON_TRUNCATED] = "truncated JSON value",
-		[RTI_JSON_SYNTAX] = "invalid JSON",
-		[RTI_JSON_EMPTY] = "empty record",
-		[RTI_JSON_TRAILING] = "unexpected data after the JSON value",
-		[RTI_JSON_MEMBER] = "invalid JSON (object member without a single value)",
-	};
-
 	err->offset = je->offset;
-	if (je->problem == RTI_JSON_TOO_MANY_TOKENS) {
+	switch (je->problem) {
+	case RTI_JSON_TOO_MANY_TOKENS:
 		snprintf(err->msg, sizeof(err->msg), "record has more than %u JSON tokens", d->max);
-		return;
-	}
-	if (je->problem == RTI_JSON_NO_MEMORY || je->problem == RTI_JSON_EMPTY)
+		break;
+	case RTI_JSON_NO_MEMORY:
+	case RTI_JSON_EMPTY:
 		err->offset = 0;
-	snprintf(err->msg, sizeof(err->msg), "%s",
-		 (size_t)je->problem < sizeof(msg) / sizeof(msg[0]) && msg[je->problem]
-			 ? msg[je->problem] : "invalid JSON");
+		snprintf(err->msg, sizeof(err->msg), "%s",
+			 je->problem == RTI_JSON_EMPTY ? "empty record" : rti_json_strerror(je));
+		break;
+	case RTI_JSON_MEMBER:
+		snprintf(err->msg, sizeof(err->msg), "invalid JSON (%s)", rti_json_strerror(je));
+		break;
+	case RTI_JSON_TOO_LONG:
+		snprintf(err->msg, sizeof(err->msg), "record %s", rti_json_strerror(je));
+		break;
+	default:
+		snprintf(err->msg, sizeof(err->msg), "%s", rti_json_strerror(je));
+	}
 }
 
 int rti_json_decode(struct rti_json_decoder *d, const char *js, size_t len,
