@@ -647,6 +647,9 @@ static ssize_t refill(struct rti_records *r)
 			int zerr;
 			const char *m = gzerror(r->gz, &zerr);
 
+			/* zlib's reason, without the "<fd:N>: " gzdopen() names it by */
+			if (m && !strncmp(m, "<fd:", 4) && strstr(m, ": "))
+				m = strstr(m, ": ") + 2;
 			r->err_why = zerr == Z_ERRNO ? NULL : m;
 			return -1;
 		}
