@@ -5,7 +5,7 @@
  * "-" is stdin) for values that look secret.
  *
  * Every string value and every member name goes through the secret detector
- * (privacy/secrets.h). A string whose member name says secret (password,
+ * (rti/privacy.h). A string whose member name says secret (password,
  * token, ...; for {"Key": NAME, "Value": V} entries, NAME names V) is a
  * finding too unless it is a placeholder or a reference: it is judged as
  * the value of `secret=VALUE` would be. A line that is not JSON is reported
@@ -18,7 +18,6 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -355,7 +354,7 @@ static void walk(struct check *c, const char *js, const struct rti_json_token *t
 static const char *parse(struct check *c, const char *js, size_t n, int *ntok, size_t *at)
 {
 	const struct rti_json_check_opts o = RTI_OPTS_INIT(rti_json_check_opts,
-		.max_depth = MAX_DEPTH, /* jsmn's cost grows with depth x size */
+		.max_depth = MAX_DEPTH,
 		.strings = true);
 	struct rti_json_error err;
 	int r = rti_json_check(c->dec, js, n, &o, &err);
