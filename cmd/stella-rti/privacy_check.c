@@ -68,9 +68,12 @@ static void report(struct check *c, enum rti_secret_kind k, const char *path,
 }
 
 /* The secret spans of s[0..n): a stored array of them, and how many. */
-static size_t scan(struct check *c, const char *s, size_t n, const struct rti_secret_span **out)
+static size_t scan(struct check *c, const char *s, size_t n, bool code,
+		   const struct rti_secret_span **out)
 {
-	size_t k = rti_secret_scan(s, n, c->batch, SPAN_BATCH);
+	size_t (*detect)(const char *, size_t, struct rti_secret_span *, size_t) =
+		code ? rti_secret_scan_code : rti_secret_scan;
+	size_t k = detect(s, n, c->batch, SPAN_BATCH);
 
 	*out = c->batch;
 	if (k <= SPAN_BATCH)
@@ -86,7 +89,7 @@ static size_t scan(struct check *c, const char *s, size_t n, const struct rti_se
 		c->nspans = k;
 	}
 	*out = c->spans;
-	return rti_secret_scan(s, n, c->spans, k);
+	return detect(s, n, c->spans, k);
 }
 
 /* ---------- the walk ---------- */
@@ -211,7 +214,7 @@ static bool showable(const char *k, size_t n)
 	return true;
 }
 
-enum vflags { V_NAMED = 1, V_BUILD_ID = 2 };
+enum vflags { V_NAMED = 1, V_BUILD_ID = 2, V_SYMBOL = 4 };
 
 /* A member name: its own secrets, the path, and whether it names its value
  * as a secret. Returns the value's flags. */
@@ -226,7 +229,7 @@ static unsigned member(struct check *c, const char *js, const struct rti_json_to
 		return 0;
 	}
 	c->values++;
-	k = scan(c, c->key.p, c->key.len, &sp);
+	k = scan(c, c->key.p, c->key.len, false, &sp);
 	if (k) {
 		if (c->path.len)
 			rti_buf_add(&c->path, ".", 1);
@@ -248,6 +251,9 @@ static unsigned member(struct check *c, const char *js, const struct rti_json_to
 	/* random by design: build ids (Tetragon's JSON carries them as base64) */
 	if (!strcmp(c->key.p, "buildid") || !strcmp(c->key.p, "build_id"))
 		fl |= V_BUILD_ID;
+	/* code identifiers: judged as the privacy stage judges them */
+	if (!strcmp(c->key.p, "symbol") || !strcmp(c->key.p, "function_name"))
+		fl |= V_SYMBOL;
 	return fl;
 }
 
@@ -261,7 +267,7 @@ static void value(struct check *c, const char *js, const struct rti_json_token *
 		return;
 	}
 	c->values++;
-	k = scan(c, c->val.p, c->val.len, &sp);
+	k = scan(c, c->val.p, c->val.len, (fl & V_SYMBOL) != 0, &sp);
 	for (size_t i = 0; i < k; i++) {
 		if ((fl & V_BUILD_ID) && sp[i].kind == RTI_SECRET_ENTROPY)
 			continue;
@@ -403,7 +409,7 @@ static void check_line(struct check *c, const char *js, size_t n)
 		fprintf(stderr, "%s:%llu: not JSON (byte %zu): %s\n", c->file,
 			(unsigned long long)c->line, at, why);
 		c->bad++;
-		k = scan(c, js, n, &sp);
+		k = scan(c, js, n, false, &sp);
 		for (size_t i = 0; i < k; i++)
 			report(c, sp[i].kind, "(not JSON)", "", sp[i].off, sp[i].len);
 	}
