@@ -30,9 +30,12 @@
  * Each planted value is one of, at random: AWS access key id (AKIA + 16),
  * 40-char base64 (AWS secret-like), JWT, "Bearer " + base64url, password=,
  * token=, "--password X", a PEM RSA private-key block (newlines escaped as
- * \n), a 32..48-char base64url token. The planting has its own PRNG (also
- * seeded from --seed), so the events, numbers and times are those of the
- * run without it; without --plant-secrets the output is unchanged.
+ * \n), a 32..48-char base64url token. Symbols (frame symbols, function_name
+ * of kprobes, uprobe symbols) get only the formats with a signature: they
+ * are code identifiers, whose entropy is not judged. The planting has its
+ * own PRNG (also seeded from --seed), so the events, numbers and times are
+ * those of the run without it; without --plant-secrets the output is
+ * unchanged.
  *
  * --secrets-out FILE (with --plant-secrets): every planted random part that
  * made it into the output, sorted, one per line, no duplicates: the AKIA
@@ -579,12 +582,13 @@ static void rnd_part(struct gen *g, struct sb *b, struct slist *l, const char *a
 	sl_add(l, b->p + at, n);
 }
 
-/* One secret in a detectable format, chosen at random. */
-static void secret(struct gen *g, struct sb *b, struct slist *l)
+/* One secret of the given format (0..8): 0-7 have a signature (or a
+ * base64 character a name cannot have), 1 and 8 only their entropy. */
+static void secret_of(struct gen *g, struct sb *b, struct slist *l, unsigned kind)
 {
 	struct rng *r = &g->pr;
 
-	switch (rb(r, 9)) {
+	switch (kind) {
 	case 0: /* AWS access key id */
 		sb_s(b, "AKIA");
 		rnd_part(g, b, l, A_UPNUM, 16);
@@ -627,8 +631,25 @@ static void secret(struct gen *g, struct sb *b, struct slist *l)
 	}
 }
 
+/* One secret in a detectable format, chosen at random. */
+static void secret(struct gen *g, struct sb *b, struct slist *l)
+{
+	secret_of(g, b, l, rb(&g->pr, 9));
+}
+
+/* One secret that a symbol can carry detectably. Symbols are code
+ * identifiers: a random token with the shape of one is not judged by its
+ * entropy there (docs/privacy.md), so symbols get the formats with a
+ * signature: AWS key id, JWT, bearer, password/token pairs, PEM. */
+static void symbol_secret(struct gen *g, struct sb *b, struct slist *l)
+{
+	static const unsigned kinds[] = { 0, 2, 3, 4, 5, 6, 7 };
+
+	secret_of(g, b, l, kinds[rb(&g->pr, 7)]);
+}
+
 /* How a secret goes into a field. */
-enum pst { PS_PATH, PS_ARGS, PS_VALUE, PS_NAME, PS_IMAGE, PS_KEY };
+enum pst { PS_PATH, PS_ARGS, PS_VALUE, PS_NAME, PS_IMAGE, PS_KEY, PS_SYMBOL };
 
 /* orig with a secret planted in, the way such a field would carry one. The
  * result lives in a ring of buffers: use it before 16 more calls. */
@@ -707,6 +728,13 @@ static const char *plant(struct gen *g, struct slist *l, enum pst st, const char
 			sb_c(b, '-');
 		}
 		secret(g, b, l);
+		break;
+	case PS_SYMBOL:
+		if (rpct(r, 60)) {
+			sb_s(b, orig);
+			sb_c(b, '-');
+		}
+		symbol_secret(g, b, l);
 		break;
 	case PS_IMAGE:
 		if (rpct(r, 50)) {
@@ -1490,7 +1518,7 @@ static void put_ustack(struct gen *g, struct sb *b, const struct proc *p,
 		sb_s(b, "\"offset\":");
 		sb_qu(b, f->off);
 		if (f->sym)
-			kq(b, "symbol", PL(PS_NAME, f->sym, 3));
+			kq(b, "symbol", PL(PS_SYMBOL, f->sym, 3));
 		kq(b, "module", PL(PS_PATH, f->m->path, 3));
 		sb_c(b, '}');
 	}
@@ -1532,7 +1560,7 @@ static void put_kstack(struct gen *g, struct sb *b, const char *const *chain,
 		}
 		sb_s(b, "\"offset\":");
 		sb_qu(b, off);
-		kq(b, "symbol", PL(PS_NAME, fr[i], 2));
+		kq(b, "symbol", PL(PS_SYMBOL, fr[i], 2));
 		sb_c(b, '}');
 	}
 	sb_c(b, ']');
@@ -1683,7 +1711,7 @@ static void ev_kprobe(struct gen *g, struct sb *b)
 	p = pick_proc(g);
 	sb_s(b, "{\"process_kprobe\":{");
 	put_pp(g, b, p, false);
-	kq(b, "function_name", PL(PS_NAME, h->fn, 8));
+	kq(b, "function_name", PL(PS_SYMBOL, h->fn, 8));
 	sb_s(b, ",\"args\":[");
 	if (!strcmp(h->fn, "tcp_connect")) {
 		put_sock(g, b, false, rpct(&g->r, 50) ? 443 : 5432, "TCP_SYN_SENT");
@@ -1792,7 +1820,7 @@ static void ev_uprobe(struct gen *g, struct sb *b)
 	sb_s(b, "{\"process_uprobe\":{");
 	put_pp(g, b, p, false);
 	kq(b, "path", PL(PS_PATH, path, 30));
-	kq(b, "symbol", PL(PS_NAME, sym, 30));
+	kq(b, "symbol", PL(PS_SYMBOL, sym, 30));
 	kq(b, "policy_name", PL(PS_NAME, pol, 10));
 	put_message(g, b);
 	if (!strcmp(sym, "readline")) {
@@ -1852,7 +1880,7 @@ static void ev_lsm(struct gen *g, struct sb *b)
 	sb_s(b, "{\"process_lsm\":{");
 	put_pp(g, b, p, false);
 	if (r < 6) {
-		kq(b, "function_name", PL(PS_NAME, "file_open", 35));
+		kq(b, "function_name", PL(PS_SYMBOL, "file_open", 35));
 		kq(b, "policy_name", PL(PS_NAME, "lsm-file-open", 10));
 		put_message(g, b);
 		sb_s(b, ",\"args\":[");
@@ -1863,7 +1891,7 @@ static void ev_lsm(struct gen *g, struct sb *b)
 		char h[65];
 
 		hexs(&g->r, h, 64);
-		kq(b, "function_name", PL(PS_NAME, "bprm_check_security", 35));
+		kq(b, "function_name", PL(PS_SYMBOL, "bprm_check_security", 35));
 		kq(b, "policy_name", PL(PS_NAME, "lsm-exec-ima", 10));
 		put_message(g, b);
 		sb_s(b, ",\"args\":[{\"linux_binprm_arg\":{\"path\":");
@@ -1872,7 +1900,7 @@ static void ev_lsm(struct gen *g, struct sb *b)
 		put_tags(g, b, NULL);
 		sb_f(b, ",\"ima_hash\":\"sha256:%s\"", h);
 	} else {
-		kq(b, "function_name", PL(PS_NAME, "socket_connect", 35));
+		kq(b, "function_name", PL(PS_SYMBOL, "socket_connect", 35));
 		kq(b, "policy_name", PL(PS_NAME, "lsm-connect", 10));
 		put_message(g, b);
 		sb_s(b, ",\"args\":[");

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "privacy/privacy.h"
+#include "privacy/filter.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -21,10 +21,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	};
 	struct rti_privacy *p;
 	struct rti_event in, out;
-	struct rti_canon cn;
 	struct rti_arena a;
 	uint64_t secrets[RTI_SECRET__COUNT] = { 0 };
-	struct rti_pv v;
+	struct rti_privacy_run run;
 	char err[512];
 	FILE *devnull;
 
@@ -52,15 +51,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	in.args = (struct rti_arg *)args;
 	in.n_args = 4;
 	in.node_name = "node-1";
-	memset(&cn, 0, sizeof(cn));
 	rti_arena_init(&a, 4096, 1 << 20);
-	memset(&v, 0, sizeof(v));
-	v.p = p;
-	v.cn = &cn;
-	v.a = &a;
-	v.secrets = secrets;
-	v.err = 0;
-	rti_privacy_apply(&v, &in, &out);
+	memset(&run, 0, sizeof(run));
+	run.profile = p;
+	run.arena = &a;
+	run.secrets = secrets;
+	rti_privacy_filter_event(&run, &in, &out);
 	devnull = fopen("/dev/null", "w");
 	if (devnull) {
 		rti_privacy_explain(p, devnull, false);

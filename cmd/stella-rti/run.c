@@ -1,71 +1,36 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * stella-rti run: live mode on Tetragon's gRPC stream.
- *
- * Two threads and a bounded queue between them (docs/grpc.md):
- *   reader  socket -> HTTP/2 -> gRPC messages -> queue (raw bytes). It does
- *           nothing else, so it keeps up with Tetragon whatever the output
- *           does; when the queue is full it drops (counted) or, with
- *           --overflow=block, waits.
- *   writer  (main thread) queue -> protobuf decode into the pipeline arena
- *           -> pipeline -> sinks; also writes --record captures.
- * The reader reconnects with exponential backoff and jitter on a fresh
- * connection each time and logs every disconnect with its reason.
+ * stella-rti run: live mode on Tetragon's gRPC stream. This file parses the
+ * options and prints the summary; the live path itself (reader thread,
+ * reconnects, queue, decode, record file) is the library's rti_live
+ * (include/rti/live.h, docs/grpc.md).
  */
 #include <errno.h>
 #include <getopt.h>
-#include <pthread.h>
-#include <signal.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "common.h"
-#include "grpc/net.h"
-#include "ingest/capture.h"
-#include "ingest/queue.h"
 #include "rti/grpc.h"
+#include "rti/live.h"
+#include "rti/opts.h"
 #include "rti/pipeline.h"
 #include "summary.h"
-#include "tetragon/pb_decode.h"
-#include "util/arena.h"
 
 #define MAX_FILTER 64
-#define BAD_LOG_FIRST 10
-#define BAD_LOG_EVERY 10000
-
-enum { Q_MSG = 1, Q_CONNECTED = 2, Q_DISCONNECTED = 3 };
 
 struct filter_args {
 	const char *v[4][MAX_FILTER]; /* event types, namespaces, pod, binary */
 	unsigned n[4];
 };
 
-struct run {
-	/* options */
-	const char *target;
-	struct rti_grpc_client *client;
-	struct rti_queue *q;
-	bool once;
-	unsigned backoff_initial_ms, backoff_max_ms;
-	/* reader state (read by the writer after join only, unless atomic) */
-	pthread_t reader;
-	uint64_t start_ns;
-	uint64_t disc_since;           /* 0 = connected */
-	uint64_t disc_ns, disc_before_first_ns;
-	uint64_t gaps;                 /* disconnects after being connected */
-	uint64_t calls, connections;
-	uint64_t messages, wire_bytes, compressed, pings;
-	bool too_many_pings;
-	int last_status;
-	char last_reason[512];
-	atomic_bool ever_connected;
-	atomic_bool reader_done;
+/* What the command line says. */
+struct run_args {
+	struct rti_common co;
+	struct filter_args allow, deny;
+	struct rti_live_opts lo;
 };
 
 static int parse_secs(const char *s, unsigned *ms, double min, double max)
@@ -132,159 +97,6 @@ static void to_filter(const struct filter_args *fa, struct rti_grpc_filter *f)
 	f->n_binary_regex = fa->n[3];
 }
 
-/* ---- reader thread ---- */
-
-static void on_connected(void *ctx)
-{
-	struct run *r = ctx;
-	uint64_t now = rti_now_ns();
-	const char *t = r->target;
-
-	if (r->disc_since) {
-		uint64_t d = now - r->disc_since;
-
-		r->disc_ns += d;
-		if (!atomic_load(&r->ever_connected))
-			r->disc_before_first_ns += d;
-		r->disc_since = 0;
-	}
-	r->connections++;
-	if (r->connections == 1)
-		fprintf(stderr, "stella-rti run: connected to %s\n", t);
-	else
-		fprintf(stderr, "stella-rti run: reconnected to %s (connection %llu)\n", t,
-			(unsigned long long)r->connections);
-	atomic_store(&r->ever_connected, true);
-	rti_queue_push(r->q, Q_CONNECTED, rti_wall_ns(), t, strlen(t));
-}
-
-static int on_message(void *ctx, const uint8_t *msg, size_t len)
-{
-	struct run *r = ctx;
-	int err = rti_queue_push(r->q, Q_MSG, rti_wall_ns(), msg, len);
-
-	/* -ENOBUFS: dropped and counted by the queue; keep reading */
-	return err == -EPIPE || err == -ENOMEM ? err : 0;
-}
-
-static void *reader_main(void *arg)
-{
-	struct run *r = arg;
-	struct rti_grpc_handler h = { on_connected, on_message };
-	uint64_t seed = rti_wall_ns() ^ (uint64_t)getpid();
-	unsigned attempt = 0;
-
-	r->disc_since = rti_now_ns();
-	while (!rti_grpc_client_stopped(r->client)) {
-		struct rti_grpc_call_info in;
-		unsigned delay;
-		bool was_up;
-
-		r->calls++;
-		rti_grpc_client_call(r->client, &h, r, &in);
-		r->messages += in.messages;
-		r->wire_bytes += in.wire_bytes;
-		r->compressed += in.compressed;
-		r->pings += in.pings;
-		r->too_many_pings |= in.too_many_pings;
-		was_up = in.connected;
-		r->last_status = in.status;
-		snprintf(r->last_reason, sizeof(r->last_reason), "%s: %s%s%s%s",
-			 rti_grpc_code_name(in.status),
-			 in.message[0] ? in.message
-			 : in.status == RTI_GRPC_OK ? "the server ended the stream"
-						    : "no message",
-			 in.detail[0] ? " [" : "", in.detail, in.detail[0] ? "]" : "");
-		/* our own stop is not a gap in the data */
-		if (rti_grpc_client_stopped(r->client) && in.status == RTI_GRPC_CANCELLED)
-			break;
-		if (was_up) {
-			r->disc_since = rti_now_ns();
-			r->gaps++;
-		}
-		if (was_up) {
-			fprintf(stderr, "stella-rti run: disconnected after %.3f s and %llu messages: %s\n",
-				(double)in.connected_ns / 1e9, (unsigned long long)in.messages,
-				r->last_reason);
-			rti_queue_push(r->q, Q_DISCONNECTED, rti_wall_ns(), r->last_reason,
-				       strlen(r->last_reason));
-		} else {
-			fprintf(stderr, "stella-rti run: cannot connect: %s\n", r->last_reason);
-		}
-		if (in.too_many_pings)
-			fprintf(stderr, "stella-rti run: server says too_many_pings: keepalive interval now %.1f s\n",
-				rti_grpc_client_keepalive_ms(r->client) / 1000.0);
-		if (r->once)
-			break;
-		/* a healthy stream resets the backoff; a flapping one does not */
-		if (was_up && (in.messages > 0 || in.connected_ns >= 10000000000ull))
-			attempt = 0;
-		delay = rti_grpc_backoff_ms(attempt, r->backoff_initial_ms, r->backoff_max_ms,
-					    &seed);
-		if (attempt < 32)
-			attempt++;
-		fprintf(stderr, "stella-rti run: reconnecting in %.3f s\n", delay / 1000.0);
-		if (rti_grpc_client_sleep(r->client, delay))
-			break;
-	}
-	if (r->disc_since) {
-		uint64_t d = rti_now_ns() - r->disc_since;
-
-		r->disc_ns += d;
-		if (!atomic_load(&r->ever_connected))
-			r->disc_before_first_ns += d;
-		r->disc_since = 0;
-	}
-	rti_queue_close(r->q);
-	atomic_store(&r->reader_done, true);
-	return NULL;
-}
-
-/* ---- summary ---- */
-
-static void print_run_summary(FILE *f, const struct run *r, const struct rti_queue_stats *qs,
-			      bool block, uint64_t processed, uint64_t bad_pb)
-{
-	struct rusage ru;
-	double cpu;
-
-	fprintf(f, "  gRPC stream            %s\n", r->target);
-	fprintf(f, "    messages received    %llu (%llu bytes on the wire, %llu compressed)\n",
-		(unsigned long long)r->messages, (unsigned long long)r->wire_bytes,
-		(unsigned long long)r->compressed);
-	fprintf(f, "    messages processed   %llu (%llu not decodable)\n",
-		(unsigned long long)processed, (unsigned long long)bad_pb);
-	fprintf(f, "    queue dropped        %llu messages, %llu bytes (overflow=%s%s)\n",
-		(unsigned long long)qs->dropped, (unsigned long long)qs->dropped_bytes,
-		block ? "block" : "drop",
-		qs->dropped ? "; the output could not keep up" : "");
-	fprintf(f, "    queue high water     %llu of %zu bytes",
-		(unsigned long long)qs->high_water, qs->capacity);
-	if (block)
-		fprintf(f, "; reader blocked %.3f s", (double)qs->blocked_ns / 1e9);
-	fputc('\n', f);
-	fprintf(f, "    connections          %llu (%llu attempts, %llu reconnects)\n",
-		(unsigned long long)r->connections, (unsigned long long)r->calls,
-		(unsigned long long)(r->calls ? r->calls - 1 : 0));
-	fprintf(f, "    time disconnected    %.3f s (%.3f s before the first connection, %llu gaps after it)\n",
-		(double)r->disc_ns / 1e9, (double)r->disc_before_first_ns / 1e9,
-		(unsigned long long)r->gaps);
-	/* connecting takes a few ms; a failed attempt or a gap is real loss */
-	if (r->gaps || r->calls > r->connections)
-		fprintf(f, "                         events Tetragon emitted while disconnected are lost (no resume)\n");
-	if (r->last_reason[0])
-		fprintf(f, "    last status          %s\n", r->last_reason);
-	fprintf(f, "    keepalive            %llu pings; interval %.1f s%s\n",
-		(unsigned long long)r->pings, rti_grpc_client_keepalive_ms(r->client) / 1000.0,
-		r->too_many_pings ? " (doubled after too_many_pings)" : "");
-	if (getrusage(RUSAGE_SELF, &ru) == 0) {
-		cpu = (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
-		      (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
-		fprintf(f, "    client CPU           %.3f s (%.2f us per message), peak RSS %ld KiB\n",
-			cpu, processed ? cpu * 1e6 / (double)processed : 0.0, ru.ru_maxrss);
-	}
-}
-
 /* ---- command ---- */
 
 static void run_usage(FILE *f)
@@ -347,64 +159,117 @@ enum {
 	OPT_DURATION,
 };
 
-struct writer {
-	struct rti_pipeline *p;
-	struct rti_capture_writer *rec;
-	const char *rec_path;
-	uint64_t processed, bad_pb, bad_event;
-	bool dirty;
-	int rc;
-};
 
-/* One queue item. 0, or an exit code to stop with. */
-static int handle_item(struct writer *w, const struct rti_queue_item *it)
+/* The options of the stream (not the pipeline's): 0, or an exit code. */
+static int stream_opt(struct rti_live_opts *lo, int c, const char *opt)
 {
-	struct rti_decode_error de;
-	struct rti_event ev;
-	struct rti_diag d;
-	int err;
-
-	if (w->rec) {
-		uint8_t type = it->type == Q_MSG ? RTI_CAP_MESSAGE
-			       : it->type == Q_CONNECTED ? RTI_CAP_CONNECTED
-							  : RTI_CAP_DISCONNECTED;
-
-		err = rti_capture_write(w->rec, type, it->time_ns, it->data, it->len);
-		if (err) {
-			fprintf(stderr, "stella-rti run: --record %s: %s\n", w->rec_path,
-				strerror(-err));
-			return EXIT_IO;
+	switch (c) {
+	case OPT_OVERFLOW:
+		if (!strcmp(optarg, "drop")) {
+			lo->overflow = RTI_LIVE_OVERFLOW_DROP;
+		} else if (!strcmp(optarg, "block")) {
+			lo->overflow = RTI_LIVE_OVERFLOW_BLOCK;
+		} else {
+			fprintf(stderr, "stella-rti: --overflow: expected drop or block\n");
+			return EXIT_USAGE;
 		}
-	}
-	if (it->type != Q_MSG)
 		return 0;
-	w->processed++;
-	rti_arena_reset(rti_pipeline_arena(w->p));
-	if (rti_pb_decode(it->data, it->len, rti_pipeline_arena(w->p), &ev, &de)) {
-		w->bad_pb++;
-		if (w->bad_pb <= BAD_LOG_FIRST || w->bad_pb % BAD_LOG_EVERY == 0)
-			fprintf(stderr, "stella-rti run: message %llu: %s (%zu bytes)%s\n",
-				(unsigned long long)w->processed, de.msg, it->len,
-				w->bad_pb == BAD_LOG_FIRST ? "; further ones are counted, one logged per 10000" : "");
+	case OPT_QUEUE_SIZE:
+		if (parse_size(optarg, &lo->queue_size, 64 << 10, (size_t)1 << 30)) {
+			fprintf(stderr, "stella-rti: --queue-size: expected 64K..1G\n");
+			return EXIT_USAGE;
+		}
+		return 0;
+	case OPT_MAX_MESSAGE:
+		if (parse_size(optarg, &lo->max_message, 1 << 10, (size_t)1 << 30)) {
+			fprintf(stderr, "stella-rti: --max-message-size: expected 1K..1G\n");
+			return EXIT_USAGE;
+		}
+		return 0;
+	case OPT_KEEPALIVE_PINGS: {
+		char *end;
+		unsigned long v = strtoul(optarg, &end, 10);
+
+		if (*end || end == optarg || v < 1 || v > 1000) {
+			fprintf(stderr, "stella-rti: --keepalive-pings: expected 1..1000\n");
+			return EXIT_USAGE;
+		}
+		lo->keepalive_pings = (unsigned)v;
 		return 0;
 	}
-	err = rti_pipeline_feed_event(w->p, &ev, &d);
-	if (err == -EINVAL) {
-		w->bad_event++;
-		if (w->bad_event <= BAD_LOG_FIRST || w->bad_event % BAD_LOG_EVERY == 0)
-			fprintf(stderr, "stella-rti run: message %llu: %s\n",
-				(unsigned long long)w->processed, d.msg);
+	case OPT_MAX_EVENTS: {
+		char *end;
+
+		lo->max_events = strtoull(optarg, &end, 10);
+		if (*end || end == optarg || lo->max_events == 0) {
+			fprintf(stderr, "stella-rti: --max-events: expected a positive number\n");
+			return EXIT_USAGE;
+		}
 		return 0;
 	}
-	if (err) {
-		fprintf(stderr, "stella-rti run: %s\n", d.msg);
-		return EXIT_IO;
+	default: {
+		unsigned *dst = c == OPT_KEEPALIVE ? &lo->keepalive_ms
+				: c == OPT_KEEPALIVE_TIMEOUT ? &lo->keepalive_timeout_ms
+				: c == OPT_CONNECT_TIMEOUT ? &lo->connect_timeout_ms
+				: c == OPT_BACKOFF_INITIAL ? &lo->backoff_initial_ms
+				: c == OPT_BACKOFF_MAX ? &lo->backoff_max_ms
+							 : &lo->duration_ms;
+
+		if (parse_secs(optarg, dst, 0.001, 7 * 86400.0)) {
+			fprintf(stderr, "stella-rti: %s: expected seconds (0.001 to 604800)\n", opt);
+			return EXIT_USAGE;
+		}
+		return 0;
 	}
-	w->dirty = true;
-	return 0;
+	}
 }
 
-int cmd_run(int argc, char **argv)
+/* One option of run's own. 0, or an exit code (-1: --help, exit 0). */
+static int run_opt(struct run_args *a, int c, const char *opt)
+{
+	switch (c) {
+	case OPT_TETRAGON:
+		a->lo.target = optarg;
+		return 0;
+	case OPT_EVENT_TYPES:
+	case OPT_NAMESPACE:
+	case OPT_POD_REGEX:
+	case OPT_BINARY_REGEX:
+		return add_list(&a->allow, c - OPT_EVENT_TYPES, optarg, opt) ? EXIT_USAGE : 0;
+	case OPT_DENY_EVENT_TYPES:
+	case OPT_DENY_NAMESPACE:
+	case OPT_DENY_POD_REGEX:
+	case OPT_DENY_BINARY_REGEX:
+		return add_list(&a->deny, c - OPT_DENY_EVENT_TYPES, optarg, opt) ? EXIT_USAGE : 0;
+	case OPT_OVERFLOW:
+	case OPT_QUEUE_SIZE:
+	case OPT_MAX_MESSAGE:
+	case OPT_KEEPALIVE:
+	case OPT_KEEPALIVE_TIMEOUT:
+	case OPT_CONNECT_TIMEOUT:
+	case OPT_BACKOFF_INITIAL:
+	case OPT_BACKOFF_MAX:
+	case OPT_DURATION:
+	case OPT_KEEPALIVE_PINGS:
+	case OPT_MAX_EVENTS:
+		return stream_opt(&a->lo, c, opt);
+	case OPT_ONCE:
+		a->lo.once = true;
+		return 0;
+	case OPT_RECORD:
+		a->lo.record = optarg;
+		return 0;
+	case OPT_HELP:
+		run_usage(stdout);
+		return -1;
+	default:
+		run_usage(stderr);
+		return EXIT_USAGE;
+	}
+}
+
+/* The command line into *a. 0, or an exit code (-1: exit 0). */
+static int parse_args(struct run_args *a, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		RTI_COMMON_LONGOPTS,
@@ -433,287 +298,159 @@ int cmd_run(int argc, char **argv)
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct rti_common co;
-	struct filter_args allow, deny;
-	struct rti_grpc_filter fa, fd;
-	struct rti_grpc_client_opts copts;
-	struct rti_queue_opts qo;
-	struct run r;
-	struct writer w;
-	struct rti_summary sum;
-	struct rti_stats st;
-	struct rti_queue_stats qs;
-	sigset_t block_sigs, old_sigs;
-	uint8_t *req = NULL;
-	size_t req_len = 0;
-	unsigned long long max_events = 0;
-	unsigned duration_ms = 0;
-	bool stopping = false;
-	bool drain = true;
-	char err[300];
 	int c;
 
-	rti_common_init(&co);
-	memset(&allow, 0, sizeof(allow));
-	memset(&deny, 0, sizeof(deny));
-	memset(&copts, 0, sizeof(copts));
-	copts.sz = sizeof(copts);
-	memset(&qo, 0, sizeof(qo));
-	qo.sz = sizeof(qo);
-	memset(&r, 0, sizeof(r));
-	r.target = RTI_GRPC_DEFAULT_TARGET;
-	r.backoff_initial_ms = 500;
-	r.backoff_max_ms = 30000;
-	memset(&w, 0, sizeof(w));
 	optind = 1;
 	while ((c = getopt_long(argc, argv, RTI_COMMON_SHORTOPTS "t:h", longopts, NULL)) != -1) {
-		int k = rti_common_opt(&co, c, optarg);
+		int k = rti_common_opt(&a->co, c, optarg);
 
 		if (k < 0)
 			return EXIT_USAGE;
 		if (k > 0)
 			continue;
-		switch (c) {
-		case OPT_TETRAGON:
-			r.target = optarg;
-			break;
-		case OPT_EVENT_TYPES:
-		case OPT_NAMESPACE:
-		case OPT_POD_REGEX:
-		case OPT_BINARY_REGEX:
-			if (add_list(&allow, c - OPT_EVENT_TYPES, optarg, argv[optind - 1]))
-				return EXIT_USAGE;
-			break;
-		case OPT_DENY_EVENT_TYPES:
-		case OPT_DENY_NAMESPACE:
-		case OPT_DENY_POD_REGEX:
-		case OPT_DENY_BINARY_REGEX:
-			if (add_list(&deny, c - OPT_DENY_EVENT_TYPES, optarg, argv[optind - 1]))
-				return EXIT_USAGE;
-			break;
-		case OPT_OVERFLOW:
-			if (!strcmp(optarg, "drop")) {
-				qo.block = false;
-			} else if (!strcmp(optarg, "block")) {
-				qo.block = true;
-			} else {
-				fprintf(stderr, "stella-rti: --overflow: expected drop or block\n");
-				return EXIT_USAGE;
-			}
-			break;
-		case OPT_QUEUE_SIZE:
-			if (parse_size(optarg, &qo.capacity, 64 << 10, (size_t)1 << 30)) {
-				fprintf(stderr, "stella-rti: --queue-size: expected 64K..1G\n");
-				return EXIT_USAGE;
-			}
-			break;
-		case OPT_MAX_MESSAGE:
-			if (parse_size(optarg, &copts.max_message, 1 << 10, (size_t)1 << 30)) {
-				fprintf(stderr, "stella-rti: --max-message-size: expected 1K..1G\n");
-				return EXIT_USAGE;
-			}
-			break;
-		case OPT_KEEPALIVE:
-		case OPT_KEEPALIVE_TIMEOUT:
-		case OPT_CONNECT_TIMEOUT:
-		case OPT_BACKOFF_INITIAL:
-		case OPT_BACKOFF_MAX:
-		case OPT_DURATION: {
-			unsigned *dst = c == OPT_KEEPALIVE ? &copts.keepalive_ms
-					: c == OPT_KEEPALIVE_TIMEOUT ? &copts.keepalive_timeout_ms
-					: c == OPT_CONNECT_TIMEOUT ? &copts.connect_timeout_ms
-					: c == OPT_BACKOFF_INITIAL ? &r.backoff_initial_ms
-					: c == OPT_BACKOFF_MAX ? &r.backoff_max_ms
-								 : &duration_ms;
-
-			if (parse_secs(optarg, dst, 0.001, 7 * 86400.0)) {
-				fprintf(stderr, "stella-rti: %s: expected seconds (0.001 to 604800)\n",
-					argv[optind - 1]);
-				return EXIT_USAGE;
-			}
-			break;
-		}
-		case OPT_KEEPALIVE_PINGS: {
-			char *end;
-			unsigned long v = strtoul(optarg, &end, 10);
-
-			if (*end || end == optarg || v < 1 || v > 1000) {
-				fprintf(stderr, "stella-rti: --keepalive-pings: expected 1..1000\n");
-				return EXIT_USAGE;
-			}
-			copts.max_pings_without_data = (unsigned)v;
-			break;
-		}
-		case OPT_ONCE:
-			r.once = true;
-			break;
-		case OPT_RECORD:
-			w.rec_path = optarg;
-			break;
-		case OPT_MAX_EVENTS: {
-			char *end;
-
-			max_events = strtoull(optarg, &end, 10);
-			if (*end || end == optarg || max_events == 0) {
-				fprintf(stderr, "stella-rti: --max-events: expected a positive number\n");
-				return EXIT_USAGE;
-			}
-			break;
-		}
-		case OPT_HELP:
-			run_usage(stdout);
-			return EXIT_OK;
-		default:
-			run_usage(stderr);
-			return EXIT_USAGE;
-		}
+		k = run_opt(a, c, argv[optind - 1]);
+		if (k)
+			return k;
 	}
 	if (optind != argc) {
 		fprintf(stderr, "stella-rti: run takes no file arguments (did you mean convert?)\n");
 		return EXIT_USAGE;
 	}
-	if (r.backoff_max_ms < r.backoff_initial_ms)
-		r.backoff_max_ms = r.backoff_initial_ms;
-	to_filter(&allow, &fa);
-	to_filter(&deny, &fd);
-	if (rti_grpc_events_request(&fa, &fd, &req, &req_len, err, sizeof(err))) {
+	return 0;
+}
+
+/*
+ * The request and the target, checked before the pipeline is built (which
+ * creates the output): 0, or EXIT_USAGE (message printed). *req is
+ * malloc'ed.
+ */
+static int check_stream(struct run_args *a, uint8_t **req)
+{
+	struct rti_grpc_filter fa, fd;
+	struct rti_grpc_addr addr;
+	char err[300];
+
+	to_filter(&a->allow, &fa);
+	to_filter(&a->deny, &fd);
+	if (rti_grpc_events_request(&fa, &fd, req, &a->lo.request_len, err, sizeof(err))) {
 		fprintf(stderr, "stella-rti: %s\n", err);
 		return EXIT_USAGE;
 	}
-	copts.target = r.target;
-	copts.request = req;
-	copts.request_len = req_len;
-	r.client = rti_grpc_client_new(&copts);
-	free(req);
-	if (!r.client) {
-		struct rti_grpc_addr a;
-
-		if (errno == EINVAL && rti_grpc_addr_parse(r.target, &a, err, sizeof(err)))
-			fprintf(stderr, "stella-rti: --tetragon %s\n", err);
-		else
-			fprintf(stderr, "stella-rti: %s\n", strerror(errno));
+	a->lo.request = *req;
+	if (rti_grpc_addr_parse(a->lo.target, &addr, err, sizeof(err))) {
+		fprintf(stderr, "stella-rti: --tetragon %s\n", err);
 		return EXIT_USAGE;
 	}
-	co.live = true; /* the stream cannot be replayed: see rti_hotsym_opts */
-	{
-		int rc = rti_common_setup(&co, &w.p);
+	return 0;
+}
 
-		if (rc) {
-			rti_grpc_client_free(r.client);
-			return rc;
-		}
-	}
-	if (w.rec_path) {
-		w.rec = rti_capture_create(w.rec_path);
-		if (!w.rec) {
-			fprintf(stderr, "stella-rti: --record %s: %s\n", w.rec_path, strerror(errno));
-			rti_pipeline_free(w.p);
-			rti_grpc_client_free(r.client);
-			return EXIT_IO;
-		}
-	}
-	r.q = rti_queue_new(&qo);
-	if (!r.q) {
+/* rti_live_new failed: the message and the exit code. */
+static int live_failed(const struct rti_live_opts *lo)
+{
+	int e = errno;
+
+	if (e == ENOMEM) {
 		fprintf(stderr, "stella-rti: out of memory\n");
-		rti_capture_close(w.rec);
-		rti_pipeline_free(w.p);
-		rti_grpc_client_free(r.client);
 		return EXIT_IO;
+	}
+	if (lo->record) {
+		fprintf(stderr, "stella-rti: --record %s: %s\n", lo->record, strerror(e));
+		return EXIT_IO;
+	}
+	fprintf(stderr, "stella-rti: %s\n", strerror(e));
+	return EXIT_USAGE;
+}
+
+/* Commits the hot index when its interval is due, also when no event
+ * arrives (bounds what a crash can lose). */
+static void on_idle(void *ctx)
+{
+	struct rti_common *co = ctx;
+
+	if (co->hot)
+		rti_hotsym_maybe_flush(co->hot);
+}
+
+/* The writer loop on this thread until the run ends: 0 or EXIT_IO. */
+static int stream(struct rti_live *live)
+{
+	bool stopped = false;
+	int k;
+
+	while ((k = rti_live_step(live, 100)) > 0) {
+		/* SIGINT/SIGTERM: what is queued is still written */
+		if (rti_cli_stop && !stopped) {
+			rti_live_stop(live);
+			stopped = true;
+		}
+	}
+	return k ? EXIT_IO : EXIT_OK;
+}
+
+static void print_summary(struct rti_live *live, struct rti_pipeline *p)
+{
+	struct rti_live_stats ls;
+	struct rti_summary sum;
+
+	rti_live_get_stats(live, &ls);
+	memset(&sum, 0, sizeof(sum));
+	sum.lines = ls.processed;
+	sum.bytes = ls.wire_bytes;
+	rti_summary_print(stderr, "run", &sum, rti_pipeline_stats(p), rti_cli_stop != 0);
+	rti_live_print_summary(live, stderr);
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct run_args a;
+	struct rti_pipeline *p = NULL;
+	struct rti_live *live = NULL;
+	uint8_t *req = NULL;
+	bool ran = false;
+	int rc;
+
+	memset(&a, 0, sizeof(a));
+	rti_common_init(&a.co);
+	a.lo = RTI_OPTS_INIT(rti_live_opts, .target = RTI_GRPC_DEFAULT_TARGET,
+			     .idle = on_idle, .idle_ctx = &a.co);
+	rc = parse_args(&a, argc, argv);
+	if (rc < 0)
+		return EXIT_OK;
+	if (!rc)
+		rc = check_stream(&a, &req);
+	if (rc)
+		goto out;
+	a.co.live = true; /* the stream cannot be replayed: see rti_hotsym_opts */
+	rc = rti_common_setup(&a.co, &p);
+	if (rc)
+		goto out;
+	live = rti_live_new(&a.lo, p);
+	if (!live) {
+		rc = live_failed(&a.lo);
+		goto out;
 	}
 	rti_cli_install_signals();
-	r.start_ns = rti_now_ns();
-	/* signals go to this (the writer) thread, never to the reader */
-	sigemptyset(&block_sigs);
-	sigaddset(&block_sigs, SIGINT);
-	sigaddset(&block_sigs, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &block_sigs, &old_sigs);
-	if (pthread_create(&r.reader, NULL, reader_main, &r)) {
-		pthread_sigmask(SIG_SETMASK, &old_sigs, NULL);
+	if (rti_live_start(live)) {
 		fprintf(stderr, "stella-rti: cannot start the reader thread\n");
-		rti_queue_free(r.q);
-		rti_capture_close(w.rec);
-		rti_pipeline_free(w.p);
-		rti_grpc_client_free(r.client);
-		return EXIT_IO;
+		rc = EXIT_IO;
+		goto out;
 	}
-	pthread_sigmask(SIG_SETMASK, &old_sigs, NULL);
+	ran = true;
+	rc = stream(live);
+	if (!a.co.quiet)
+		print_summary(live, p);
+out:
+	free(req);
+	rti_live_free(live);
+	if (p) {
+		int trc;
 
-	for (;;) {
-		struct rti_queue_item it;
-		int k = rti_queue_peek(r.q, &it, 0);
-
-		if (k == 0) {
-			/* idle: make the output visible now */
-			if (w.dirty) {
-				rti_pipeline_flush(w.p);
-				if (w.rec)
-					rti_capture_flush(w.rec);
-				w.dirty = false;
-			}
-			/* commits the hot index when its interval is due, also
-			 * when no event arrives (bounds what a crash can lose) */
-			if (co.hot)
-				rti_hotsym_maybe_flush(co.hot);
-			k = rti_queue_peek(r.q, &it, 100);
-		}
-		if (k < 0)
-			break;
-		if (k == 1) {
-			if (drain) {
-				int rc = handle_item(&w, &it);
-
-				if (rc) {
-					w.rc = rc;
-					drain = false;
-				}
-			}
-			rti_queue_release(r.q);
-			if (max_events && w.processed >= max_events)
-				drain = false;
-		}
-		if (!stopping && (rti_cli_stop || !drain ||
-				  (duration_ms && rti_now_ns() - r.start_ns >= duration_ms * 1000000ull))) {
-			stopping = true;
-			rti_grpc_client_stop(r.client);
-			/* SIGINT/--duration: finish what is queued; else wake the reader */
-			if (!drain)
-				rti_queue_abort(r.q);
-		}
+		/* nothing ran: no counters to report */
+		if (!ran)
+			a.co.quiet = true;
+		trc = rti_common_teardown(&a.co, p);
+		if (trc && !rc)
+			rc = trc;
 	}
-	pthread_join(r.reader, NULL);
-	if (rti_pipeline_flush(w.p) && !w.rc) {
-		fprintf(stderr, "stella-rti run: writing output: %s\n", strerror(errno));
-		w.rc = EXIT_IO;
-	}
-	if (w.rec) {
-		int e = rti_capture_close(w.rec);
-
-		if (e && !w.rc) {
-			fprintf(stderr, "stella-rti run: --record %s: %s\n", w.rec_path, strerror(-e));
-			w.rc = EXIT_IO;
-		}
-	}
-	if (r.once && !w.rc && !stopping && r.last_status != RTI_GRPC_OK)
-		w.rc = EXIT_IO;
-	rti_queue_get_stats(r.q, &qs);
-	if (!co.quiet) {
-		memset(&sum, 0, sizeof(sum));
-		st = *rti_pipeline_stats(w.p);
-		/* records fed through rti_pipeline_feed_event are ours to count */
-		st.records += w.processed;
-		st.bad_records += w.bad_pb;
-		sum.lines = w.processed;
-		sum.bytes = r.wire_bytes;
-		rti_summary_print(stderr, "run", &sum, &st, rti_cli_stop != 0);
-		print_run_summary(stderr, &r, &qs, qo.block, w.processed, w.bad_pb);
-	}
-	rti_queue_free(r.q);
-	{
-		int trc = rti_common_teardown(&co, w.p);
-
-		if (trc && !w.rc)
-			w.rc = trc;
-	}
-	rti_grpc_client_free(r.client);
-	return w.rc;
+	return rc;
 }

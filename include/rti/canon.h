@@ -34,57 +34,59 @@ const char *rti_probe_type_name(enum rti_probe_type t);
 /*
  * The field paths privacy may withhold or transform: a fixed vocabulary,
  * listed in canonical (byte-sorted) order, so that `privacy.redacted` is a
- * bit set (at most 64 entries; a unit test checks order and size).
+ * bit set (at most 64 entries; a unit test checks order and size). The
+ * profile has one rule per field (src/privacy/profile.h).
  */
-enum rti_redact {
-	RTI_R_ANCESTORS,
-	RTI_R_CLUSTER,
-	RTI_R_CONTAINER_ID,
-	RTI_R_IMAGE_NAME,
-	RTI_R_CONTAINER_NAME,
-	RTI_R_POD_ANNOTATIONS,
-	RTI_R_POD_LABELS,
-	RTI_R_POD_NAME,
-	RTI_R_POD_NAMESPACE,
-	RTI_R_POD_WORKLOAD,
-	RTI_R_POD_WORKLOAD_KIND,
-	RTI_R_EXIT_SIGNAL,
-	RTI_R_NODE,
-	RTI_R_NODE_LABELS,
-	RTI_R_PARENT_ARGUMENTS,
-	RTI_R_PARENT_BINARY,
-	RTI_R_PARENT_CAPABILITIES,
-	RTI_R_PARENT_CREDENTIALS,
-	RTI_R_PARENT_CWD,
-	RTI_R_PARENT_ENVIRONMENT,
-	RTI_R_PARENT_EXEC_ID,
-	RTI_R_PARENT_USER,
-	RTI_R_POLICY,
-	RTI_R_PROBE_ACTION,
-	RTI_R_PROBE_ARGS,
-	RTI_R_PROBE_DATA,
-	RTI_R_PROBE_EVENT,
-	RTI_R_PROBE_MODULE,
-	RTI_R_PROBE_NAME,
-	RTI_R_PROBE_PROVIDER,
-	RTI_R_PROBE_RETURN,
-	RTI_R_PROBE_SUBSYSTEM,
-	RTI_R_PROBE_SYMBOL,
-	RTI_R_PROCESS_ARGUMENTS,
-	RTI_R_PROCESS_BINARY,
-	RTI_R_PROCESS_CAPABILITIES,
-	RTI_R_PROCESS_CREDENTIALS,
-	RTI_R_PROCESS_CWD,
-	RTI_R_PROCESS_ENVIRONMENT,
-	RTI_R_PROCESS_EXEC_ID,
-	RTI_R_PROCESS_PARENT_EXEC_ID,
-	RTI_R_PROCESS_USER,
-	RTI_R_STACK_MODULE,
-	RTI_R_STACK_SYMBOL,
-	RTI_R__COUNT
+enum rti_field {
+	RTI_FIELD_ANCESTORS,
+	RTI_FIELD_CLUSTER,
+	RTI_FIELD_CONTAINER_ID,
+	RTI_FIELD_IMAGE_NAME,
+	RTI_FIELD_CONTAINER_NAME,
+	RTI_FIELD_POD_ANNOTATIONS,
+	RTI_FIELD_POD_LABELS,
+	RTI_FIELD_POD_NAME,
+	RTI_FIELD_POD_NAMESPACE,
+	RTI_FIELD_POD_WORKLOAD,
+	RTI_FIELD_POD_WORKLOAD_KIND,
+	RTI_FIELD_EXIT_SIGNAL,
+	RTI_FIELD_NODE,
+	RTI_FIELD_NODE_LABELS,
+	RTI_FIELD_PARENT_ARGUMENTS,
+	RTI_FIELD_PARENT_BINARY,
+	RTI_FIELD_PARENT_CAPABILITIES,
+	RTI_FIELD_PARENT_CREDENTIALS,
+	RTI_FIELD_PARENT_CWD,
+	RTI_FIELD_PARENT_ENVIRONMENT,
+	RTI_FIELD_PARENT_EXEC_ID,
+	RTI_FIELD_PARENT_USER,
+	RTI_FIELD_POLICY,
+	RTI_FIELD_PROBE_ACTION,
+	RTI_FIELD_PROBE_ARGS,
+	RTI_FIELD_PROBE_DATA,
+	RTI_FIELD_PROBE_EVENT,
+	RTI_FIELD_PROBE_MODULE,
+	RTI_FIELD_PROBE_NAME,
+	RTI_FIELD_PROBE_PROVIDER,
+	RTI_FIELD_PROBE_RETURN,
+	RTI_FIELD_PROBE_SUBSYSTEM,
+	RTI_FIELD_PROBE_SYMBOL,
+	RTI_FIELD_PROCESS_ARGUMENTS,
+	RTI_FIELD_PROCESS_BINARY,
+	RTI_FIELD_PROCESS_CAPABILITIES,
+	RTI_FIELD_PROCESS_CREDENTIALS,
+	RTI_FIELD_PROCESS_CWD,
+	RTI_FIELD_PROCESS_ENVIRONMENT,
+	RTI_FIELD_PROCESS_EXEC_ID,
+	RTI_FIELD_PROCESS_PARENT_EXEC_ID,
+	RTI_FIELD_PROCESS_USER,
+	RTI_FIELD_STACK_MODULE,
+	RTI_FIELD_STACK_SYMBOL,
+	RTI_FIELD__COUNT
 };
 
-const char *rti_redact_path(enum rti_redact r);
+/* The field's path as emitted in privacy.redacted ("process.binary"). */
+const char *rti_field_path(enum rti_field f);
 
 enum rti_space { RTI_SPACE_KERNEL, RTI_SPACE_USER };
 
@@ -103,19 +105,17 @@ struct rti_frame {
 	char frame_id[RTI_FRAME_ID_LEN + 1];
 };
 
+/* Filled in one place, rti_adapt_event (src/adapt/adapter.h). */
 struct rti_canon {
 	enum rti_probe_type probe;
-	struct rti_time time;          /* the event's `time` (see pipeline.c) */
-	const char *policy_hook_kind; /* diagnostics: "policy" or "event" */
+	struct rti_time time;          /* the event's `time`, or its exec/exit fallback */
 	/* privacy-filtered identities */
-	const char *process_binary;
-	const char *parent_binary;
 	const char *probe_module;
 	const char *probe_code_id;
 	char image_digest[7 + 64 + 1]; /* "sha256:<hex>" or "" */
 	struct rti_frame *frames;      /* kernel frames, then user frames */
 	unsigned n_frames;
-	uint64_t redacted;             /* bit set of enum rti_redact */
+	uint64_t redacted;             /* bit set of enum rti_field */
 	const char *privacy_profile;
 };
 

@@ -82,11 +82,15 @@ int rti_pipeline_add_sink(struct rti_pipeline *p, const struct rti_sink_ops *ops
  */
 int rti_pipeline_feed_json(struct rti_pipeline *p, const char *rec, size_t len,
 			   struct rti_diag *d);
-/* An event already decoded (e.g. from protobuf) into the event view. */
+/* An event already decoded (e.g. from protobuf) into the event view. The
+ * later stages allocate in the pipeline's arena, which the decoder resets
+ * per event (rti_pipeline_arena, src/pipeline/pipeline_int.h). */
 int rti_pipeline_feed_event(struct rti_pipeline *p, const struct rti_event *ev,
 			    struct rti_diag *d);
-/* Arena for decoders feeding rti_pipeline_feed_event (reset per event). */
-struct rti_arena *rti_pipeline_arena(struct rti_pipeline *p);
+/* Counts a record the caller decoded itself for rti_pipeline_feed_event()
+ * (bad: it could not be decoded), in records and bad_records, as
+ * rti_pipeline_feed_json() counts its own. */
+void rti_pipeline_count_record(struct rti_pipeline *p, bool bad);
 
 /*
  * Two-stage mode, for batch conversion on more than one core: after
@@ -152,9 +156,5 @@ int rti_pipeline_drain(struct rti_pipeline *p);
 /* Drains (two-stage mode), then flushes the sinks. */
 int rti_pipeline_flush(struct rti_pipeline *p);
 const struct rti_stats *rti_pipeline_stats(const struct rti_pipeline *p);
-
-/* Writes the human summary (spec: lines read, written per probe type,
- * skipped per reason) to a buffer-less FILE-free callback: one line each. */
-void rti_stats_print(const struct rti_stats *st, uint64_t lines, int fd);
 
 #endif

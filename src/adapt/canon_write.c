@@ -311,9 +311,9 @@ int rti_canon_write(const struct rti_event *ev, const struct rti_canon *cn,
 	if (cn->redacted) {
 		rti_cjw_key(&w, "redacted");
 		rti_cjw_arr_open(&w);
-		for (int r = 0; r < RTI_R__COUNT; r++)
+		for (int r = 0; r < RTI_FIELD__COUNT; r++)
 			if (cn->redacted & ((uint64_t)1 << r))
-				rti_cjw_cstr(&w, rti_redact_path((enum rti_redact)r));
+				rti_cjw_cstr(&w, rti_field_path((enum rti_field)r));
 		rti_cjw_arr_close(&w);
 	}
 	rti_cjw_obj_close(&w);

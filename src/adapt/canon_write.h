@@ -9,7 +9,7 @@
 
 /*
  * Appends one RuntimeCallEvent line (canonical JSON + '\n') to out, from
- * the privacy-filtered event (privacy/privacy.h: the writer emits what it
+ * the privacy-filtered event (privacy/filter.h: the writer emits what it
  * is given, privacy decided what that is):
  * the event serialized without event_id, hashed, and event_id inserted at
  * its canonical place. On error out is left as it was. 0 or -errno

@@ -21,6 +21,7 @@
 #include "grpc/net.h"
 #include "grpc/status.h"
 #include "rti/grpc.h"
+#include "util/opts.h"
 
 #define READ_BUF (64u * 1024)
 #define READS_PER_TURN 16
@@ -249,6 +250,26 @@ static int on_frame_cb(nghttp2_session *s, const nghttp2_frame *f, void *ud)
 	return 0;
 }
 
+/* nghttp2 ends the session itself on a connection error (a peer that is
+ * not an HTTP/2 server: its bytes parse as a frame too large). It says so
+ * only in the GOAWAY it sends: keep the code, so the call ends as a
+ * protocol error, not as a bare "connection ended". */
+static int on_frame_sent_cb(nghttp2_session *s, const nghttp2_frame *f, void *ud)
+{
+	struct call *k = ud;
+
+	(void)s; /* unused in nghttp2's callback signature */
+	if (f->hd.type == NGHTTP2_GOAWAY && f->goaway.error_code != NGHTTP2_NO_ERROR &&
+	    !k->failed) {
+		char m[128];
+
+		snprintf(m, sizeof(m), "HTTP/2 protocol error: we sent GOAWAY %s",
+			 nghttp2_http2_strerror(f->goaway.error_code));
+		local_fail(k, RTI_GRPC_INTERNAL, m);
+	}
+	return 0;
+}
+
 static int on_close_cb(nghttp2_session *s, int32_t sid, uint32_t code, void *ud)
 {
 	struct call *k = ud;
@@ -288,7 +309,8 @@ struct rti_grpc_client *rti_grpc_client_new(const struct rti_grpc_client_opts *o
 	struct rti_grpc_client *c;
 	char err[300];
 
-	if (!o || o->sz < sizeof(size_t)) {
+	/* every caller has had the fields up to user_agent */
+	if (!RTI_OPTS_VALID(o, user_agent)) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -310,12 +332,9 @@ struct rti_grpc_client *rti_grpc_client_new(const struct rti_grpc_client_opts *o
 	c->connect_timeout_ms = o->connect_timeout_ms ? o->connect_timeout_ms : 10000;
 	atomic_init(&c->keepalive_ms, o->keepalive_ms ? o->keepalive_ms : 300000);
 	c->keepalive_timeout_ms = o->keepalive_timeout_ms ? o->keepalive_timeout_ms : 20000;
-	c->max_pings = DEFAULT_PINGS_WITHOUT_DATA;
-	/* fields after keepalive_timeout_ms exist only in newer callers' opts */
-	if (o->sz >= offsetof(struct rti_grpc_client_opts, max_pings_without_data) +
-			     sizeof(o->max_pings_without_data) &&
-	    o->max_pings_without_data)
-		c->max_pings = o->max_pings_without_data;
+	c->max_pings = RTI_OPTS_GET(o, max_pings_without_data, 0);
+	if (!c->max_pings)
+		c->max_pings = DEFAULT_PINGS_WITHOUT_DATA;
 	atomic_init(&c->stopped, 0);
 	if (o->request_len > UINT32_MAX)
 		goto inval;
@@ -418,6 +437,7 @@ static int setup_session(struct call *k)
 	nghttp2_session_callbacks_set_on_data_chunk_recv_callback(cb, on_data_cb);
 	nghttp2_session_callbacks_set_on_header_callback(cb, on_header_cb);
 	nghttp2_session_callbacks_set_on_stream_close_callback(cb, on_close_cb);
+	nghttp2_session_callbacks_set_on_frame_send_callback(cb, on_frame_sent_cb);
 	rv = nghttp2_session_client_new(&k->s, cb, k);
 	nghttp2_session_callbacks_del(cb);
 	if (rv)

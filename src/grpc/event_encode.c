@@ -403,213 +403,213 @@ static int action(const char *name)
 	return v;
 }
 
+/* The fields every process event has. */
+#define SET_PROCESSES(e, x, ev)                                        \
+	do {                                                           \
+		(x)->process = process((e), &(ev)->process);           \
+		(x)->parent = process((e), &(ev)->parent);             \
+		(x)->n_ancestors = (ev)->n_ancestors;                  \
+		(x)->ancestors = processes((e), (ev)->n_ancestors);    \
+	} while (0)
+
+/* The policy fields of the probe events (kprobe, tracepoint, uprobe, lsm, usdt). */
+#define SET_POLICY(e, x, ev)                                                   \
+	do {                                                                   \
+		(x)->policy_name = s((ev)->policy_name);                       \
+		(x)->message = s((ev)->message);                               \
+		(x)->action = (Tetragon__KprobeAction)action((ev)->action);    \
+		(x)->n_args = (ev)->n_args;                                    \
+		(x)->args = args((e), (ev)->args, (ev)->n_args);               \
+		(x)->n_tags = (ev)->n_tags;                                    \
+		(x)->tags = empty_strs((e), (ev)->n_tags);                     \
+	} while (0)
+
+static void encode_exec(struct ectx *e, const struct rti_event *ev, Tetragon__GetEventsResponse *r)
+{
+	Tetragon__ProcessExec *x = new_msg(e, &tetragon__process_exec__descriptor);
+
+	if (!x)
+		return;
+	SET_PROCESSES(e, x, ev);
+	r->event_case = TETRAGON__GET_EVENTS_RESPONSE__EVENT_PROCESS_EXEC;
+	r->process_exec = x;
+}
+
+static void encode_exit(struct ectx *e, const struct rti_event *ev, Tetragon__GetEventsResponse *r)
+{
+	Tetragon__ProcessExit *x = new_msg(e, &tetragon__process_exit__descriptor);
+
+	if (!x)
+		return;
+	SET_PROCESSES(e, x, ev);
+	x->signal = s(ev->exit_signal);
+	x->status = ev->exit_status;
+	x->time = ts(e, &ev->exit_time);
+	r->event_case = TETRAGON__GET_EVENTS_RESPONSE__EVENT_PROCESS_EXIT;
+	r->process_exit = x;
+}
+
+static void encode_kprobe(struct ectx *e, const struct rti_event *ev, Tetragon__GetEventsResponse *r)
+{
+	Tetragon__ProcessKprobe *x = new_msg(e, &tetragon__process_kprobe__descriptor);
+
+	if (!x)
+		return;
+	SET_PROCESSES(e, x, ev);
+	x->function_name = s(ev->function);
+	SET_POLICY(e, x, ev);
+	if (ev->has_return)
+		x->return_ = arg(e, &ev->ret);
+	x->n_data = ev->n_data;
+	x->data = empty_args(e, ev->n_data);
+	x->n_kernel_stack_trace = ev->n_kstack;
+	x->kernel_stack_trace = stack(e, ev->kstack, ev->n_kstack);
+	x->n_user_stack_trace = ev->n_ustack;
+	x->user_stack_trace = stack(e, ev->ustack, ev->n_ustack);
+	r->event_case = TETRAGON__GET_EVENTS_RESPONSE__EVENT_PROCESS_KPROBE;
+	r->process_kprobe = x;
+}
+
+static void encode_tracepoint(struct ectx *e, const struct rti_event *ev,
+			      Tetragon__GetEventsResponse *r)
+{
+	Tetragon__ProcessTracepoint *x = new_msg(e, &tetragon__process_tracepoint__descriptor);
+
+	if (!x)
+		return;
+	SET_PROCESSES(e, x, ev);
+	x->subsys = s(ev->subsys);
+	x->event = s(ev->tp_event);
+	SET_POLICY(e, x, ev);
+	r->event_case = TETRAGON__GET_EVENTS_RESPONSE__EVENT_PROCESS_TRACEPOINT;
+	r->process_tracepoint = x;
+}
+
+static void encode_loader(struct ectx *e, const struct rti_event *ev, Tetragon__GetEventsResponse *r)
+{
+	Tetragon__ProcessLoader *x = new_msg(e, &tetragon__process_loader__descriptor);
+
+	if (!x)
+		return;
+	SET_PROCESSES(e, x, ev);
+	x->path = s(ev->path);
+	x->buildid.data = (uint8_t *)(uintptr_t)ev->build_id;
+	x->buildid.len = ev->build_id ? ev->build_id_len : 0;
+	r->event_case = TETRAGON__GET_EVENTS_RESPONSE__EVENT_PROCESS_LOADER;
+	r->process_loader = x;
+}
+
+static void encode_uprobe(struct ectx *e, const struct rti_event *ev, Tetragon__GetEventsResponse *r)
+{
+	Tetragon__ProcessUprobe *x = new_msg(e, &tetragon__process_uprobe__descriptor);
+
+	if (!x)
+		return;
+	SET_PROCESSES(e, x, ev);
+	x->path = s(ev->path);
+	x->symbol = s(ev->function);
+	x->offset = ev->has_offset ? ev->offset : 0;
+	SET_POLICY(e, x, ev);
+	x->n_data = ev->n_data;
+	x->data = empty_args(e, ev->n_data);
+	r->event_case = TETRAGON__GET_EVENTS_RESPONSE__EVENT_PROCESS_UPROBE;
+	r->process_uprobe = x;
+}
+
+static void encode_throttle(struct ectx *e, const struct rti_event *ev,
+			    Tetragon__GetEventsResponse *r)
+{
+	Tetragon__ProcessThrottle *x = new_msg(e, &tetragon__process_throttle__descriptor);
+	int v = 0;
+
+	if (!x)
+		return;
+	if (!enum_value(&tetragon__throttle_type__descriptor, ev->throttle_type, &v))
+		x->type = (Tetragon__ThrottleType)v;
+	x->cgroup = s(ev->cgroup);
+	r->event_case = TETRAGON__GET_EVENTS_RESPONSE__EVENT_PROCESS_THROTTLE;
+	r->process_throttle = x;
+}
+
+static void encode_lsm(struct ectx *e, const struct rti_event *ev, Tetragon__GetEventsResponse *r)
+{
+	Tetragon__ProcessLsm *x = new_msg(e, &tetragon__process_lsm__descriptor);
+
+	if (!x)
+		return;
+	SET_PROCESSES(e, x, ev);
+	x->function_name = s(ev->function);
+	x->ima_hash = s(ev->ima_hash);
+	SET_POLICY(e, x, ev);
+	r->event_case = TETRAGON__GET_EVENTS_RESPONSE__EVENT_PROCESS_LSM;
+	r->process_lsm = x;
+}
+
+static void encode_usdt(struct ectx *e, const struct rti_event *ev, Tetragon__GetEventsResponse *r)
+{
+	Tetragon__ProcessUsdt *x = new_msg(e, &tetragon__process_usdt__descriptor);
+
+	if (!x)
+		return;
+	SET_PROCESSES(e, x, ev);
+	x->path = s(ev->path);
+	x->provider = s(ev->provider);
+	x->name = s(ev->usdt_name);
+	SET_POLICY(e, x, ev);
+	r->event_case = TETRAGON__GET_EVENTS_RESPONSE__EVENT_PROCESS_USDT;
+	r->process_usdt = x;
+}
+
+static void encode_rate_limit(struct ectx *e, const struct rti_event *ev,
+			      Tetragon__GetEventsResponse *r)
+{
+	r->event_case = TETRAGON__GET_EVENTS_RESPONSE__EVENT_RATE_LIMIT_INFO;
+	r->rate_limit_info = new_msg(e, &tetragon__rate_limit_info__descriptor);
+	if (r->rate_limit_info)
+		r->rate_limit_info->number_of_dropped_process_events = ev->dropped_events;
+}
+
+static void encode_test(struct ectx *e, const struct rti_event *ev, Tetragon__GetEventsResponse *r)
+{
+	(void)ev; /* a test event carries nothing */
+	r->event_case = TETRAGON__GET_EVENTS_RESPONSE__EVENT_TEST;
+	r->test = new_msg(e, &tetragon__test__descriptor);
+}
+
+typedef void (*encode_fn)(struct ectx *e, const struct rti_event *ev, Tetragon__GetEventsResponse *r);
+
+/* One encoder per kind we can serve; NULL: not encodable. */
+static const encode_fn encoders[RTI_KIND__COUNT] = {
+	[RTI_KIND_EXEC] = encode_exec,
+	[RTI_KIND_EXIT] = encode_exit,
+	[RTI_KIND_KPROBE] = encode_kprobe,
+	[RTI_KIND_TRACEPOINT] = encode_tracepoint,
+	[RTI_KIND_LOADER] = encode_loader,
+	[RTI_KIND_UPROBE] = encode_uprobe,
+	[RTI_KIND_THROTTLE] = encode_throttle,
+	[RTI_KIND_LSM] = encode_lsm,
+	[RTI_KIND_USDT] = encode_usdt,
+	[RTI_KIND_TEST] = encode_test,
+	[RTI_KIND_RATE_LIMIT_INFO] = encode_rate_limit,
+};
+
 int rti_event_encode_pb(const struct rti_event *ev, struct rti_arena *a, struct rti_buf *out)
 {
 	Tetragon__GetEventsResponse r = TETRAGON__GET_EVENTS_RESPONSE__INIT;
 	struct ectx e = { a, 0 };
+	encode_fn enc = (unsigned)ev->kind < RTI_KIND__COUNT ? encoders[ev->kind] : NULL;
 	size_t n;
 	int err;
 
+	if (!enc)
+		return -ENOTSUP;
 	r.node_name = s(ev->node_name);
 	r.cluster_name = s(ev->cluster_name);
 	r.time = ts(&e, &ev->time);
 	r.n_node_labels = ev->n_node_labels;
 	r.node_labels = map_entries(&e, &tetragon__get_events_response__node_labels_entry__descriptor,
 				    ev->n_node_labels);
-	switch (ev->kind) {
-	case RTI_KIND_EXEC: {
-		Tetragon__ProcessExec *x = new_msg(&e, &tetragon__process_exec__descriptor);
-
-		if (!x)
-			break;
-		x->process = process(&e, &ev->process);
-		x->parent = process(&e, &ev->parent);
-		x->n_ancestors = ev->n_ancestors;
-		x->ancestors = processes(&e, ev->n_ancestors);
-		r.event_case = TETRAGON__GET_EVENTS_RESPONSE__EVENT_PROCESS_EXEC;
-		r.process_exec = x;
-		break;
-	}
-	case RTI_KIND_EXIT: {
-		Tetragon__ProcessExit *x = new_msg(&e, &tetragon__process_exit__descriptor);
-
-		if (!x)
-			break;
-		x->process = process(&e, &ev->process);
-		x->parent = process(&e, &ev->parent);
-		x->n_ancestors = ev->n_ancestors;
-		x->ancestors = processes(&e, ev->n_ancestors);
-		x->signal = s(ev->exit_signal);
-		x->status = ev->exit_status;
-		x->time = ts(&e, &ev->exit_time);
-		r.event_case = TETRAGON__GET_EVENTS_RESPONSE__EVENT_PROCESS_EXIT;
-		r.process_exit = x;
-		break;
-	}
-	case RTI_KIND_KPROBE: {
-		Tetragon__ProcessKprobe *x = new_msg(&e, &tetragon__process_kprobe__descriptor);
-
-		if (!x)
-			break;
-		x->process = process(&e, &ev->process);
-		x->parent = process(&e, &ev->parent);
-		x->n_ancestors = ev->n_ancestors;
-		x->ancestors = processes(&e, ev->n_ancestors);
-		x->function_name = s(ev->function);
-		x->policy_name = s(ev->policy_name);
-		x->message = s(ev->message);
-		x->action = (Tetragon__KprobeAction)action(ev->action);
-		x->n_args = ev->n_args;
-		x->args = args(&e, ev->args, ev->n_args);
-		if (ev->has_return)
-			x->return_ = arg(&e, &ev->ret);
-		x->n_data = ev->n_data;
-		x->data = empty_args(&e, ev->n_data);
-		x->n_tags = ev->n_tags;
-		x->tags = empty_strs(&e, ev->n_tags);
-		x->n_kernel_stack_trace = ev->n_kstack;
-		x->kernel_stack_trace = stack(&e, ev->kstack, ev->n_kstack);
-		x->n_user_stack_trace = ev->n_ustack;
-		x->user_stack_trace = stack(&e, ev->ustack, ev->n_ustack);
-		r.event_case = TETRAGON__GET_EVENTS_RESPONSE__EVENT_PROCESS_KPROBE;
-		r.process_kprobe = x;
-		break;
-	}
-	case RTI_KIND_TRACEPOINT: {
-		Tetragon__ProcessTracepoint *x =
-			new_msg(&e, &tetragon__process_tracepoint__descriptor);
-
-		if (!x)
-			break;
-		x->process = process(&e, &ev->process);
-		x->parent = process(&e, &ev->parent);
-		x->n_ancestors = ev->n_ancestors;
-		x->ancestors = processes(&e, ev->n_ancestors);
-		x->subsys = s(ev->subsys);
-		x->event = s(ev->tp_event);
-		x->policy_name = s(ev->policy_name);
-		x->message = s(ev->message);
-		x->action = (Tetragon__KprobeAction)action(ev->action);
-		x->n_args = ev->n_args;
-		x->args = args(&e, ev->args, ev->n_args);
-		x->n_tags = ev->n_tags;
-		x->tags = empty_strs(&e, ev->n_tags);
-		r.event_case = TETRAGON__GET_EVENTS_RESPONSE__EVENT_PROCESS_TRACEPOINT;
-		r.process_tracepoint = x;
-		break;
-	}
-	case RTI_KIND_LOADER: {
-		Tetragon__ProcessLoader *x = new_msg(&e, &tetragon__process_loader__descriptor);
-
-		if (!x)
-			break;
-		x->process = process(&e, &ev->process);
-		x->parent = process(&e, &ev->parent);
-		x->n_ancestors = ev->n_ancestors;
-		x->ancestors = processes(&e, ev->n_ancestors);
-		x->path = s(ev->path);
-		x->buildid.data = (uint8_t *)(uintptr_t)ev->build_id;
-		x->buildid.len = ev->build_id ? ev->build_id_len : 0;
-		r.event_case = TETRAGON__GET_EVENTS_RESPONSE__EVENT_PROCESS_LOADER;
-		r.process_loader = x;
-		break;
-	}
-	case RTI_KIND_UPROBE: {
-		Tetragon__ProcessUprobe *x = new_msg(&e, &tetragon__process_uprobe__descriptor);
-
-		if (!x)
-			break;
-		x->process = process(&e, &ev->process);
-		x->parent = process(&e, &ev->parent);
-		x->n_ancestors = ev->n_ancestors;
-		x->ancestors = processes(&e, ev->n_ancestors);
-		x->path = s(ev->path);
-		x->symbol = s(ev->function);
-		x->offset = ev->has_offset ? ev->offset : 0;
-		x->policy_name = s(ev->policy_name);
-		x->message = s(ev->message);
-		x->action = (Tetragon__KprobeAction)action(ev->action);
-		x->n_args = ev->n_args;
-		x->args = args(&e, ev->args, ev->n_args);
-		x->n_data = ev->n_data;
-		x->data = empty_args(&e, ev->n_data);
-		x->n_tags = ev->n_tags;
-		x->tags = empty_strs(&e, ev->n_tags);
-		r.event_case = TETRAGON__GET_EVENTS_RESPONSE__EVENT_PROCESS_UPROBE;
-		r.process_uprobe = x;
-		break;
-	}
-	case RTI_KIND_THROTTLE: {
-		Tetragon__ProcessThrottle *x = new_msg(&e, &tetragon__process_throttle__descriptor);
-		int v = 0;
-
-		if (!x)
-			break;
-		if (!enum_value(&tetragon__throttle_type__descriptor, ev->throttle_type, &v))
-			x->type = (Tetragon__ThrottleType)v;
-		x->cgroup = s(ev->cgroup);
-		r.event_case = TETRAGON__GET_EVENTS_RESPONSE__EVENT_PROCESS_THROTTLE;
-		r.process_throttle = x;
-		break;
-	}
-	case RTI_KIND_LSM: {
-		Tetragon__ProcessLsm *x = new_msg(&e, &tetragon__process_lsm__descriptor);
-
-		if (!x)
-			break;
-		x->process = process(&e, &ev->process);
-		x->parent = process(&e, &ev->parent);
-		x->n_ancestors = ev->n_ancestors;
-		x->ancestors = processes(&e, ev->n_ancestors);
-		x->function_name = s(ev->function);
-		x->policy_name = s(ev->policy_name);
-		x->message = s(ev->message);
-		x->ima_hash = s(ev->ima_hash);
-		x->action = (Tetragon__KprobeAction)action(ev->action);
-		x->n_args = ev->n_args;
-		x->args = args(&e, ev->args, ev->n_args);
-		x->n_tags = ev->n_tags;
-		x->tags = empty_strs(&e, ev->n_tags);
-		r.event_case = TETRAGON__GET_EVENTS_RESPONSE__EVENT_PROCESS_LSM;
-		r.process_lsm = x;
-		break;
-	}
-	case RTI_KIND_USDT: {
-		Tetragon__ProcessUsdt *x = new_msg(&e, &tetragon__process_usdt__descriptor);
-
-		if (!x)
-			break;
-		x->process = process(&e, &ev->process);
-		x->parent = process(&e, &ev->parent);
-		x->n_ancestors = ev->n_ancestors;
-		x->ancestors = processes(&e, ev->n_ancestors);
-		x->path = s(ev->path);
-		x->provider = s(ev->provider);
-		x->name = s(ev->usdt_name);
-		x->policy_name = s(ev->policy_name);
-		x->message = s(ev->message);
-		x->action = (Tetragon__KprobeAction)action(ev->action);
-		x->n_args = ev->n_args;
-		x->args = args(&e, ev->args, ev->n_args);
-		x->n_tags = ev->n_tags;
-		x->tags = empty_strs(&e, ev->n_tags);
-		r.event_case = TETRAGON__GET_EVENTS_RESPONSE__EVENT_PROCESS_USDT;
-		r.process_usdt = x;
-		break;
-	}
-	case RTI_KIND_TEST:
-		r.event_case = TETRAGON__GET_EVENTS_RESPONSE__EVENT_TEST;
-		r.test = new_msg(&e, &tetragon__test__descriptor);
-		break;
-	case RTI_KIND_RATE_LIMIT_INFO:
-		r.event_case = TETRAGON__GET_EVENTS_RESPONSE__EVENT_RATE_LIMIT_INFO;
-		r.rate_limit_info = new_msg(&e, &tetragon__rate_limit_info__descriptor);
-		if (r.rate_limit_info)
-			r.rate_limit_info->number_of_dropped_process_events = ev->dropped_events;
-		break;
-	default:
-		return -ENOTSUP;
-	}
+	enc(&e, ev, &r);
 	if (e.err)
 		return e.err;
 	n = tetragon__get_events_response__get_packed_size(&r);

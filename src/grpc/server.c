@@ -23,6 +23,7 @@
 #include "grpc/net.h"
 #include "grpc/status.h"
 #include "rti/grpc.h"
+#include "util/opts.h"
 
 #define READ_BUF (64u * 1024)
 /* DATA frames up to this size when the client allows (fewer syscalls). */
@@ -397,7 +398,7 @@ struct rti_grpc_server *rti_grpc_server_new(const struct rti_grpc_server_opts *o
 	struct rti_grpc_addr a;
 	int fd;
 
-	if (!o || o->sz < sizeof(size_t) || !o->listen) {
+	if (!RTI_OPTS_VALID(o, listen) || !o->listen) {
 		snprintf(why, whylen, "no listen address");
 		errno = EINVAL;
 		return NULL;
@@ -416,11 +417,11 @@ struct rti_grpc_server *rti_grpc_server_new(const struct rti_grpc_server_opts *o
 		close(fd);
 		return NULL;
 	}
-	memcpy(&srv->o, o, o->sz < sizeof(srv->o) ? o->sz : sizeof(srv->o));
+	RTI_OPTS_COPY(&srv->o, o);
 	if (!srv->o.max_conns)
 		srv->o.max_conns = 64;
-	if (o->msgs)
-		srv->msgs = *o->msgs;
+	if (srv->o.msgs)
+		srv->msgs = *srv->o.msgs;
 	srv->lfd = fd;
 	srv->wake[0] = -1;
 	srv->wake[1] = -1;

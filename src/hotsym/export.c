@@ -16,6 +16,7 @@
 #include "rti/canon.h"
 #include "rti/cjson.h"
 #include "util/hash.h"
+#include "util/opts.h"
 #include "util/timefmt.h"
 
 #define OUT_CHUNK (256 * 1024)
@@ -34,7 +35,7 @@ static void put_time_ns(struct rti_cjw *w, const char *key, int64_t ns)
 {
 	struct rti_time t;
 
-	hs_ns_time(ns, &t);
+	rti_time_from_ns(ns, &t);
 	put_time(w, key, &t);
 }
 
@@ -261,7 +262,7 @@ static int evidence_row(void *arg, const struct rti_hot_entry *e)
 	struct rti_cjw w;
 	int err;
 
-	span(a, hs_time_ns(&e->first_seen), hs_time_ns(&e->last_seen));
+	span(a, rti_time_ns_saturated(&e->first_seen), rti_time_ns_saturated(&e->last_seen));
 	a->symbols++;
 	if (!strncmp(e->symbol_id, "kernel!", 7)) {
 		const char *fam = rti_hotsym_syscall_family(e->symbol_id + 7);
@@ -413,14 +414,14 @@ static int evidence_scope(struct rti_hotsym *h, struct rti_hot_export_opts *eo,
 	/* the window: what was seen, within what was asked */
 	s_ns = a.first_ns;
 	e_ns = a.last_ns;
-	if (eo->since.set && hs_time_ns(&eo->since) > s_ns)
-		s_ns = hs_time_ns(&eo->since);
-	if (eo->until.set && hs_time_ns(&eo->until) < e_ns)
-		e_ns = hs_time_ns(&eo->until);
+	if (eo->since.set && rti_time_ns_saturated(&eo->since) > s_ns)
+		s_ns = rti_time_ns_saturated(&eo->since);
+	if (eo->until.set && rti_time_ns_saturated(&eo->until) < e_ns)
+		e_ns = rti_time_ns_saturated(&eo->until);
 	if (e_ns < s_ns)
 		e_ns = s_ns;
-	hs_ns_time(s_ns, &start);
-	hs_ns_time(e_ns, &end);
+	rti_time_from_ns(s_ns, &start);
+	rti_time_from_ns(e_ns, &end);
 
 	/* inputs_digest: every input the predicate was derived from */
 	rti_cjw_init(&w, &in);
@@ -541,7 +542,7 @@ int rti_hotsym_export(struct rti_hotsym *h, struct rti_hot_export_opts *eo, int 
 	struct out o;
 	int err;
 
-	if (!eo || eo->sz < sizeof(*eo))
+	if (!RTI_OPTS_VALID(eo, skipped_scopes)) /* every field: skipped_scopes is written */
 		return -EINVAL;
 	memset(&o, 0, sizeof(o));
 	o.fd = fd;

@@ -25,6 +25,7 @@
 #include "hotsym/hotsym_int.h"
 #include "rti/canon.h"
 #include "util/clock.h"
+#include "util/opts.h"
 #include "util/timefmt.h"
 
 _Static_assert(RTI_PROBE_KPROBE == 1 && RTI_PROBE_KRETPROBE == 2 &&
@@ -38,7 +39,6 @@ _Static_assert(RTI_PROBE_KPROBE == 1 && RTI_PROBE_KRETPROBE == 2 &&
 #define SCOPE_MAX 320
 #define NODE_MAX 256
 
-int (*rti_hotsym__test_hook)(const char *point);
 
 /* One observation to count; strings point into the event. */
 struct cand {
@@ -114,26 +114,6 @@ static int64_t mono_ns(void)
 
 /* Event times beyond 64-bit nanoseconds (years before 1677 or after 2262,
  * bad input) saturate: first/last seen stay ordered. */
-int64_t hs_time_ns(const struct rti_time *t)
-{
-	int64_t ns;
-
-	if (rti_time_to_ns(t, &ns))
-		return t->sec < 0 ? INT64_MIN : INT64_MAX;
-	return ns;
-}
-
-void hs_ns_time(int64_t ns, struct rti_time *t)
-{
-	t->sec = ns / 1000000000LL;
-	t->nsec = (uint32_t)(ns % 1000000000LL);
-	if (ns < 0 && t->nsec) {
-		t->sec--;
-		t->nsec = (uint32_t)(ns % 1000000000LL + 1000000000LL);
-	}
-	t->set = true;
-}
-
 void hs_redact_url(const char *url, char *out, size_t outlen)
 {
 	const char *p = strstr(url, "://");
@@ -166,20 +146,19 @@ static bool any_dirty(const struct rti_hotsym *h)
 struct rti_hotsym *rti_hotsym_open(const char *url, const struct rti_hotsym_opts *o,
 				   char *err, size_t errlen)
 {
-	struct rti_hotsym_opts def;
+	struct rti_hotsym_opts opts = RTI_OPTS_INIT(rti_hotsym_opts, .node = NULL);
 	struct rti_hotsym *h;
 	char red[512];
 	int rc;
 
-	memset(&def, 0, sizeof(def));
-	def.sz = sizeof(def);
-	if (!o)
-		o = &def;
-	if (o->sz < offsetof(struct rti_hotsym_opts, read_only) + sizeof(bool)) {
+	if (o && !RTI_OPTS_VALID(o, read_only)) {
 		snprintf(err, errlen, "hot index: options of an unknown size");
 		errno = EINVAL;
 		return NULL;
 	}
+	if (o)
+		RTI_OPTS_COPY(&opts, o); /* fields the caller lacks keep their defaults */
+	o = &opts;
 	if (!url || !*url) {
 		snprintf(err, errlen, "hot index: empty URL (expected sqlite:PATH or postgres://...)");
 		errno = EINVAL;
@@ -217,10 +196,8 @@ struct rti_hotsym *rti_hotsym_open(const char *url, const struct rti_hotsym_opts
 	h->interval_ns = (int64_t)(o->flush_interval_s ? o->flush_interval_s : 10) * 1000000000LL;
 	h->flush_every = o->flush_every ? o->flush_every : 1000000;
 	h->drop_when_full = o->drop_when_full;
-	if (o->sz >= offsetof(struct rti_hotsym_opts, before_commit_arg) + sizeof(void *)) {
-		h->before_commit = o->before_commit;
-		h->before_commit_arg = o->before_commit_arg;
-	}
+	h->before_commit = o->before_commit;
+	h->before_commit_arg = o->before_commit_arg;
 	hs_table_init(&h->tab[0], h->max_entries, h->max_paths, h->max_bytes);
 	hs_table_init(&h->tab[1], h->max_entries, h->max_paths, h->max_bytes);
 	h->act = &h->tab[0];
@@ -587,33 +564,19 @@ static int stack_digest(struct rti_hotsym *h, const struct rti_canon *cn,
 	return 0;
 }
 
-static int hs_event(void *ctx, const struct rti_event *ev, const struct rti_canon *cn,
-		    const char *line, size_t len)
+/* The symbol observations of one event (its frames with a symbol, and the
+ * probe's own function) into h->c; adds what they may cost at most to
+ * *bytes. Returns how many. */
+static size_t collect_candidates(struct rti_hotsym *h, const struct rti_event *ev,
+				 const struct rti_canon *cn, size_t *bytes)
 {
-	struct rti_hotsym *h = ctx;
-	struct cand *c = h->c;
-	size_t nc = 0, bytes = 0;
-	char scope[SCOPE_MAX];
-	int scope_len;
 	enum rti_probe_type t = cn->probe;
 	bool user_probe = t == RTI_PROBE_UPROBE || t == RTI_PROBE_URETPROBE;
 	bool kern_probe = t == RTI_PROBE_KPROBE || t == RTI_PROBE_KRETPROBE ||
 			  t == RTI_PROBE_FENTRY || t == RTI_PROBE_FEXIT || t == RTI_PROBE_LSM;
-	uint32_t bit;
-	int64_t ns;
-	const char *scope_i;
-	unsigned char md[32];
-	int r;
+	struct cand *c = h->c;
+	size_t nc = 0;
 
-	(void)line;
-	(void)len;
-	if (t == RTI_PROBE_NONE || t >= RTI_PROBE__COUNT)
-		return 0;
-	h->st.events++;
-	bit = 1u << t;
-	ns = hs_time_ns(&ev->time);
-
-	/* the observations of this event, and what they may cost at most */
 	for (unsigned i = 0; i <= cn->n_frames; i++) {
 		const char *code_id, *module, *sym;
 
@@ -664,31 +627,18 @@ static int hs_event(void *ctx, const struct rti_event *ev, const struct rti_cano
 		c[nc].code_id = code_id;
 		c[nc].module = module;
 		c[nc].symbol = sym;
-		bytes += cost(c[nc].symlen);
-		bytes += code_id ? cost(c[nc].clen) : 0;
-		bytes += module ? cost(c[nc].mlen) : 0;
+		*bytes += cost(c[nc].symlen);
+		*bytes += code_id ? cost(c[nc].clen) : 0;
+		*bytes += module ? cost(c[nc].mlen) : 0;
 		nc++;
 	}
-	if (!nc && !cn->n_frames) {
-		rti_hotsym_maybe_flush(h); /* errors are kept for the next flush */
-		return 0;
-	}
-	scope_len = build_scope(ev, cn, scope);
-	if (scope_len < 0) {
-		h->st.skipped_too_long += nc;
-		return 0;
-	}
-	bytes += cost((size_t)scope_len) + cost(6) + cost(8);
+	return nc;
+}
 
-	r = make_room(h, nc, bytes);
-	if (r < 0)
-		return r;
-	if (r > 0) {
-		h->st.dropped += nc;
-		return 0;
-	}
-
-	/* interned strings of the filling table */
+/* The scope's interned string in the filling table (re-interned after a
+ * freeze or when the scope changes); NULL when out of memory. */
+static const char *intern_scope(struct rti_hotsym *h, const char *scope, int scope_len)
+{
 	if (h->scope_gen != h->gen)
 		h->ncache = 0;
 	for (unsigned i = 0; i < h->ncache; i++)
@@ -700,9 +650,18 @@ static int hs_event(void *ctx, const struct rti_event *ev, const struct rti_cano
 		h->kmod_i = hs_intern(h->act, "[kernel]", 8);
 		h->scope_gen = h->gen;
 		if (!h->scope_i || !h->kernel_i || !h->kmod_i)
-			goto full;
+			return NULL;
 	}
-	scope_i = h->scope_i;
+	return h->scope_i;
+}
+
+/* Adds the nc candidates of h->c under scope_i; -ENOMEM when malloc failed. */
+static int add_candidates(struct rti_hotsym *h, size_t nc, const char *scope_i, uint32_t bit,
+			  int64_t ns)
+{
+	struct cand *c = h->c;
+	int r;
+
 	h->serial++;
 	for (size_t i = 0; i < nc; i++) {
 		c[i].cid = c[i].code_id ? intern_cached(h, c[i].code_id, c[i].clen) : h->kernel_i;
@@ -710,7 +669,7 @@ static int hs_event(void *ctx, const struct rti_event *ev, const struct rti_cano
 			   : c[i].mlen == 8 && !memcmp(c[i].module, "[kernel]", 8) ? h->kmod_i
 			   : intern_cached(h, c[i].module, c[i].mlen);
 		if (!c[i].cid || (c[i].module && !c[i].mod))
-			goto full;
+			return -ENOMEM;
 		c[i].hash = hs_entry_hash(scope_i, c[i].cid, c[i].symbol, c[i].symlen);
 		hs_table_prefetch(h->act, c[i].hash, 0);
 	}
@@ -721,10 +680,53 @@ static int hs_event(void *ctx, const struct rti_event *ev, const struct rti_cano
 		r = hs_table_add(h->act, c[i].hash, scope_i, c[i].cid, c[i].mod, c[i].symbol,
 				 c[i].symlen, bit, ns, h->serial);
 		if (r < 0)
-			goto full;
+			return -ENOMEM;
 		if (r == 0)
 			h->st.observations++;
 	}
+	return 0;
+}
+
+static int hs_event(void *ctx, const struct rti_event *ev, const struct rti_canon *cn,
+		    const char *line, size_t len)
+{
+	struct rti_hotsym *h = ctx;
+	enum rti_probe_type t = cn->probe;
+	size_t nc, bytes = 0;
+	char scope[SCOPE_MAX];
+	int scope_len;
+	int64_t ns;
+	const char *scope_i;
+	unsigned char md[32];
+	int r;
+
+	(void)line; /* the index reads the canonical record, not its line */
+	(void)len;
+	if (t == RTI_PROBE_NONE || t >= RTI_PROBE__COUNT)
+		return 0;
+	h->st.events++;
+	ns = rti_time_ns_saturated(&ev->time);
+	nc = collect_candidates(h, ev, cn, &bytes);
+	if (!nc && !cn->n_frames) {
+		rti_hotsym_maybe_flush(h); /* errors are kept for the next flush */
+		return 0;
+	}
+	scope_len = build_scope(ev, cn, scope);
+	if (scope_len < 0) {
+		h->st.skipped_too_long += nc;
+		return 0;
+	}
+	bytes += cost((size_t)scope_len) + cost(6) + cost(8);
+	r = make_room(h, nc, bytes);
+	if (r < 0)
+		return r;
+	if (r > 0) {
+		h->st.dropped += nc;
+		return 0;
+	}
+	scope_i = intern_scope(h, scope, scope_len);
+	if (!scope_i || add_candidates(h, nc, scope_i, 1u << t, ns))
+		goto full;
 	if (cn->n_frames) {
 		r = stack_digest(h, cn, md);
 		if (r)

@@ -161,8 +161,6 @@ int hs_pg_open(const char *conninfo, bool read_only, char *err, size_t errlen,
 /* "postgres://u:secret@h/db" -> "postgres://u:***@h/db", for messages. */
 void hs_redact_url(const char *url, char *out, size_t outlen);
 
-int64_t hs_time_ns(const struct rti_time *t);
-void hs_ns_time(int64_t ns, struct rti_time *t);
 
 /*
  * Test-only fault injection (tests/hotsym, bench): NULL in production.

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "hotsym/hotsym_int.h"
+#include "util/timefmt.h"
 #include "hotsym/pq_load.h"
 #include "hotsym/store_sql.h"
 #include "rti/buf.h"
@@ -632,8 +633,8 @@ static int each_symbol(struct pg_store *s, PGresult *r, void *fn, void *arg)
 		return -ENOMEM;
 	e.symbol_id = s->sid.p;
 	e.hit_count = strtoull(rti_pq.PQgetvalue(r, 0, HS_C_HITS), NULL, 10);
-	hs_ns_time(num(r, HS_C_FIRST), &e.first_seen);
-	hs_ns_time(num(r, HS_C_LAST), &e.last_seen);
+	rti_time_from_ns(num(r, HS_C_FIRST), &e.first_seen);
+	rti_time_from_ns(num(r, HS_C_LAST), &e.last_seen);
 	e.probe_types = (uint32_t)num(r, HS_C_PTYPES);
 	return ((rti_hot_entry_fn)fn)(arg, &e);
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "hotsym/hotsym_int.h"
+#include "util/timefmt.h"
 #include "hotsym/store_sql.h"
 
 /* Appends s; the statements fit HS_SQL_MAX by construction (a unit test
@@ -68,13 +69,13 @@ void hs_sql_build(struct hs_sql *q, enum hs_query what, const struct rti_hot_fil
 		/* entries whose [first_seen, last_seen] meets [since, until] */
 		and_where(q, &len);
 		q->is_int[q->n] = true;
-		q->num[q->n] = hs_time_ns(&f->since);
+		q->num[q->n] = rti_time_ns_saturated(&f->since);
 		param(q, &len, ph, "h.last_seen", ">=");
 	}
 	if (f->until.set) {
 		and_where(q, &len);
 		q->is_int[q->n] = true;
-		q->num[q->n] = hs_time_ns(&f->until);
+		q->num[q->n] = rti_time_ns_saturated(&f->until);
 		param(q, &len, ph, "h.first_seen", "<=");
 	}
 	if (what == HS_Q_SCOPES)

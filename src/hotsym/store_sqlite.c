@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "hotsym/hotsym_int.h"
+#include "util/timefmt.h"
 #include "hotsym/store_sql.h"
 #include "util/clock.h"
 
@@ -373,8 +374,8 @@ static int sq_scan(struct hs_store *bs, const struct rti_hot_filter *f,
 		}
 		e.symbol_id = sid.p;
 		e.hit_count = (uint64_t)sqlite3_column_int64(st, HS_C_HITS);
-		hs_ns_time(sqlite3_column_int64(st, HS_C_FIRST), &e.first_seen);
-		hs_ns_time(sqlite3_column_int64(st, HS_C_LAST), &e.last_seen);
+		rti_time_from_ns(sqlite3_column_int64(st, HS_C_FIRST), &e.first_seen);
+		rti_time_from_ns(sqlite3_column_int64(st, HS_C_LAST), &e.last_seen);
 		e.probe_types = (uint32_t)sqlite3_column_int64(st, HS_C_PTYPES);
 		err = fn(arg, &e);
 		if (err)

@@ -8,6 +8,7 @@
 
 #include "ingest/queue.h"
 #include "util/clock.h"
+#include "util/opts.h"
 
 #define HDR 16u
 #define F_EXTERNAL 1u /* payload is a pointer to a malloc'ed message */
@@ -44,10 +45,12 @@ struct rti_queue *rti_queue_new(const struct rti_queue_opts *o)
 {
 	struct rti_queue *q = calloc(1, sizeof(*q));
 	pthread_condattr_t ca;
-	size_t cap = o && o->capacity ? o->capacity : (4u << 20);
+	size_t cap = RTI_OPTS_GET(o, capacity, 0);
 
 	if (!q)
 		return NULL;
+	if (!cap)
+		cap = 4u << 20;
 	if (cap < 64 * 1024)
 		cap = 64 * 1024;
 	cap = (cap + 4095) & ~(size_t)4095;
@@ -57,7 +60,7 @@ struct rti_queue *rti_queue_new(const struct rti_queue_opts *o)
 		return NULL;
 	}
 	q->cap = cap;
-	q->block = o && o->block;
+	q->block = RTI_OPTS_GET(o, block, false);
 	pthread_mutex_init(&q->mu, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);

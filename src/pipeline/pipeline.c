@@ -8,15 +8,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "adapt/adapter.h"
 #include "adapt/canon_write.h"
-#include "adapt/probe_map.h"
-#include "privacy/privacy.h"
-#include "rti/pipeline.h"
+#include "pipeline/pipeline_int.h"
 #include "stack/frames.h"
 #include "tetragon/json_decode.h"
-#include "tetragon/policy.h"
 #include "util/arena.h"
 #include "util/hash.h"
+#include "util/opts.h"
 
 #define MAX_SINKS 8
 
@@ -82,10 +81,8 @@ struct stage2 {
 struct rti_pipeline {
 	struct rti_json_decoder *dec;
 	struct rti_arena arena;
-	struct rti_policy_set policies;
-	const struct rti_privacy *privacy;
+	struct rti_adapter adapter;
 	struct rti_privacy *own_privacy; /* when opened here by name */
-	struct rti_clean_cache *clean;   /* strings secret detection found clean */
 	struct rti_stack *stack;
 	struct rti_buf line;
 	struct {
@@ -101,22 +98,20 @@ struct rti_pipeline {
 
 struct rti_pipeline *rti_pipeline_new(const struct rti_pipeline_opts *o)
 {
-	struct rti_pipeline_opts def = { sizeof(def), NULL, 0, 0, 0, NULL, NULL };
+	const struct rti_privacy *profile = RTI_OPTS_GET(o, profile, NULL);
+	unsigned frame_cache = RTI_OPTS_GET(o, frame_cache, 0);
 	struct rti_pipeline *p;
+	int err;
 
-	if (!o)
-		o = &def;
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return NULL;
-	if (o->sz >= offsetof(struct rti_pipeline_opts, profile) + sizeof(o->profile) &&
-	    o->profile) {
-		p->privacy = o->profile;
-	} else {
-		char err[256];
+	if (!profile) {
+		char msg[256];
 
 		/* by name: built-ins other than "off" (which needs a flag) */
-		p->own_privacy = rti_privacy_open(o->privacy, NULL, err, sizeof(err));
+		p->own_privacy = rti_privacy_open(RTI_OPTS_GET(o, privacy, NULL), NULL, msg,
+						  sizeof(msg));
 		if (!p->own_privacy) {
 			int e = errno;
 
@@ -124,19 +119,21 @@ struct rti_pipeline *rti_pipeline_new(const struct rti_pipeline_opts *o)
 			errno = e;
 			return NULL;
 		}
-		p->privacy = p->own_privacy;
+		profile = p->own_privacy;
 	}
-	p->clean = calloc(1, sizeof(*p->clean));
-	p->max_tokens = o->max_tokens ? o->max_tokens : (1u << 20);
+	p->max_tokens = RTI_OPTS_GET(o, max_tokens, 0);
+	if (!p->max_tokens)
+		p->max_tokens = 1u << 20;
 	p->dec = rti_json_decoder_new(p->max_tokens);
-	p->stack = rti_stack_new(o->frame_cache ? o->frame_cache : 4096,
-				 o->sz >= offsetof(struct rti_pipeline_opts, symbolize) +
-						  sizeof(o->symbolize) ? o->symbolize : NULL);
-	p->arena_max = o->arena_max ? o->arena_max : (64u << 20);
+	p->stack = rti_stack_new(frame_cache ? frame_cache : 4096,
+				 RTI_OPTS_GET(o, symbolize, NULL));
+	p->arena_max = RTI_OPTS_GET(o, arena_max, 0);
+	if (!p->arena_max)
+		p->arena_max = 64u << 20;
 	rti_arena_init(&p->arena, 64 * 1024, p->arena_max);
-	rti_policy_set_init(&p->policies);
 	rti_buf_init(&p->line, 64u << 20);
-	if (!p->dec || !p->stack || !p->clean) {
+	err = rti_adapter_init(&p->adapter, profile, p->stack, &p->st);
+	if (err || !p->dec || !p->stack) {
 		rti_pipeline_free(p);
 		errno = ENOMEM;
 		return NULL;
@@ -157,17 +154,16 @@ void rti_pipeline_free(struct rti_pipeline *p)
 	rti_json_decoder_free(p->dec);
 	rti_stack_free(p->stack);
 	rti_arena_release(&p->arena);
-	rti_policy_set_release(&p->policies);
+	rti_adapter_release(&p->adapter);
 	rti_buf_release(&p->line);
 	rti_privacy_free(p->own_privacy);
-	free(p->clean);
 	free(p);
 }
 
 int rti_pipeline_add_policy(struct rti_pipeline *p, const char *path, char *err,
 			    size_t errlen)
 {
-	return rti_policy_set_load(&p->policies, path, err, errlen);
+	return rti_adapter_load_policy(&p->adapter, path, err, errlen);
 }
 
 int rti_pipeline_add_sink(struct rti_pipeline *p, const struct rti_sink_ops *ops,
@@ -217,16 +213,15 @@ static int bad(struct rti_pipeline *p, struct rti_diag *d, const char *msg)
 	return -EINVAL;
 }
 
-/* Stage 2: probe mapping, privacy, stacks, canonical writer, sinks. Its
- * allocations go to the arena the event was decoded into. */
+/* Stage 2: the adapter (probe mapping, privacy, stacks), the canonical
+ * writer, the sinks. Its allocations go to the arena the event was decoded
+ * into. */
 static int feed_event(struct rti_pipeline *p, const struct rti_event *ev,
 		      struct rti_arena *arena, struct rti_diag *d)
 {
 	struct rti_canon cn;
 	struct rti_event fev; /* what privacy lets through: all later stages read it */
-	struct rti_pv pv;
-	struct rti_time ev_time = ev->time;
-	bool by_policy;
+	const char *why;
 	int err;
 
 	p->st.kind_in[ev->kind]++;
@@ -252,51 +247,12 @@ static int feed_event(struct rti_pipeline *p, const struct rti_event *ev,
 	default:
 		break;
 	}
-	if (!ev->time.set) {
-		/* Old exports (Tetragon's own testdata) lack the response time.
-		 * An exec happens at the process start time and an exit at its
-		 * exit time, so those two kinds have an exact fallback; any other
-		 * event without a time cannot be placed and is rejected. */
-		const struct rti_time *alt = NULL;
-
-		if (ev->kind == RTI_KIND_EXEC && ev->process.start_time.set)
-			alt = &ev->process.start_time;
-		else if (ev->kind == RTI_KIND_EXIT && ev->exit_time.set)
-			alt = &ev->exit_time;
-		if (!alt) {
-			p->st.kind_in[ev->kind]--;
-			return bad(p, d, "time: missing (GetEventsResponse.time is required)");
-		}
-		ev_time = *alt;
-		p->st.time_fallback++;
+	err = rti_adapt_event(&p->adapter, ev, arena, &fev, &cn, &why);
+	if (err) {
+		if (err == -EINVAL)
+			p->st.kind_in[ev->kind]--; /* no time: not counted as an event */
+		return bad(p, d, why);
 	}
-	memset(&cn, 0, sizeof(cn));
-	cn.time = ev_time;
-	cn.probe = rti_probe_map(ev, &p->policies, &by_policy);
-	if (by_policy)
-		p->st.by_policy++;
-	pv.p = p->privacy;
-	pv.cn = &cn;
-	pv.a = arena;
-	pv.secrets = p->st.secrets;
-	pv.clean = p->clean;
-	pv.err = 0;
-	err = rti_privacy_apply(&pv, ev, &fev);
-	if (err)
-		return bad(p, d, err == -ENOBUFS ? "event too large for the event arena"
-						 : "privacy: HMAC failed (libcrypto)");
-	if (ev->kind == RTI_KIND_UPROBE || ev->kind == RTI_KIND_USDT) {
-		/* the same code_id as frames of that module (spec §3, §6) */
-		cn.probe_code_id = rti_stack_module_code_id(p->stack, ev, cn.probe_module,
-							    arena);
-		if (!cn.probe_code_id && errno == ENOBUFS)
-			return bad(p, d, "event too large for the event arena");
-	}
-	if (ev->process.has_pod)
-		rti_image_digest(ev->process.pod.image_id, cn.image_digest);
-	err = rti_stack_canonicalize(p->stack, &pv, ev, arena, &cn);
-	if (err)
-		return bad(p, d, "stack too large for the event arena");
 	rti_buf_reset(&p->line);
 	err = rti_canon_write(&fev, &cn, &p->line);
 	if (err)
@@ -323,6 +279,13 @@ int rti_pipeline_feed_event(struct rti_pipeline *p, const struct rti_event *ev,
 	if (p->s2)
 		return -EBUSY;
 	return feed_event(p, ev, &p->arena, d);
+}
+
+void rti_pipeline_count_record(struct rti_pipeline *p, bool bad)
+{
+	p->st.records++;
+	if (bad)
+		p->st.bad_records++;
 }
 
 int rti_pipeline_feed_json(struct rti_pipeline *p, const char *rec, size_t len,

@@ -21,7 +21,7 @@ struct ld {
 	char *err;
 	size_t errlen;
 	struct rti_privacy *p;
-	bool set[RTI_R__COUNT];
+	bool set[RTI_FIELD__COUNT];
 };
 
 __attribute__((format(printf, 3, 4)))
@@ -255,14 +255,14 @@ static const char *ere_too_costly(const char *pattern)
 }
 
 static int parse_action(struct ld *l, const yaml_node_t *n, const char *s,
-			struct rti_prule *r)
+			struct rti_field_rule *r)
 {
 	static const struct {
 		const char *name;
-		enum rti_paction a;
+		enum rti_privacy_action a;
 	} acts[] = {
-		{ "drop", RTI_PA_DROP },     { "keep", RTI_PA_KEEP },
-		{ "hash", RTI_PA_HASH },     { "basename", RTI_PA_BASENAME },
+		{ "drop", RTI_ACTION_DROP }, { "keep", RTI_ACTION_KEEP },
+		{ "hash", RTI_ACTION_HASH }, { "basename", RTI_ACTION_BASENAME },
 	};
 	size_t n_s = strlen(s);
 
@@ -298,25 +298,25 @@ static int parse_action(struct ld *l, const yaml_node_t *n, const char *s,
 			    (!regexec(&r->re, "x", 1, &m, 0) && m.rm_eo == m.rm_so))
 				return fail(l, n, "redact(): the pattern matches the empty string");
 		}
-		r->action = RTI_PA_REDACT;
+		r->action = RTI_ACTION_REDACT;
 		return 0;
 	}
 	return fail(l, n,
 		    "unknown action '%.60s' (keep, drop, hash, basename, redact(PATTERN))", s);
 }
 
-static int parse_otherwise(struct ld *l, const yaml_node_t *n, enum rti_paction *out)
+static int parse_otherwise(struct ld *l, const yaml_node_t *n, enum rti_privacy_action *out)
 {
 	const char *s;
 
 	if (want_scalar(l, n, "otherwise", &s))
 		return -1;
 	if (!strcmp(s, "drop"))
-		*out = RTI_PA_DROP;
+		*out = RTI_ACTION_DROP;
 	else if (!strcmp(s, "basename"))
-		*out = RTI_PA_BASENAME;
+		*out = RTI_ACTION_BASENAME;
 	else if (!strcmp(s, "hash"))
-		*out = RTI_PA_HASH;
+		*out = RTI_ACTION_HASH;
 	else
 		return fail(l, n, "otherwise: '%.60s' is not drop, basename or hash", s);
 	return 0;
@@ -324,7 +324,7 @@ static int parse_otherwise(struct ld *l, const yaml_node_t *n, enum rti_paction 
 
 static int add_allow(struct ld *l, const yaml_node_t *n, const char *s, void *ctx)
 {
-	struct rti_prule *r = ctx;
+	struct rti_field_rule *r = ctx;
 	char **v;
 
 	if (!*s)
@@ -347,13 +347,13 @@ static int add_type(struct ld *l, const yaml_node_t *n, const char *s, void *ctx
 	unsigned *t = ctx;
 
 	if (!strcmp(s, "int"))
-		*t |= RTI_PARG_INT;
+		*t |= RTI_KEEP_ARG_INT;
 	else if (!strcmp(s, "sock"))
-		*t |= RTI_PARG_SOCK;
+		*t |= RTI_KEEP_ARG_SOCK;
 	else if (!strcmp(s, "file"))
-		*t |= RTI_PARG_FILE;
+		*t |= RTI_KEEP_ARG_FILE;
 	else if (!strcmp(s, "string"))
-		*t |= RTI_PARG_STRING;
+		*t |= RTI_KEEP_ARG_STRING;
 	else
 		return fail(l, n, "types: unknown argument type '%.60s' (int, sock, file, string)", s);
 	return 0;
@@ -361,22 +361,22 @@ static int add_type(struct ld *l, const yaml_node_t *n, const char *s, void *ctx
 
 static int field_by_path(const char *s)
 {
-	for (int f = 0; f < RTI_R__COUNT; f++)
-		if (!strcmp(s, rti_redact_path((enum rti_redact)f)))
+	for (int f = 0; f < RTI_FIELD__COUNT; f++)
+		if (!strcmp(s, rti_field_path((enum rti_field)f)))
 			return f;
 	return -1;
 }
 
-static bool action_fits(enum rti_fkind k, enum rti_paction a)
+static bool action_fits(enum rti_field_kind k, enum rti_privacy_action a)
 {
 	switch (k) {
-	case RTI_FK_IDENT:
-	case RTI_FK_PATH:
+	case RTI_FIELD_KIND_IDENTITY:
+	case RTI_FIELD_KIND_PATH:
 		return true;
-	case RTI_FK_TEXT:
-	case RTI_FK_MAP:
-	case RTI_FK_ARGS:
-		return a != RTI_PA_BASENAME;
+	case RTI_FIELD_KIND_TEXT:
+	case RTI_FIELD_KIND_MAP:
+	case RTI_FIELD_KIND_ARGS:
+		return a != RTI_ACTION_BASENAME;
 	default:
 		return false;
 	}
@@ -399,8 +399,8 @@ static bool seen_before(struct ld *l, const yaml_node_t *map, const yaml_node_pa
 static int parse_field(struct ld *l, const yaml_node_t *kn, const yaml_node_t *vn)
 {
 	const char *path = scalar(kn);
-	struct rti_prule nr;
-	enum rti_fkind k;
+	struct rti_field_rule nr;
+	enum rti_field_kind k;
 	int f;
 
 	if (!path)
@@ -409,10 +409,10 @@ static int parse_field(struct ld *l, const yaml_node_t *kn, const yaml_node_t *v
 	if (f < 0)
 		return fail(l, kn, "unknown field path '%.80s' (see `stella-rti privacy explain`)",
 			    path);
-	k = rti_privacy_field_kind((enum rti_redact)f);
-	if (k == RTI_FK_WITHHELD)
+	k = rti_privacy_field_kind((enum rti_field)f);
+	if (k == RTI_FIELD_KIND_WITHHELD)
 		return fail(l, kn, "%.80s is always withheld: no rule can emit it", path);
-	if (k == RTI_FK_SCANNED)
+	if (k == RTI_FIELD_KIND_SCANNED)
 		return fail(l, kn,
 			    "%.80s is code identity, always kept and secret-scanned: no rule applies",
 			    path);
@@ -449,13 +449,13 @@ static int parse_field(struct ld *l, const yaml_node_t *kn, const yaml_node_t *v
 				if (want_scalar(l, v2, "action", &s) || parse_action(l, v2, s, &nr))
 					goto bad;
 			} else if (!strcmp(key, "otherwise") &&
-				   (k == RTI_FK_PATH || k == RTI_FK_ARGS)) {
+				   (k == RTI_FIELD_KIND_PATH || k == RTI_FIELD_KIND_ARGS)) {
 				if (parse_otherwise(l, v2, &nr.otherwise))
 					goto bad;
-			} else if (!strcmp(key, "allow") && k == RTI_FK_MAP) {
+			} else if (!strcmp(key, "allow") && k == RTI_FIELD_KIND_MAP) {
 				if (each_string(l, v2, "allow", add_allow, &nr))
 					goto bad;
-			} else if (!strcmp(key, "types") && k == RTI_FK_ARGS) {
+			} else if (!strcmp(key, "types") && k == RTI_FIELD_KIND_ARGS) {
 				if (each_string(l, v2, "types", add_type, &nr.arg_types))
 					goto bad;
 			} else {
@@ -477,19 +477,19 @@ static int parse_field(struct ld *l, const yaml_node_t *kn, const yaml_node_t *v
 	}
 	/* allowlist-first: a map or argument rule that emits anything names
 	 * what it emits */
-	if (k == RTI_FK_MAP && nr.action != RTI_PA_DROP && !nr.n_allow) {
+	if (k == RTI_FIELD_KIND_MAP && nr.action != RTI_ACTION_DROP && !nr.n_allow) {
 		fail(l, vn, "%.80s: needs allow: [KEY, ...] (keys to emit; \"prefix*\" matches a prefix)", path);
 		goto bad;
 	}
-	if (k == RTI_FK_ARGS && nr.action != RTI_PA_DROP && !nr.arg_types) {
+	if (k == RTI_FIELD_KIND_ARGS && nr.action != RTI_ACTION_DROP && !nr.arg_types) {
 		fail(l, vn, "%.80s: needs types: [int, sock, file, string]", path);
 		goto bad;
 	}
-	rti_prule_clear(&l->p->rules[f]);
+	rti_field_rule_clear(&l->p->rules[f]);
 	l->p->rules[f] = nr;
 	return 0;
 bad:
-	rti_prule_clear(&nr);
+	rti_field_rule_clear(&nr);
 	return -1;
 }
 
@@ -515,7 +515,7 @@ static int add_prefix(struct ld *l, const yaml_node_t *n, const char *s, void *c
 }
 
 static int parse_paths(struct ld *l, const yaml_node_t *n, bool *other_set,
-		       enum rti_paction *other)
+		       enum rti_privacy_action *other)
 {
 	if (n->type != YAML_MAPPING_NODE)
 		return fail(l, n, "paths: expected a mapping");
@@ -581,7 +581,7 @@ static struct rti_privacy *load_doc(struct ld *l, yaml_node_t *root)
 	const char *base = "strict";
 	const char *s;
 	bool other_set = false;
-	enum rti_paction other = RTI_PA_DROP;
+	enum rti_privacy_action other = RTI_ACTION_DROP;
 
 	if (!root || root->type != YAML_MAPPING_NODE) {
 		fail(l, root, "a profile is a mapping (profile:, base:, paths:, fields:)");
@@ -676,8 +676,8 @@ static struct rti_privacy *load_doc(struct ld *l, yaml_node_t *root)
 				goto bad;
 	}
 	if (other_set)
-		for (int f = 0; f < RTI_R__COUNT; f++)
-			if (rti_privacy_field_kind((enum rti_redact)f) == RTI_FK_PATH && !l->set[f])
+		for (int f = 0; f < RTI_FIELD__COUNT; f++)
+			if (rti_privacy_field_kind((enum rti_field)f) == RTI_FIELD_KIND_PATH && !l->set[f])
 				l->p->rules[f].otherwise = other;
 	return l->p;
 oom:

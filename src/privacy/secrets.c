@@ -1173,7 +1173,10 @@ static const unsigned char rank[RTI_SECRET__COUNT] = {
 	[RTI_SECRET_BEARER] = 3, [RTI_SECRET_PAIR] = 4, [RTI_SECRET_ENTROPY] = 5,
 };
 
-size_t rti_secret_scan(const char *s, size_t n, struct rti_secret_span *spans, size_t max)
+/* The detectors' spans merged in offset order; entropy: whether the
+ * high-entropy detector takes part. */
+static size_t scan_spans(const char *s, size_t n, struct rti_secret_span *spans, size_t max,
+			 bool entropy)
 {
 	enum { D_AWS, D_JWT, D_BEARER, D_PAIR, D_PEM, D_ENTROPY, D__N };
 	struct det d[D__N];
@@ -1185,6 +1188,7 @@ size_t rti_secret_scan(const char *s, size_t n, struct rti_secret_span *spans, s
 	memset(d, 0, sizeof(d));
 	memset(&es, 0, sizeof(es));
 	memset(&cur, 0, sizeof(cur));
+	d[D_ENTROPY].done = !entropy;
 	for (;;) {
 		int best = -1;
 
@@ -1231,6 +1235,89 @@ size_t rti_secret_scan(const char *s, size_t n, struct rti_secret_span *spans, s
 		count++;
 	}
 	return count;
+}
+
+size_t rti_secret_scan(const char *s, size_t n, struct rti_secret_span *spans, size_t max)
+{
+	return scan_spans(s, n, spans, max, true);
+}
+
+/* Punctuation of demangled C++ (std::map<K, V>::operator[](K const&),
+ * {lambda()#1}, [abi:cxx11], memcpy@@GLIBC_2.14), Go
+ * (crypto/tls.(*Conn).Write, type:.eq.[2]interface {}, x.encode-fm) and
+ * Rust (<T as core::fmt::Debug>::fmt, {{closure}}, 'static, &mut). */
+static bool code_punct(unsigned char c)
+{
+	return c && strchr(":.<>()*&,~[]{}#' -/+=!|^%?@;", c) != NULL;
+}
+
+static bool operator_char(unsigned char c)
+{
+	return c && strchr("-+*/%^&|~!=<>,", c) != NULL;
+}
+
+static bool has(const char *s, size_t n, const char *what)
+{
+	return memmem(s, n, what, strlen(what)) != NULL;
+}
+
+/*
+ * '+', '/', '=' and '-' are base64's, so they pass only where names have
+ * them: in a C++ operator name (operator+=, operator->*), '/' in a Go
+ * package path (a '.' follows it), '-' in a name with a '.' (Go's -fm,
+ * -range1), in "non-virtual thunk" or before a digit in a template
+ * argument (<-1>), '+' in a Rust trait object (dyn Error+Send). A random
+ * base64 or base64url token has none of these contexts.
+ */
+static bool base64_char_ok(const char *s, size_t n, size_t i, size_t last_dot)
+{
+	unsigned char c = (unsigned char)s[i];
+	unsigned char prev = i ? (unsigned char)s[i - 1] : 0;
+	unsigned char next = i + 1 < n ? (unsigned char)s[i + 1] : 0;
+
+	if (c == '/')
+		return last_dot != (size_t)-1 && i < last_dot;
+	if (c == '-')
+		return last_dot != (size_t)-1 || (i >= 3 && !memcmp(s + i - 3, "non", 3)) ||
+		       ((prev == '<' || prev == '(' || prev == ',' || prev == ' ') && is_dig(next));
+	if (c == '+')
+		return has(s, n, "dyn ");
+	return false; /* '=' outside an operator name */
+}
+
+bool rti_secret_code_shaped(const char *s, size_t n)
+{
+	size_t last_dot = (size_t)-1;
+	bool token = false;
+
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == '.')
+			last_dot = i;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (is_alnum(c) || c == '_' || c == '$') {
+			token = true;
+			if (i + 8 <= n && !memcmp(s + i, "operator", 8)) {
+				/* the operator's own characters belong to its name */
+				i += 8;
+				while (i < n && operator_char((unsigned char)s[i]))
+					i++;
+				i--;
+			}
+			continue;
+		}
+		if (!code_punct(c))
+			return false;
+		if (strchr("+/=-", c) && !base64_char_ok(s, n, i, last_dot))
+			return false;
+	}
+	return token;
+}
+
+size_t rti_secret_scan_code(const char *s, size_t n, struct rti_secret_span *spans, size_t max)
+{
+	return scan_spans(s, n, spans, max, !rti_secret_code_shaped(s, n));
 }
 
 const char *rti_secret_kind_name(enum rti_secret_kind k)

@@ -20,48 +20,6 @@
 #ifndef RTI_PRIVACY_SECRETS_H
 #define RTI_PRIVACY_SECRETS_H
 
-#include <stdbool.h>
-#include <stddef.h>
-
-enum rti_secret_kind {
-	RTI_SECRET_AWS_KEY,  /* "aws-key" */
-	RTI_SECRET_JWT,      /* "jwt" */
-	RTI_SECRET_BEARER,   /* "bearer": Authorization: Bearer/Basic value */
-	RTI_SECRET_PAIR,     /* "secret-pair": password=..., --token X */
-	RTI_SECRET_PEM,      /* "pem-private-key" */
-	RTI_SECRET_ENTROPY,  /* "high-entropy" */
-	RTI_SECRET__COUNT
-};
-
-struct rti_secret_span {
-	size_t off; /* byte offset of the secret value in the string */
-	size_t len; /* its length: what must be replaced */
-	enum rti_secret_kind kind;
-};
-
-/*
- * Scans s[0..n). Stores up to max spans, sorted by offset and not
- * overlapping (overlaps are merged), and returns how many there are in all
- * (which may exceed max). For a key/value pair the span is the value only
- * ("password=" stays, what follows it is the span). A merged span takes the
- * most specific kind of its parts: pem-private-key, aws-key, jwt, bearer,
- * secret-pair, high-entropy, in that order.
- */
-size_t rti_secret_scan(const char *s, size_t n, struct rti_secret_span *spans, size_t max);
-
-/* True when a key name (label or annotation key, environment variable
- * name, JSON member name) says its value is a secret: it contains, case
- * insensitively, password, passwd, passphrase, secret, token,
- * api_key/apikey/api-key, access_key/access-key, private_key/private-key,
- * credential, auth (not author, authority), or pwd as a word of its own
- * (DB_PWD; not the shell's PWD and OLDPWD). Kubernetes service links
- * (AUTH_SERVICE_HOST, AUTH_PORT_443_TCP_ADDR) name a service, not a secret. */
-bool rti_secret_key_name(const char *key, size_t n);
-
-/* "aws-key", "jwt", ...; NULL for an invalid kind. */
-const char *rti_secret_kind_name(enum rti_secret_kind k);
-
-/* The text that replaces each span: "[REDACTED]". */
-#define RTI_SECRET_MASK "[REDACTED]"
+#include "rti/privacy.h" /* the detector's API is public: privacy check uses it */
 
 #endif

@@ -105,10 +105,20 @@ static const char *keep(struct rti_arena *a, const char *s)
 	return rti_arena_strndup(a, s, strlen(s));
 }
 
-static int kernel_frame(struct rti_stack *s, struct rti_pv *pv,
+/* *str through the privacy filter, in place; NULL stays NULL. */
+static int filter_string(const struct rti_frame_filter *ff, enum rti_frame_part part,
+			 const char **str)
+{
+	if (!*str)
+		return 0;
+	return ff->filter(ff->ctx, part, *str, str);
+}
+
+static int kernel_frame(struct rti_stack *s, const struct rti_frame_filter *ff,
 			const struct rti_stack_entry *e, struct rti_arena *a, struct rti_frame *f)
 {
 	struct rti_symbolize_stats *st = &s->st.sym;
+	int err_symbol, err_module;
 
 	f->space = RTI_SPACE_KERNEL;
 	f->module = "[kernel]";
@@ -149,16 +159,14 @@ static int kernel_frame(struct rti_stack *s, struct rti_pv *pv,
 		}
 	}
 	/* secrets out before the symbol becomes part of the frame's identity */
-	if (f->symbol)
-		f->symbol = rti_privacy_scan(pv, RTI_R_STACK_SYMBOL, f->symbol);
-	if (f->module)
-		f->module = rti_privacy_scan(pv, RTI_R_STACK_MODULE, f->module);
-	if (pv->err)
-		return pv->err;
+	err_symbol = filter_string(ff, RTI_FRAME_SYMBOL, &f->symbol);
+	err_module = filter_string(ff, RTI_FRAME_KERNEL_MODULE, &f->module);
+	if (err_symbol || err_module)
+		return err_symbol ? err_symbol : err_module;
 	return frame_id(s, RTI_SPACE_KERNEL, f->symbol ? f->symbol : "", f->offset, f);
 }
 
-static int user_frame(struct rti_stack *s, struct rti_pv *pv,
+static int user_frame(struct rti_stack *s, const struct rti_frame_filter *ff,
 		      const struct rti_event *ev, const struct rti_stack_entry *e,
 		      struct rti_arena *a, struct rti_frame *f)
 {
@@ -166,14 +174,16 @@ static int user_frame(struct rti_stack *s, struct rti_pv *pv,
 	struct rti_sym_query q;
 	struct rti_sym_result r;
 	enum rti_unresolved why;
+	int err;
 
 	f->space = RTI_SPACE_USER;
 	f->offset = e->offset;
 	s->st.user_frames++;
 	if (e->module) {
-		f->module = rti_privacy_field(pv, RTI_R_STACK_MODULE, e->module);
-		if (pv->err)
-			return pv->err;
+		f->module = e->module;
+		err = filter_string(ff, RTI_FRAME_USER_MODULE, &f->module);
+		if (err)
+			return err;
 		if (!f->module)
 			s->st.module_withheld++;
 	}
@@ -203,9 +213,9 @@ static int user_frame(struct rti_stack *s, struct rti_pv *pv,
 		f->symbol = keep(a, r.symbol);
 		if (!f->symbol)
 			return -ENOBUFS;
-		f->symbol = rti_privacy_scan(pv, RTI_R_STACK_SYMBOL, f->symbol);
-		if (pv->err)
-			return pv->err;
+		err = filter_string(ff, RTI_FRAME_SYMBOL, &f->symbol);
+		if (err)
+			return err;
 		f->symbol_offset = r.symbol_offset;
 		f->has_symbol_offset = true;
 		f->resolved_by = rti_resolved_name(r.by);
@@ -217,9 +227,10 @@ static int user_frame(struct rti_stack *s, struct rti_pv *pv,
 	st->failed[why]++;
 	if (e->symbol) {
 		/* ours failed: Tetragon's hint, from the host path, undemangled */
-		f->symbol = rti_privacy_scan(pv, RTI_R_STACK_SYMBOL, e->symbol);
-		if (pv->err)
-			return pv->err;
+		f->symbol = e->symbol;
+		err = filter_string(ff, RTI_FRAME_SYMBOL, &f->symbol);
+		if (err)
+			return err;
 		f->resolved_by = "agent";
 		s->st.resolved_agent++;
 		st->resolved[RTI_RESOLVED_AGENT]++;
@@ -233,13 +244,14 @@ static int user_frame(struct rti_stack *s, struct rti_pv *pv,
 	return 0;
 }
 
-int rti_stack_canonicalize(struct rti_stack *s, struct rti_pv *pv,
+int rti_stack_canonicalize(struct rti_stack *s, const struct rti_frame_filter *ff,
 			   const struct rti_event *ev, struct rti_arena *a,
 			   struct rti_canon *cn)
 {
 	unsigned n = ev->n_kstack + ev->n_ustack;
 	struct rti_frame *fr;
 	unsigned k = 0;
+	int err;
 
 	cn->frames = NULL;
 	cn->n_frames = 0;
@@ -249,12 +261,16 @@ int rti_stack_canonicalize(struct rti_stack *s, struct rti_pv *pv,
 	if (!fr)
 		return -ENOBUFS;
 	memset(fr, 0, sizeof(*fr) * n);
-	for (unsigned i = 0; i < ev->n_kstack; i++, k++)
-		if (kernel_frame(s, pv, &ev->kstack[i], a, &fr[k]))
-			return -ENOBUFS;
-	for (unsigned i = 0; i < ev->n_ustack; i++, k++)
-		if (user_frame(s, pv, ev, &ev->ustack[i], a, &fr[k]))
-			return -ENOBUFS;
+	for (unsigned i = 0; i < ev->n_kstack; i++, k++) {
+		err = kernel_frame(s, ff, &ev->kstack[i], a, &fr[k]);
+		if (err)
+			return err;
+	}
+	for (unsigned i = 0; i < ev->n_ustack; i++, k++) {
+		err = user_frame(s, ff, ev, &ev->ustack[i], a, &fr[k]);
+		if (err)
+			return err;
+	}
 	cn->frames = fr;
 	cn->n_frames = n;
 	return 0;

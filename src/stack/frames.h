@@ -15,7 +15,6 @@
 
 #include <stdint.h>
 
-#include "privacy/privacy.h"
 #include "rti/canon.h"
 #include "rti/symbolize.h"
 #include "util/arena.h"
@@ -37,8 +36,28 @@ struct rti_stack *rti_stack_new(unsigned cache_slots, const struct rti_symbolize
 void rti_stack_free(struct rti_stack *s);
 const struct rti_stack_stats *rti_stack_stats(struct rti_stack *s);
 
-/* Builds cn->frames (kernel frames, then user frames) in arena. */
-int rti_stack_canonicalize(struct rti_stack *s, struct rti_pv *pv,
+/* The strings of a frame that privacy decides on. */
+enum rti_frame_part {
+	RTI_FRAME_USER_MODULE,   /* a user frame's module path: its rule, then secrets */
+	RTI_FRAME_KERNEL_MODULE, /* "[kernel]" or a kallsyms module name: secrets only */
+	RTI_FRAME_SYMBOL,        /* a resolved or agent symbol: secrets only */
+};
+
+/*
+ * The stack stage's narrow view of privacy (the adapter implements it with
+ * the privacy filter): *out is s, a copy in the event arena with secrets
+ * masked, or NULL when withheld (user modules only). 0 or -errno:
+ * -ENOBUFS when the arena is full, -EIO when hashing failed.
+ */
+struct rti_frame_filter {
+	int (*filter)(void *ctx, enum rti_frame_part part, const char *s, const char **out);
+	void *ctx;
+};
+
+/* Builds cn->frames (kernel frames, then user frames) in arena, each
+ * string through ff. 0, or -errno: -ENOBUFS when the arena is full, or
+ * the filter's error. */
+int rti_stack_canonicalize(struct rti_stack *s, const struct rti_frame_filter *ff,
 			   const struct rti_event *ev, struct rti_arena *a,
 			   struct rti_canon *cn);
 

@@ -429,202 +429,166 @@ static int dec_common(struct pctx *c, const char *w, const struct body *b,
 	return dec_args(c, w, b->args, b->n_args, &ev->args, &ev->n_args);
 }
 
-static int dec_event(struct pctx *c, const Tetragon__GetEventsResponse *r,
-		     struct rti_event *ev)
+/* The process fields every process event has, and their wire paths. */
+#define BODY_PROCESSES(b, x, kind_name)                         \
+	do {                                                    \
+		(b)->process = (x)->process;                    \
+		(b)->parent = (x)->parent;                      \
+		(b)->n_ancestors = (x)->n_ancestors;            \
+		(b)->wp = kind_name "\nprocess";                \
+		(b)->wpp = kind_name "\nparent";                \
+	} while (0)
+
+/* The policy fields of the probe events. */
+#define BODY_POLICY(b, x)                                \
+	do {                                             \
+		(b)->policy_name = (x)->policy_name;     \
+		(b)->message = (x)->message;             \
+		(b)->action = (int)(x)->action;          \
+		(b)->has_action = true;                  \
+		(b)->args = (x)->args;                   \
+		(b)->n_args = (x)->n_args;               \
+		(b)->n_tags = (x)->n_tags;               \
+	} while (0)
+
+/* Each dec_<kind> decodes its own fields first, then the common ones, in
+ * that order: the first error found is the one reported. */
+
+static int dec_exec(struct pctx *c, const Tetragon__ProcessExec *x, struct body *b,
+		    struct rti_event *ev)
 {
-	struct body b;
+	ev->kind = RTI_KIND_EXEC;
+	BODY_PROCESSES(b, x, "process_exec");
+	return dec_common(c, "process_exec", b, ev);
+}
 
-	memset(&b, 0, sizeof(b));
-	switch (r->event_case) {
-	case TETRAGON__GET_EVENTS_RESPONSE__EVENT_PROCESS_EXEC: {
-		const Tetragon__ProcessExec *x = r->process_exec;
+static int dec_exit(struct pctx *c, const Tetragon__ProcessExit *x, struct body *b,
+		    struct rti_event *ev)
+{
+	static const char w[] = "process_exit";
 
-		ev->kind = RTI_KIND_EXEC;
-		b.process = x->process;
-		b.parent = x->parent;
-		b.n_ancestors = x->n_ancestors;
-		b.wp = "process_exec\nprocess";
-		b.wpp = "process_exec\nparent";
-		return dec_common(c, "process_exec", &b, ev);
-	}
-	case TETRAGON__GET_EVENTS_RESPONSE__EVENT_PROCESS_EXIT: {
-		const Tetragon__ProcessExit *x = r->process_exit;
-		static const char w[] = "process_exit";
+	ev->kind = RTI_KIND_EXIT;
+	BODY_PROCESSES(b, x, "process_exit");
+	ev->exit_status = x->status;
+	if (str(c, w, "signal", x->signal, &ev->exit_signal) ||
+	    ts(c, w, "time", x->time, &ev->exit_time))
+		return -1;
+	return dec_common(c, w, b, ev);
+}
 
-		ev->kind = RTI_KIND_EXIT;
-		b.process = x->process;
-		b.parent = x->parent;
-		b.n_ancestors = x->n_ancestors;
-		ev->exit_status = x->status;
-		if (str(c, w, "signal", x->signal, &ev->exit_signal) ||
-		    ts(c, w, "time", x->time, &ev->exit_time))
+static int dec_kprobe(struct pctx *c, const Tetragon__ProcessKprobe *x, struct body *b,
+		      struct rti_event *ev)
+{
+	static const char w[] = "process_kprobe";
+
+	ev->kind = RTI_KIND_KPROBE;
+	BODY_PROCESSES(b, x, "process_kprobe");
+	BODY_POLICY(b, x);
+	b->n_data = x->n_data;
+	if (str(c, w, "function_name", x->function_name, &ev->function))
+		return -1;
+	if (x->return_) {
+		ev->has_return = true;
+		if (dec_arg(c, "process_kprobe.return", x->return_, &ev->ret))
 			return -1;
-		b.wp = "process_exit\nprocess";
-		b.wpp = "process_exit\nparent";
-		return dec_common(c, "process_exit", &b, ev);
 	}
-	case TETRAGON__GET_EVENTS_RESPONSE__EVENT_PROCESS_KPROBE: {
-		const Tetragon__ProcessKprobe *x = r->process_kprobe;
-		static const char w[] = "process_kprobe";
+	if (dec_stack(c, w, "kernel_stack_trace", x->kernel_stack_trace,
+		      x->n_kernel_stack_trace, &ev->kstack, &ev->n_kstack) ||
+	    dec_stack(c, w, "user_stack_trace", x->user_stack_trace,
+		      x->n_user_stack_trace, &ev->ustack, &ev->n_ustack))
+		return -1;
+	return dec_common(c, w, b, ev);
+}
 
-		ev->kind = RTI_KIND_KPROBE;
-		b.process = x->process;
-		b.parent = x->parent;
-		b.n_ancestors = x->n_ancestors;
-		b.policy_name = x->policy_name;
-		b.message = x->message;
-		b.action = (int)x->action;
-		b.has_action = true;
-		b.args = x->args;
-		b.n_args = x->n_args;
-		b.n_data = x->n_data;
-		b.n_tags = x->n_tags;
-		if (str(c, w, "function_name", x->function_name, &ev->function))
-			return -1;
-		if (x->return_) {
-			ev->has_return = true;
-			if (dec_arg(c, "process_kprobe.return", x->return_, &ev->ret))
-				return -1;
-		}
-		if (dec_stack(c, w, "kernel_stack_trace", x->kernel_stack_trace,
-			      x->n_kernel_stack_trace, &ev->kstack, &ev->n_kstack) ||
-		    dec_stack(c, w, "user_stack_trace", x->user_stack_trace,
-			      x->n_user_stack_trace, &ev->ustack, &ev->n_ustack))
-			return -1;
-		b.wp = "process_kprobe\nprocess";
-		b.wpp = "process_kprobe\nparent";
-		return dec_common(c, "process_kprobe", &b, ev);
-	}
-	case TETRAGON__GET_EVENTS_RESPONSE__EVENT_PROCESS_TRACEPOINT: {
-		const Tetragon__ProcessTracepoint *x = r->process_tracepoint;
-		static const char w[] = "process_tracepoint";
+static int dec_tracepoint(struct pctx *c, const Tetragon__ProcessTracepoint *x,
+			  struct body *b, struct rti_event *ev)
+{
+	static const char w[] = "process_tracepoint";
 
-		ev->kind = RTI_KIND_TRACEPOINT;
-		b.process = x->process;
-		b.parent = x->parent;
-		b.n_ancestors = x->n_ancestors;
-		b.policy_name = x->policy_name;
-		b.message = x->message;
-		b.action = (int)x->action;
-		b.has_action = true;
-		b.args = x->args;
-		b.n_args = x->n_args;
-		b.n_tags = x->n_tags;
-		if (str(c, w, "subsys", x->subsys, &ev->subsys) ||
-		    str(c, w, "event", x->event, &ev->tp_event))
-			return -1;
-		b.wp = "process_tracepoint\nprocess";
-		b.wpp = "process_tracepoint\nparent";
-		return dec_common(c, "process_tracepoint", &b, ev);
-	}
-	case TETRAGON__GET_EVENTS_RESPONSE__EVENT_PROCESS_LOADER: {
-		const Tetragon__ProcessLoader *x = r->process_loader;
+	ev->kind = RTI_KIND_TRACEPOINT;
+	BODY_PROCESSES(b, x, "process_tracepoint");
+	BODY_POLICY(b, x);
+	if (str(c, w, "subsys", x->subsys, &ev->subsys) ||
+	    str(c, w, "event", x->event, &ev->tp_event))
+		return -1;
+	return dec_common(c, w, b, ev);
+}
 
-		ev->kind = RTI_KIND_LOADER;
-		b.process = x->process;
-		b.parent = x->parent;
-		b.n_ancestors = x->n_ancestors;
-		if (str(c, "process_loader", "path", x->path, &ev->path))
-			return -1;
-		if (x->buildid.len) {
-			ev->build_id = x->buildid.data;
-			ev->build_id_len = x->buildid.len;
-		}
-		b.wp = "process_loader\nprocess";
-		b.wpp = "process_loader\nparent";
-		return dec_common(c, "process_loader", &b, ev);
-	}
-	case TETRAGON__GET_EVENTS_RESPONSE__EVENT_PROCESS_UPROBE: {
-		const Tetragon__ProcessUprobe *x = r->process_uprobe;
-		static const char w[] = "process_uprobe";
+static int dec_loader(struct pctx *c, const Tetragon__ProcessLoader *x, struct body *b,
+		      struct rti_event *ev)
+{
+	static const char w[] = "process_loader";
 
-		ev->kind = RTI_KIND_UPROBE;
-		b.process = x->process;
-		b.parent = x->parent;
-		b.n_ancestors = x->n_ancestors;
-		b.policy_name = x->policy_name;
-		b.message = x->message;
-		b.action = (int)x->action;
-		b.has_action = true;
-		b.args = x->args;
-		b.n_args = x->n_args;
-		b.n_data = x->n_data;
-		b.n_tags = x->n_tags;
-		if (str(c, w, "path", x->path, &ev->path) ||
-		    str(c, w, "symbol", x->symbol, &ev->function))
-			return -1;
-		/* proto3: an offset of 0 is not on the wire, nor in protojson */
-		ev->offset = x->offset;
-		ev->has_offset = x->offset != 0;
-		b.wp = "process_uprobe\nprocess";
-		b.wpp = "process_uprobe\nparent";
-		return dec_common(c, "process_uprobe", &b, ev);
+	ev->kind = RTI_KIND_LOADER;
+	BODY_PROCESSES(b, x, "process_loader");
+	if (str(c, w, "path", x->path, &ev->path))
+		return -1;
+	if (x->buildid.len) {
+		ev->build_id = x->buildid.data;
+		ev->build_id_len = x->buildid.len;
 	}
-	case TETRAGON__GET_EVENTS_RESPONSE__EVENT_PROCESS_THROTTLE: {
-		const Tetragon__ProcessThrottle *x = r->process_throttle;
+	return dec_common(c, w, b, ev);
+}
 
-		ev->kind = RTI_KIND_THROTTLE;
-		ev->throttle_type = enum_text(c, &tetragon__throttle_type__descriptor,
-					      (int)x->type, true);
-		return str(c, "process_throttle", "cgroup", x->cgroup, &ev->cgroup);
-	}
-	case TETRAGON__GET_EVENTS_RESPONSE__EVENT_PROCESS_LSM: {
-		const Tetragon__ProcessLsm *x = r->process_lsm;
-		static const char w[] = "process_lsm";
+static int dec_uprobe(struct pctx *c, const Tetragon__ProcessUprobe *x, struct body *b,
+		      struct rti_event *ev)
+{
+	static const char w[] = "process_uprobe";
 
-		ev->kind = RTI_KIND_LSM;
-		b.process = x->process;
-		b.parent = x->parent;
-		b.n_ancestors = x->n_ancestors;
-		b.policy_name = x->policy_name;
-		b.message = x->message;
-		b.action = (int)x->action;
-		b.has_action = true;
-		b.args = x->args;
-		b.n_args = x->n_args;
-		b.n_tags = x->n_tags;
-		if (str(c, w, "function_name", x->function_name, &ev->function) ||
-		    str(c, w, "ima_hash", x->ima_hash, &ev->ima_hash))
-			return -1;
-		b.wp = "process_lsm\nprocess";
-		b.wpp = "process_lsm\nparent";
-		return dec_common(c, "process_lsm", &b, ev);
-	}
-	case TETRAGON__GET_EVENTS_RESPONSE__EVENT_PROCESS_USDT: {
-		const Tetragon__ProcessUsdt *x = r->process_usdt;
-		static const char w[] = "process_usdt";
+	ev->kind = RTI_KIND_UPROBE;
+	BODY_PROCESSES(b, x, "process_uprobe");
+	BODY_POLICY(b, x);
+	b->n_data = x->n_data;
+	if (str(c, w, "path", x->path, &ev->path) ||
+	    str(c, w, "symbol", x->symbol, &ev->function))
+		return -1;
+	/* proto3: an offset of 0 is not on the wire, nor in protojson */
+	ev->offset = x->offset;
+	ev->has_offset = x->offset != 0;
+	return dec_common(c, w, b, ev);
+}
 
-		ev->kind = RTI_KIND_USDT;
-		b.process = x->process;
-		b.parent = x->parent;
-		b.n_ancestors = x->n_ancestors;
-		b.policy_name = x->policy_name;
-		b.message = x->message;
-		b.action = (int)x->action;
-		b.has_action = true;
-		b.args = x->args;
-		b.n_args = x->n_args;
-		b.n_tags = x->n_tags;
-		if (str(c, w, "path", x->path, &ev->path) ||
-		    str(c, w, "provider", x->provider, &ev->provider) ||
-		    str(c, w, "name", x->name, &ev->usdt_name))
-			return -1;
-		b.wp = "process_usdt\nprocess";
-		b.wpp = "process_usdt\nparent";
-		return dec_common(c, "process_usdt", &b, ev);
-	}
-	case TETRAGON__GET_EVENTS_RESPONSE__EVENT_TEST:
-		ev->kind = RTI_KIND_TEST;
-		return 0;
-	case TETRAGON__GET_EVENTS_RESPONSE__EVENT_RATE_LIMIT_INFO:
-		ev->kind = RTI_KIND_RATE_LIMIT_INFO;
-		ev->dropped_events = r->rate_limit_info->number_of_dropped_process_events;
-		return 0;
-	default:
-		break;
-	}
-	/* No known member: an unknown length-delimited field is most likely a
-	 * oneof member added after our protos (new event kinds are messages). */
+static int dec_throttle(struct pctx *c, const Tetragon__ProcessThrottle *x, struct rti_event *ev)
+{
+	ev->kind = RTI_KIND_THROTTLE;
+	ev->throttle_type = enum_text(c, &tetragon__throttle_type__descriptor, (int)x->type, true);
+	return str(c, "process_throttle", "cgroup", x->cgroup, &ev->cgroup);
+}
+
+static int dec_lsm(struct pctx *c, const Tetragon__ProcessLsm *x, struct body *b,
+		   struct rti_event *ev)
+{
+	static const char w[] = "process_lsm";
+
+	ev->kind = RTI_KIND_LSM;
+	BODY_PROCESSES(b, x, "process_lsm");
+	BODY_POLICY(b, x);
+	if (str(c, w, "function_name", x->function_name, &ev->function) ||
+	    str(c, w, "ima_hash", x->ima_hash, &ev->ima_hash))
+		return -1;
+	return dec_common(c, w, b, ev);
+}
+
+static int dec_usdt(struct pctx *c, const Tetragon__ProcessUsdt *x, struct body *b,
+		    struct rti_event *ev)
+{
+	static const char w[] = "process_usdt";
+
+	ev->kind = RTI_KIND_USDT;
+	BODY_PROCESSES(b, x, "process_usdt");
+	BODY_POLICY(b, x);
+	if (str(c, w, "path", x->path, &ev->path) ||
+	    str(c, w, "provider", x->provider, &ev->provider) ||
+	    str(c, w, "name", x->name, &ev->usdt_name))
+		return -1;
+	return dec_common(c, w, b, ev);
+}
+
+/* No known member: an unknown length-delimited field is most likely a
+ * oneof member added after our protos (new event kinds are messages). */
+static int dec_unknown(struct pctx *c, const Tetragon__GetEventsResponse *r,
+		       struct rti_event *ev)
+{
 	for (unsigned i = 0; i < r->base.n_unknown_fields; i++) {
 		const ProtobufCMessageUnknownField *u = &r->base.unknown_fields[i];
 		char name[24];
@@ -638,6 +602,43 @@ static int dec_event(struct pctx *c, const Tetragon__GetEventsResponse *r,
 		return 0;
 	}
 	return fail(c, "record", NULL, "no event kind in record");
+}
+
+static int dec_event(struct pctx *c, const Tetragon__GetEventsResponse *r,
+		     struct rti_event *ev)
+{
+	struct body b;
+
+	memset(&b, 0, sizeof(b));
+	switch (r->event_case) {
+	case TETRAGON__GET_EVENTS_RESPONSE__EVENT_PROCESS_EXEC:
+		return dec_exec(c, r->process_exec, &b, ev);
+	case TETRAGON__GET_EVENTS_RESPONSE__EVENT_PROCESS_EXIT:
+		return dec_exit(c, r->process_exit, &b, ev);
+	case TETRAGON__GET_EVENTS_RESPONSE__EVENT_PROCESS_KPROBE:
+		return dec_kprobe(c, r->process_kprobe, &b, ev);
+	case TETRAGON__GET_EVENTS_RESPONSE__EVENT_PROCESS_TRACEPOINT:
+		return dec_tracepoint(c, r->process_tracepoint, &b, ev);
+	case TETRAGON__GET_EVENTS_RESPONSE__EVENT_PROCESS_LOADER:
+		return dec_loader(c, r->process_loader, &b, ev);
+	case TETRAGON__GET_EVENTS_RESPONSE__EVENT_PROCESS_UPROBE:
+		return dec_uprobe(c, r->process_uprobe, &b, ev);
+	case TETRAGON__GET_EVENTS_RESPONSE__EVENT_PROCESS_THROTTLE:
+		return dec_throttle(c, r->process_throttle, ev);
+	case TETRAGON__GET_EVENTS_RESPONSE__EVENT_PROCESS_LSM:
+		return dec_lsm(c, r->process_lsm, &b, ev);
+	case TETRAGON__GET_EVENTS_RESPONSE__EVENT_PROCESS_USDT:
+		return dec_usdt(c, r->process_usdt, &b, ev);
+	case TETRAGON__GET_EVENTS_RESPONSE__EVENT_TEST:
+		ev->kind = RTI_KIND_TEST;
+		return 0;
+	case TETRAGON__GET_EVENTS_RESPONSE__EVENT_RATE_LIMIT_INFO:
+		ev->kind = RTI_KIND_RATE_LIMIT_INFO;
+		ev->dropped_events = r->rate_limit_info->number_of_dropped_process_events;
+		return 0;
+	default:
+		return dec_unknown(c, r, ev);
+	}
 }
 
 int rti_pb_decode(const uint8_t *buf, size_t len, struct rti_arena *arena,

@@ -185,3 +185,23 @@ int rti_time_to_ns(const struct rti_time *t, int64_t *ns)
 	*ns = t->sec * 1000000000LL + (int64_t)t->nsec;
 	return 0;
 }
+
+int64_t rti_time_ns_saturated(const struct rti_time *t)
+{
+	int64_t ns;
+
+	if (rti_time_to_ns(t, &ns))
+		return t->sec < 0 ? INT64_MIN : INT64_MAX;
+	return ns;
+}
+
+void rti_time_from_ns(int64_t ns, struct rti_time *t)
+{
+	t->sec = ns / 1000000000LL;
+	t->nsec = (uint32_t)(ns % 1000000000LL);
+	if (ns < 0 && t->nsec) {
+		t->sec--;
+		t->nsec = (uint32_t)(ns % 1000000000LL + 1000000000LL);
+	}
+	t->set = true;
+}

@@ -79,11 +79,15 @@ check "unknown privacy profile exits 2" test "$rc" -eq 2
 
 # --- signals: SIGTERM while reading a pipe flushes and prints the summary
 mkfifo fifo
-( "$RTI" convert -p "$POL" fifo >sig.out 2>sig.err; echo $? >sig.rc ) &
+"$RTI" convert -p "$POL" fifo >sig.out 2>sig.err &
+SIG=$!
 exec 7<>fifo  # read-write: never blocks, even if convert failed to start
 cat "$F/synthetic/all-kinds.jsonl" >&7
-sleep 0.5
-pkill -TERM -f "convert -p $POL fifo" ; wait
+# the signal comes once convert has read everything and waits for more
+check "SIGTERM: convert read the pipe and waits" wait_for 120 bash -c \
+  '. "$RTI_ROOT/tests/lib.sh"; pipe_empty fifo && waiting_in_poll '$SIG
+kill -TERM $SIG
+wait $SIG; echo $? >sig.rc
 exec 7>&-
 check "SIGTERM: events read so far are flushed" test "$(wc -l <sig.out)" -eq 11
 check "SIGTERM: summary says interrupted" grep -q 'summary (interrupted)' sig.err
@@ -168,10 +172,14 @@ fi
 # a pipe that goes quiet: what was read goes through at once, it does not
 # wait in a batch for more input (the first diagnostic is out at ~0 s, the
 # next record comes at 3 s)
-( echo '{"process_exec":5}'; sleep 3; echo '{"x":1}' ) | "$RTI" convert --threads 2 >idle.out 2>idle.err &
+# (the writer of the pipe holds the second record back until the test has
+# seen the first one processed, or for at most 120 s)
+( echo '{"process_exec":5}'; wait_for 120 test -e idle.go; echo '{"x":1}' ) |
+  "$RTI" convert --threads 2 >idle.out 2>idle.err &
 IDLE=$!
-sleep 1.5
-check "two-stage mode on a quiet pipe: the record read is processed before more input" grep -q '^<stdin>:1: ' idle.err
+check "two-stage mode on a quiet pipe: the record read is processed before more input" \
+  wait_for 120 grep -q '^<stdin>:1: ' idle.err
+touch idle.go
 wait "$IDLE"
 check "two-stage mode on a quiet pipe: then the next one" grep -q '^<stdin>:2: ' idle.err
 "$RTI" convert --threads 3 mixed.jsonl >/dev/null 2>&1; rc=$?

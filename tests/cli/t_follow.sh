@@ -17,25 +17,30 @@ log=tetragon.log
 gen 0 3 >$log
 "$RTI" convert --follow $log -o out.ndjson 2>follow.err &
 pid=$!
-sleep 0.6
+# each step waits until the follower has read what was written before
+# changing the file under it (the kernel's position of its descriptor):
+# a copytruncate before the follower reached the end would lose lines for
+# tail -F too, and the test is about the follower, not about that race
+caught_up() { wait_for 120 read_up_to $pid $log; }
+check "follower read the first lines" caught_up
 gen 3 2 >>$log
-sleep 0.6
+check "follower read the appended lines" caught_up
 # rotation as lumberjack does it: rename, then a new file under the name
 mv $log tetragon-2026-11-21T10-00-00.000.log
-sleep 0.5
 gen 5 2 >$log
-sleep 0.6
-# a line written in two parts
+check "follower switched to the new file" caught_up
+# a line written in two parts: the follower has read the first part
 line=$(gen 7 1)
 printf '%s' "${line:0:40}" >>$log
-sleep 0.5
+check "follower read half a line" caught_up
 printf '%s\n' "${line:40}" >>$log
-sleep 0.6
+check "follower read the rest of the line" caught_up
 # truncation (copytruncate), then new data
 : >$log
-sleep 0.5
+check "follower saw the truncation" caught_up
 gen 8 2 >>$log
-sleep 0.8
+check "follower read the lines after the truncation" caught_up
+check "every event written out before the stop" wait_for 120 has_lines out.ndjson 10
 kill -TERM $pid
 wait $pid; rc=$?
 check "follow stops on SIGTERM with exit 0" test "$rc" -eq 0

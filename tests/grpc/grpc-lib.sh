@@ -11,17 +11,18 @@ gen_pb() {
       "$RTI_ROOT"/proto/tetragon/*.proto
 }
 
-# wait_file FILE [TENTHS]: until FILE exists (default 10 s)
+# wait_file FILE [TENTHS]: until FILE exists (default 60 s: generous, it
+# returns as soon as the file is there)
 wait_file() {
   local i
-  for ((i = 0; i < ${2:-100}; i++)); do [ -e "$1" ] && return 0; sleep 0.1; done
+  for ((i = 0; i < ${2:-600}; i++)); do [ -e "$1" ] && return 0; sleep 0.1; done
   return 1
 }
 
 # wait_grep FILE REGEX [TENTHS]: until a line of FILE matches
 wait_grep() {
   local i
-  for ((i = 0; i < ${3:-100}; i++)); do grep -qE "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
+  for ((i = 0; i < ${3:-600}; i++)); do grep -qE "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
   return 1
 }
 
@@ -35,7 +36,7 @@ start_peer() {
     >"$T/$name.log" 2>&1 &
   PEER_PID=$!
   PEER_PIDS+=("$PEER_PID")
-  wait_file "$T/$name.ready" 150 || { echo "# peer $name did not start:"; sed 's/^/#   /' "$T/$name.log"; return 1; }
+  wait_file "$T/$name.ready" 600 || { echo "# peer $name did not start:"; sed 's/^/#   /' "$T/$name.log"; return 1; }
   PEER_ADDR=$(cat "$T/$name.ready")
 }
 

@@ -78,8 +78,8 @@ stop_pid "$PEER_PID"
 start_peer si --listen "unix:$T/si.sock" --capture "$T/docs.cap"
 timeout 60 "$RTI" run --tetragon "unix://$T/si.sock" -o "$T/si.out" 2>"$T/si.err" &
 RUN=$!
-wait_grep "$T/si.out" '.' 100
-for ((i = 0; i < 100; i++)); do [ "$(lines "$T/si.out")" -ge "$W" ] && break; sleep 0.1; done
+wait_grep "$T/si.out" '.' 600
+for ((i = 0; i < 600; i++)); do [ "$(lines "$T/si.out")" -ge "$W" ] && break; sleep 0.1; done
 kill -INT "$RUN"
 wait "$RUN"
 check "SIGINT: exit 0" test $? -eq 0
@@ -92,7 +92,7 @@ rm -f "$T/late.sock"
 timeout 60 "$RTI" run --tetragon "unix://$T/late.sock" --backoff-initial 0.2 --backoff-max 0.5 \
   --max-events "$N" -o "$T/late.out" 2>"$T/late.err" &
 RUN=$!
-wait_grep "$T/late.err" 'reconnecting in' 50
+wait_grep "$T/late.err" 'reconnecting in' 600
 sleep 1
 start_peer late --listen "unix:$T/late.sock" --capture "$T/docs.cap"
 wait "$RUN"

@@ -17,7 +17,7 @@ FAST=(--backoff-initial 0.2 --backoff-max 0.5)
 # wait_lines FILE N [TENTHS]
 wait_lines() {
   local i
-  for ((i = 0; i < ${3:-150}; i++)); do [ -f "$1" ] && [ "$(lines "$1")" -ge "$2" ] && return 0; sleep 0.1; done
+  for ((i = 0; i < ${3:-600}; i++)); do [ -f "$1" ] && [ "$(lines "$1")" -ge "$2" ] && return 0; sleep 0.1; done
   return 1
 }
 
@@ -26,7 +26,7 @@ start_peer a --listen "unix:$T/r.sock" --capture "$T/docs.cap" --after stop
 timeout 60 "$RTI" run --tetragon "unix://$T/r.sock" "${FAST[@]}" --max-events $((2 * N)) \
   -o "$T/r.out" 2>"$T/r.err" &
 RUN=$!
-wait_grep "$T/r.err" 'disconnected after' 150
+wait_grep "$T/r.err" 'disconnected after' 600
 A=$PEER_PID
 wait "$A" 2>/dev/null
 start_peer b --listen "unix:$T/r.sock" --capture "$T/docs.cap"
@@ -47,7 +47,7 @@ RUN=$!
 wait_lines "$T/k.out" "$W"
 kill -KILL "$PEER_PID"
 wait "$PEER_PID" 2>/dev/null
-wait_grep "$T/k.err" 'disconnected after' 100
+wait_grep "$T/k.err" 'disconnected after' 600
 start_peer k2 --listen "unix:$T/k.sock" --capture "$T/docs.cap"
 wait "$RUN"
 check "kill -9: run exits 0" test $? -eq 0
@@ -72,9 +72,9 @@ timeout 60 "$RTI" run --tetragon "unix://$T/h.sock" "${FAST[@]}" --keepalive 0.5
 RUN=$!
 wait_lines "$T/h.out" 3
 kill -STOP "$PEER_PID"
-wait_grep "$T/h.err" 'keepalive timeout' 100
+wait_grep "$T/h.err" 'keepalive timeout' 600
 check "hung server: keepalive timeout detected" grep -qE 'disconnected after .*: UNAVAILABLE: keepalive timeout: no PING ack within 500 ms' "$T/h.err"
-wait_grep "$T/h.err" 'no HTTP/2 server preface' 100
+wait_grep "$T/h.err" 'no HTTP/2 server preface' 600
 check "hung server: a connection without preface times out" grep -q 'cannot connect: UNAVAILABLE: no HTTP/2 server preface within 1000 ms' "$T/h.err"
 kill -INT "$RUN"
 wait "$RUN"
@@ -98,7 +98,7 @@ start_peer p2 --listen "unix:$T/p2.sock" --capture "$T/docs.cap" --ping-strikes 
 timeout 60 "$RTI" run --tetragon "unix://$T/p2.sock" "${FAST[@]}" --keepalive 0.2 \
   --keepalive-pings 10 -o "$T/p2.out" 2>"$T/p2.err" &
 RUN=$!
-wait_grep "$T/p2.err" 'keepalive interval now' 100
+wait_grep "$T/p2.err" 'keepalive interval now' 600
 check "ping policy: GOAWAY too_many_pings logged" grep -qE 'disconnected after .*GOAWAY ENHANCE_YOUR_CALM "too_many_pings"' "$T/p2.err"
 check "ping policy: keepalive interval doubled" grep -q 'keepalive interval now 0.4 s' "$T/p2.err"
 kill -INT "$RUN"

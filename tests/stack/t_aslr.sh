@@ -24,7 +24,7 @@ gcc -O1 -fPIE -pie -o aslr aslr.c || { not_ok "build"; done_testing; exit; }
 for run in 1 2; do
   ./aslr >addrs.$run &
   pid=$!
-  for _ in $(seq 100); do [ -s addrs.$run ] && break; sleep 0.05; done
+  for _ in $(seq 1200); do [ -s addrs.$run ] && break; sleep 0.05; done
   # shellcheck disable=SC2046
   "$RTI" symbolize --pid $pid $(cat addrs.$run) >frames.$run 2>err.$run
   echo $? >rc.$run

@@ -28,7 +28,7 @@ bid=$($PY "$RTI_ROOT/tests/stack/elfsym.py" --build-id prog)
 mkdir ns
 unshare -m --propagation private sh -c "mount -t tmpfs tmpfs '$T/ns' && cp '$T/prog' '$T/ns/prog' && exec '$T/ns/prog'" >out &
 sh_pid=$!
-for _ in $(seq 100); do [ -s out ] && break; sleep 0.05; done
+for _ in $(seq 1200); do [ -s out ] && break; sleep 0.05; done
 read -r pid addr <out
 check "the binary is not visible on the host" test ! -e "$T/ns/prog"
 "$RTI" symbolize --pid "$pid" "$addr" >frame.json

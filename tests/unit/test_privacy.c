@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "privacy/privacy.h"
+#include "privacy/filter.h"
 #include "tap.h"
 
 static char err[512];
@@ -31,34 +31,32 @@ static void parse_fails(const char *yaml, const char *want, const char *name)
 
 struct world {
 	struct rti_arena a;
-	struct rti_canon cn;
 	uint64_t secrets[RTI_SECRET__COUNT];
-	struct rti_pv v;
+	struct rti_privacy_run run;
 };
 
 static void world_init(struct world *w, const struct rti_privacy *p)
 {
 	memset(w, 0, sizeof(*w));
 	rti_arena_init(&w->a, 4096, 1 << 20);
-	w->v.p = p;
-	w->v.cn = &w->cn;
-	w->v.a = &w->a;
-	w->v.secrets = w->secrets;
+	w->run.profile = p;
+	w->run.arena = &w->a;
+	w->run.secrets = w->secrets;
 }
 
-static bool marked(const struct world *w, enum rti_redact r)
+static bool marked(const struct world *w, enum rti_field r)
 {
-	return w->cn.redacted & ((uint64_t)1 << r);
+	return w->run.redacted & ((uint64_t)1 << r);
 }
 
 static void test_vocabulary(void)
 {
 	bool sorted = true;
 
-	ok(RTI_R__COUNT <= 64, "the redaction vocabulary fits the 64-bit set (%d)", RTI_R__COUNT);
-	for (int i = 1; i < RTI_R__COUNT; i++)
-		if (strcmp(rti_redact_path((enum rti_redact)(i - 1)),
-			   rti_redact_path((enum rti_redact)i)) >= 0)
+	ok(RTI_FIELD__COUNT <= 64, "the redaction vocabulary fits the 64-bit set (%d)", RTI_FIELD__COUNT);
+	for (int i = 1; i < RTI_FIELD__COUNT; i++)
+		if (strcmp(rti_field_path((enum rti_field)(i - 1)),
+			   rti_field_path((enum rti_field)i)) >= 0)
 			sorted = false;
 	ok(sorted, "the vocabulary is listed in byte order (privacy.redacted is canonical)");
 }
@@ -127,14 +125,14 @@ static void test_builtin_strict(void)
 	in.process.pod.name = "web-1";
 	in.process.pod.labels = labels;
 	in.process.pod.n_labels = 1;
-	ok(rti_privacy_apply(&w.v, &in, &out) == 0, "apply");
-	ok(!out.process.binary && marked(&w, RTI_R_PROCESS_BINARY), "private binary withheld");
-	ok(!out.process.cwd && marked(&w, RTI_R_PROCESS_CWD), "cwd withheld even under /usr/");
-	ok(!out.process.arguments && marked(&w, RTI_R_PROCESS_ARGUMENTS), "arguments withheld");
-	ok(!out.process.pod.n_labels && marked(&w, RTI_R_POD_LABELS), "labels withheld");
+	ok(rti_privacy_filter_event(&w.run, &in, &out) == 0, "apply");
+	ok(!out.process.binary && marked(&w, RTI_FIELD_PROCESS_BINARY), "private binary withheld");
+	ok(!out.process.cwd && marked(&w, RTI_FIELD_PROCESS_CWD), "cwd withheld even under /usr/");
+	ok(!out.process.arguments && marked(&w, RTI_FIELD_PROCESS_ARGUMENTS), "arguments withheld");
+	ok(!out.process.pod.n_labels && marked(&w, RTI_FIELD_POD_LABELS), "labels withheld");
 	is_str(out.process.pod.name, "web-1", "pod name kept");
-	ok(!marked(&w, RTI_R_POD_NAME), "a kept clean value is not listed");
-	is_str(w.cn.privacy_profile, "strict", "profile name recorded");
+	ok(!marked(&w, RTI_FIELD_POD_NAME), "a kept clean value is not listed");
+	is_str(rti_privacy_name(p), "strict", "profile name");
 	rti_arena_release(&w.a);
 	rti_privacy_free(p);
 }
@@ -169,23 +167,23 @@ static void test_balanced(void)
 	in.process.pod.n_labels = 4;
 	in.args = args;
 	in.n_args = 4;
-	ok(rti_privacy_apply(&w.v, &in, &out) == 0, "apply");
+	ok(rti_privacy_filter_event(&w.run, &in, &out) == 0, "apply");
 	is_str(out.process.binary, "tool", "a private binary becomes its basename");
-	ok(marked(&w, RTI_R_PROCESS_BINARY), "... and is listed as transformed");
+	ok(marked(&w, RTI_FIELD_PROCESS_BINARY), "... and is listed as transformed");
 	is_str(out.parent.binary, "/usr/bin/bash", "a system binary is kept whole");
 	is_str(out.process.cwd, "/usr/src", "cwd under a prefix kept");
-	ok(!out.parent.cwd && marked(&w, RTI_R_PARENT_CWD), "cwd elsewhere withheld");
+	ok(!out.parent.cwd && marked(&w, RTI_FIELD_PARENT_CWD), "cwd elsewhere withheld");
 	ok(out.process.pod.n_labels == 2, "only allowlisted labels, duplicates merged");
 	is_str(out.process.pod.labels[0].key, "app", "labels sorted");
 	is_str(out.process.pod.labels[0].value, "shop2", "the last duplicate wins");
 	is_str(out.process.pod.labels[1].key, "tier", "second label");
-	ok(marked(&w, RTI_R_POD_LABELS), "a dropped label is listed");
+	ok(marked(&w, RTI_FIELD_POD_LABELS), "a dropped label is listed");
 	ok(out.n_args == 4, "argument positions kept");
 	ok(out.args[0].type == RTI_ARG_SOCK && out.args[0].dport == 443, "socket argument kept");
 	ok(out.args[1].type == RTI_ARG_WITHHELD, "string argument withheld");
 	ok(out.args[2].type == RTI_ARG_INT && out.args[2].ival == -2, "integer argument kept");
 	ok(out.args[3].type == RTI_ARG_WITHHELD, "file argument withheld (not opted in)");
-	ok(marked(&w, RTI_R_PROBE_ARGS), "probe.args listed");
+	ok(marked(&w, RTI_FIELD_PROBE_ARGS), "probe.args listed");
 	rti_arena_release(&w.a);
 	rti_privacy_free(p);
 }
@@ -278,28 +276,30 @@ static void test_hash_and_redact(void)
 	if (!p || !p2)
 		return;
 	world_init(&w, p);
-	t1 = rti_privacy_field(&w.v, RTI_R_PROCESS_USER, "alice");
-	t2 = rti_privacy_field(&w.v, RTI_R_PROCESS_USER, "alice");
-	t3 = rti_privacy_field(&w.v, RTI_R_PROCESS_USER, "bob");
+	t1 = rti_privacy_filter_field(&w.run, RTI_FIELD_PROCESS_USER, "alice");
+	t2 = rti_privacy_filter_field(&w.run, RTI_FIELD_PROCESS_USER, "alice");
+	t3 = rti_privacy_filter_field(&w.run, RTI_FIELD_PROCESS_USER, "bob");
 	ok(t1 && !strncmp(t1, "hmac:", 5) && strlen(t1) == RTI_HMAC_TOKEN_LEN,
 	   "hash gives hmac:<32 hex> (%s)", t1 ? t1 : "(null)");
 	is_str(t2, t1, "same value, same key: same token");
 	ok(t3 && strcmp(t3, t1), "another value: another token");
-	ok(marked(&w, RTI_R_PROCESS_USER), "hashed field listed");
-	w.v.p = p2;
-	t2 = rti_privacy_field(&w.v, RTI_R_PROCESS_USER, "alice");
+	ok(marked(&w, RTI_FIELD_PROCESS_USER), "hashed field listed");
+	w.run.profile = p2;
+	t2 = rti_privacy_filter_field(&w.run, RTI_FIELD_PROCESS_USER, "alice");
 	ok(t2 && strcmp(t2, t1), "another key: another token");
-	w.v.p = p;
-	is_str(rti_privacy_field(&w.v, RTI_R_PROCESS_ARGUMENTS, "run --pin=1234 --pin=99 now"),
+	w.run.profile = p;
+	is_str(rti_privacy_filter_field(&w.run, RTI_FIELD_PROCESS_ARGUMENTS,
+					"run --pin=1234 --pin=99 now"),
 	       "run [REDACTED] [REDACTED] now", "redact(pattern) replaces every match");
-	is_str(rti_privacy_field(&w.v, RTI_R_PROCESS_ARGUMENTS, "run now"), "run now",
+	is_str(rti_privacy_filter_field(&w.run, RTI_FIELD_PROCESS_ARGUMENTS, "run now"), "run now",
 	       "redact(pattern) without a match keeps the value");
-	is_str(rti_privacy_field(&w.v, RTI_R_PROCESS_ARGUMENTS, "--pin=1"), "[REDACTED]",
+	is_str(rti_privacy_filter_field(&w.run, RTI_FIELD_PROCESS_ARGUMENTS, "--pin=1"), "[REDACTED]",
 	       "redact(pattern) matching the whole value");
-	is_str(rti_privacy_field(&w.v, RTI_R_POD_NAME, "ns/web"), "web", "basename on an identity");
+	is_str(rti_privacy_filter_field(&w.run, RTI_FIELD_POD_NAME, "ns/web"), "web",
+	       "basename on an identity");
 	/* secret detection runs after keep and redact(pattern) */
 	{
-		const char *s = rti_privacy_field(&w.v, RTI_R_PROCESS_ARGUMENTS,
+		const char *s = rti_privacy_filter_field(&w.run, RTI_FIELD_PROCESS_ARGUMENTS,
 						  "x AKIAIOSFODNN7EXAMPLE y");
 
 		ok(s && !strstr(s, "AKIAIOSFODNN7EXAMPLE") && strstr(s, "[REDACTED]"),
@@ -327,11 +327,11 @@ static void test_paths(void)
 		struct world w;
 
 		world_init(&w, p);
-		is_str(rti_privacy_field(&w.v, RTI_R_STACK_MODULE, "[vdso]"), "[vdso]",
+		is_str(rti_privacy_filter_field(&w.run, RTI_FIELD_STACK_MODULE, "[vdso]"), "[vdso]",
 		       "a pseudo mapping is kept as a module");
-		ok(!rti_privacy_field(&w.v, RTI_R_STACK_MODULE, "[alice-notes]"),
+		ok(!rti_privacy_filter_field(&w.run, RTI_FIELD_STACK_MODULE, "[alice-notes]"),
 		   "an unknown bracketed name is not a pseudo mapping");
-		ok(!rti_privacy_field(&w.v, RTI_R_PROCESS_BINARY, "[vdso]"),
+		ok(!rti_privacy_filter_field(&w.run, RTI_FIELD_PROCESS_BINARY, "[vdso]"),
 		   "pseudo mappings count only for module fields");
 		rti_arena_release(&w.a);
 	}
@@ -380,7 +380,7 @@ static void test_user_profile_maps(void)
 	in.process.pod.n_annotations = 3;
 	in.process.env = env;
 	in.process.n_env = 2;
-	ok(rti_privacy_apply(&w.v, &in, &out) == 0, "apply");
+	ok(rti_privacy_filter_event(&w.run, &in, &out) == 0, "apply");
 	ok(out.process.pod.n_annotations == 2, "prefix and exact allowlist entries");
 	is_str(out.process.pod.annotations[0].key, "api-token", "sorted");
 	is_str(out.process.pod.annotations[0].value, RTI_SECRET_MASK,
@@ -388,7 +388,7 @@ static void test_user_profile_maps(void)
 	is_str(out.process.pod.annotations[1].value, "payments", "allowed value kept");
 	ok(out.process.n_env == 1, "environment allowlist");
 	is_str(out.process.env[0].value, "C.UTF-8", "allowed variable kept");
-	ok(marked(&w, RTI_R_PROCESS_ENVIRONMENT) && marked(&w, RTI_R_POD_ANNOTATIONS),
+	ok(marked(&w, RTI_FIELD_PROCESS_ENVIRONMENT) && marked(&w, RTI_FIELD_POD_ANNOTATIONS),
 	   "dropped entries listed");
 	rti_arena_release(&w.a);
 	rti_privacy_free(p);

@@ -455,6 +455,56 @@ static void test_linear(void)
 	free(s);
 }
 
+/* ---------- code identifiers (symbols) ---------- */
+
+static bool code_flags(const char *s)
+{
+	struct rti_secret_span sp[4];
+
+	return rti_secret_scan_code(s, strlen(s), sp, 4) > 0;
+}
+
+static void test_code_names(void)
+{
+	static const char *const names[] = {
+		"sqlite3VdbeIdxKeyCompare", "sqlite3VdbeLinkSubProgram",
+		"sqlite3WalkWinDefnDummyCallback", "I422ToARGBRow_Any_AVX2",
+		"std::vector<int, std::allocator<int> >::_M_realloc_insert<int const&>(__gnu_cxx::__normal_iterator<int*, std::vector<int, std::allocator<int> > >, int const&)",
+		"std::__cxx11::basic_string<char, std::char_traits<char>, std::allocator<char> >::operator+=(char const*)",
+		"std::_Sp_counted_ptr_inplace<A, std::allocator<A>, (__gnu_cxx::_Lock_policy)2>::_M_dispose()",
+		"non-virtual thunk to std::basic_iostream<char, std::char_traits<char> >::~basic_iostream()",
+		"std::integral_constant<int, -1>::value", "operator delete[](void*)", "memcpy@@GLIBC_2.14",
+		"crypto/internal/nistec/fiat.(*P256Element).Mul", "type:.eq.[2]interface {}",
+		"vendor/golang.org/x/net/dns/dnsmessage.(*Builder).AAAAResource",
+		"encoding/json.(*encodeState).marshal.func1", "crypto/x509.(*Certificate).Verify-fm",
+		"<alloc::vec::Vec<T,A> as core::ops::drop::Drop>::drop::h0a1b2c3d4e5f6789",
+		"core::ptr::drop_in_place<&alloc::boxed::Box<dyn std::error::Error+core::marker::Send+core::marker::Sync>>",
+		"hello::main::{{closure}}",
+	};
+	static const char *const not_names[] = {
+		"qL3+hT9/zX2pW8kR5mN1vB7cY4dF6gJ0sA2eU8iO", /* base64 */
+		"Zm9vYmFy-X3Qx_9kLmNoPqRsTuVwXyZ012345abcd", /* base64url with '-' */
+		"tok=c2VjcmV0LXZhbHVlLXRoYXQ", "name\"quoted", "tab\there",
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		ok(rti_secret_code_shaped(names[i], strlen(names[i])) && !code_flags(names[i]),
+		   "code name, not a secret: %.60s", names[i]);
+	for (size_t i = 0; i < sizeof(not_names) / sizeof(not_names[0]); i++)
+		ok(!rti_secret_code_shaped(not_names[i], strlen(not_names[i])),
+		   "not the shape of a name: %s", not_names[i]);
+	/* full scan on what is not a name: base64 keys are still caught */
+	ok(code_flags("qL3+hT9/zX2pW8kR5mN1vB7cY4dF6gJ0sA2eU8iO"),
+	   "a base64 key in a symbol field is caught (entropy)");
+	ok(code_flags("tcp_connect-Zm9vYmFy-X3Qx_9kLmNoPqRsTuVwXyZ012345"),
+	   "name-<base64url token>: caught");
+	/* the signature detectors apply to names too */
+	ok(code_flags("AKIAIOSFODNN7EXAMPLE"), "AWS key id in a symbol: caught");
+	ok(code_flags("handler password=hunter2hunter2"), "password= pair in a symbol: caught");
+	ok(code_flags("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"),
+	   "JWT in a symbol: caught");
+}
+
 int main(void)
 {
 	test_kind_names();
@@ -469,5 +519,6 @@ int main(void)
 	test_merge_and_max();
 	test_invariants();
 	test_linear();
+	test_code_names();
 	return done_testing();
 }

@@ -4,22 +4,23 @@
  * a filtered copy of the event view in which every string that may leave
  * the node has been through its field's rule and then through secret
  * detection; everything after this stage (the canonical writer, every
- * sink) reads only the copy. What was removed or transformed is recorded
- * in rti_canon.redacted.
+ * sink) reads only the copy. What was removed or transformed comes back as
+ * a bit set (struct rti_privacy_run.redacted), which the adapter puts into
+ * rti_canon.redacted.
  *
  * Invariant of the copy: a string is either NULL (withheld), the input
  * string verbatim (kept and clean), or a string made here (basename, HMAC
  * token, redacted text) in the event arena.
  */
-#ifndef RTI_PRIVACY_H
-#define RTI_PRIVACY_H
+#ifndef RTI_PRIVACY_FILTER_H
+#define RTI_PRIVACY_FILTER_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "privacy/profile.h"
 #include "privacy/secrets.h"
-#include "rti/canon.h"
+#include "rti/canon.h" /* enum rti_field */
 #include "rti/event.h"
 #include "util/arena.h"
 
@@ -45,28 +46,35 @@ struct rti_clean_cache {
 	uint64_t hits, misses;
 };
 
-/* One application of a profile to one event. */
-struct rti_pv {
-	const struct rti_privacy *p;
-	struct rti_canon *cn;
-	struct rti_arena *a;
-	uint64_t *secrets; /* RTI_SECRET__COUNT counters, by kind */
+/*
+ * One run of a profile over one event: what the filter needs, and what it
+ * decided besides the filtered strings. The caller sets the inputs once
+ * (they outlive many events); rti_privacy_filter_event resets the outputs.
+ */
+struct rti_privacy_run {
+	const struct rti_privacy *profile;
+	struct rti_arena *arena;       /* where made strings go: the event's */
+	uint64_t *secrets;             /* RTI_SECRET__COUNT counters, by kind */
 	struct rti_clean_cache *clean; /* optional */
-	int err;           /* first error: -ENOBUFS when the arena is full */
+	uint64_t redacted;             /* out: fields withheld or changed, bit set of enum rti_field */
+	int err;                       /* out: first error: -ENOBUFS arena full, -EIO HMAC failed */
 };
 
-/* Fills *out (the filtered copy of in), cn->redacted, cn->privacy_profile,
- * cn->process_binary, parent_binary, probe_module. 0 or -ENOBUFS. */
-int rti_privacy_apply(struct rti_pv *v, const struct rti_event *in, struct rti_event *out);
+/* Fills *out, the filtered copy of in, and run->redacted (from empty).
+ * 0, -ENOBUFS or -EIO (run->err). */
+int rti_privacy_filter_event(struct rti_privacy_run *run, const struct rti_event *in,
+			     struct rti_event *out);
 
 /* One string of field f through its rule and secret detection: NULL when
- * withheld. Marks f in cn->redacted when it changed anything. */
-const char *rti_privacy_field(struct rti_pv *v, enum rti_redact f, const char *s);
+ * withheld, or on error (run->err set). Marks f in run->redacted when it
+ * changed anything. */
+const char *rti_privacy_filter_field(struct rti_privacy_run *run, enum rti_field f,
+				     const char *s);
 
 /* Secret detection alone, for values that have no rule (stack symbols):
  * s, or a copy with each secret masked (f marked). NULL only on error
- * (v->err set); off profiles return s. */
-const char *rti_privacy_scan(struct rti_pv *v, enum rti_redact f, const char *s);
+ * (run->err set); off profiles return s. */
+const char *rti_privacy_scan(struct rti_privacy_run *run, enum rti_field f, const char *s);
 
 /* The path rule alone: true when path may be kept verbatim (normal, under
  * a prefix of the profile, or a pseudo path such as [vdso]). */

@@ -3,14 +3,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "privacy/privacy.h"
+#include "privacy/filter.h"
 #include "rti/cjson.h"
 #include "util/hash.h"
 
 /* rti_stats.secrets has room for every detector */
 _Static_assert(RTI_SECRET__COUNT <= 8, "rti_stats.secrets[8] is too small");
 
-#define MARK(v, f) ((v)->cn->redacted |= (uint64_t)1 << (f))
+#define MARK(run, f) ((run)->redacted |= (uint64_t)1 << (f))
 #define MAX_SPANS 16
 
 /* No "." or ".." component and no empty component: a prefix check must not
@@ -48,9 +48,9 @@ static bool pseudo_mapping(const char *s)
 	return !strncmp(s, "[anon:", 6) && !strchr(s, '/') && s[strlen(s) - 1] == ']';
 }
 
-static bool module_field(enum rti_redact f)
+static bool module_field(enum rti_field f)
 {
-	return f == RTI_R_STACK_MODULE || f == RTI_R_PROBE_MODULE;
+	return f == RTI_FIELD_STACK_MODULE || f == RTI_FIELD_PROBE_MODULE;
 }
 
 bool rti_privacy_path_allowed(const struct rti_privacy *p, const char *path)
@@ -63,12 +63,12 @@ bool rti_privacy_path_allowed(const struct rti_privacy *p, const char *path)
 	return false;
 }
 
-static char *alloc_str(struct rti_pv *v, size_t n)
+static char *alloc_str(struct rti_privacy_run *run, size_t n)
 {
-	char *s = rti_arena_alloc(v->a, n + 1);
+	char *s = rti_arena_alloc(run->arena, n + 1);
 
-	if (!s && !v->err)
-		v->err = -ENOBUFS;
+	if (!s && !run->err)
+		run->err = -ENOBUFS;
 	return s;
 }
 
@@ -82,16 +82,16 @@ static const char *base_name(const char *s)
 }
 
 /* "hmac:" + the first 128 bits of HMAC-SHA256(key, value), in hex. */
-static const char *hmac_token(struct rti_pv *v, const char *s)
+static const char *hmac_token(struct rti_privacy_run *run, const char *s)
 {
 	unsigned char md[32];
-	char *t = alloc_str(v, RTI_HMAC_TOKEN_LEN);
+	char *t = alloc_str(run, RTI_HMAC_TOKEN_LEN);
 
 	if (!t)
 		return NULL;
-	if (rti_hmac_sha256(v->p->key, v->p->key_len, s, strlen(s), md)) {
-		if (!v->err)
-			v->err = -EIO;
+	if (rti_hmac_sha256(run->profile->key, run->profile->key_len, s, strlen(s), md)) {
+		if (!run->err)
+			run->err = -EIO;
 		return NULL;
 	}
 	memcpy(t, "hmac:", 5);
@@ -104,16 +104,16 @@ struct sbuild {
 	size_t len, cap;
 };
 
-static int sb_add(struct rti_pv *v, struct sbuild *b, const char *s, size_t n)
+static int sb_add(struct rti_privacy_run *run, struct sbuild *b, const char *s, size_t n)
 {
 	if (n > ((size_t)1 << 30) || b->len > ((size_t)1 << 30)) {
-		if (!v->err)
-			v->err = -ENOBUFS;
+		if (!run->err)
+			run->err = -ENOBUFS;
 		return -1;
 	}
 	if (!b->p || b->len + n > b->cap) {
 		size_t cap = (b->cap ? b->cap * 2 : 64) + n;
-		char *np = alloc_str(v, cap);
+		char *np = alloc_str(run, cap);
 
 		if (!np)
 			return -1;
@@ -129,7 +129,7 @@ static int sb_add(struct rti_pv *v, struct sbuild *b, const char *s, size_t n)
 }
 
 /* Every match of the profile's pattern replaced by the mask. */
-static const char *regex_redact(struct rti_pv *v, const regex_t *re, const char *s)
+static const char *regex_redact(struct rti_privacy_run *run, const regex_t *re, const char *s)
 {
 	struct sbuild b = { NULL, 0, 0 };
 	const char *cur = s;
@@ -155,29 +155,39 @@ static const char *regex_redact(struct rti_pv *v, const regex_t *re, const char 
 			break;
 		}
 		changed = true;
-		if (sb_add(v, &b, cur, so) || sb_add(v, &b, RTI_SECRET_MASK, sizeof(RTI_SECRET_MASK) - 1))
+		if (sb_add(run, &b, cur, so) || sb_add(run, &b, RTI_SECRET_MASK, sizeof(RTI_SECRET_MASK) - 1))
 			return NULL;
 		cur += eo;
 		eflags = REG_NOTBOL;
 	}
 	if (!changed)
 		return s;
-	if (sb_add(v, &b, cur, strlen(cur)))
+	if (sb_add(run, &b, cur, strlen(cur)))
 		return NULL;
 	return b.p;
 }
 
-/* Known clean? Otherwise scan, and remember a clean short string. */
-static size_t scan_cached(struct rti_pv *v, const char *s, size_t n,
+/* The scan for a string of field f: symbols are code identifiers
+ * (rti_secret_scan_code), everything else is scanned in full. */
+static size_t scan_field(enum rti_field f, const char *s, size_t n, struct rti_secret_span *sp)
+{
+	if (f == RTI_FIELD_STACK_SYMBOL || f == RTI_FIELD_PROBE_SYMBOL)
+		return rti_secret_scan_code(s, n, sp, MAX_SPANS);
+	return rti_secret_scan(s, n, sp, MAX_SPANS);
+}
+
+/* Known clean? Otherwise scan, and remember a clean short string. A symbol
+ * and another field are cached apart: clean as code is not clean as text. */
+static size_t scan_cached(struct rti_privacy_run *run, enum rti_field f, const char *s, size_t n,
 			  struct rti_secret_span *sp)
 {
-	struct rti_clean_cache *c = v->clean;
+	struct rti_clean_cache *c = run->clean;
 	uint64_t h;
 	size_t k;
 	unsigned i;
 
 	if (!c || n < 8 || n > RTI_CLEAN_MAXLEN)
-		return rti_secret_scan(s, n, sp, MAX_SPANS);
+		return scan_field(f, s, n, sp);
 	{
 		/* the slot from the length and the first and last 8 bytes: O(1);
 		 * the full compare below makes a hit exact */
@@ -187,6 +197,8 @@ static size_t scan_cached(struct rti_pv *v, const char *s, size_t n,
 		memcpy(&z8, s + n - 8, 8);
 		h = (a8 * 0x9e3779b97f4a7c15ULL) ^ (z8 * 0xc2b2ae3d27d4eb4fULL) ^ n;
 		h ^= h >> 31;
+		if (f == RTI_FIELD_STACK_SYMBOL || f == RTI_FIELD_PROBE_SYMBOL)
+			h ^= 0x5bd1e9955bd1e995ULL; /* another key for the same bytes */
 	}
 	i = (unsigned)(h ^ (h >> 17)) & (RTI_CLEAN_SETS - 1);
 	for (unsigned w = 0; w < RTI_CLEAN_WAYS; w++) {
@@ -197,7 +209,7 @@ static size_t scan_cached(struct rti_pv *v, const char *s, size_t n,
 		}
 	}
 	c->misses++;
-	k = rti_secret_scan(s, n, sp, MAX_SPANS);
+	k = scan_field(f, s, n, sp);
 	if (!k) {
 		unsigned w = c->next[i];
 
@@ -210,20 +222,21 @@ static size_t scan_cached(struct rti_pv *v, const char *s, size_t n,
 }
 
 /* Secret detection: the string with every secret replaced by the mask. */
-static const char *scan(struct rti_pv *v, enum rti_redact f, const char *s)
+static const char *scan_for_secrets(struct rti_privacy_run *run, enum rti_field f,
+				    const char *s)
 {
 	struct rti_secret_span sp[MAX_SPANS];
 	struct sbuild b = { NULL, 0, 0 };
 	size_t n = strlen(s);
-	size_t k = scan_cached(v, s, n, sp);
+	size_t k = scan_cached(run, f, s, n, sp);
 	size_t at = 0;
 
 	if (!k)
 		return s;
-	MARK(v, f);
+	MARK(run, f);
 	if (k > MAX_SPANS) {
 		/* too many to splice: nothing of it is worth the risk */
-		v->secrets[(unsigned)sp[0].kind < RTI_SECRET__COUNT ? sp[0].kind
+		run->secrets[(unsigned)sp[0].kind < RTI_SECRET__COUNT ? sp[0].kind
 								      : RTI_SECRET_ENTROPY] += k;
 		return RTI_SECRET_MASK;
 	}
@@ -232,64 +245,65 @@ static const char *scan(struct rti_pv *v, enum rti_redact f, const char *s)
 		 * bet the output on it */
 		if (sp[i].off < at || sp[i].off > n || sp[i].len > n - sp[i].off ||
 		    (unsigned)sp[i].kind >= RTI_SECRET__COUNT) {
-			v->secrets[RTI_SECRET_ENTROPY]++;
+			run->secrets[RTI_SECRET_ENTROPY]++;
 			return RTI_SECRET_MASK;
 		}
-		v->secrets[sp[i].kind]++;
-		if (sb_add(v, &b, s + at, sp[i].off - at) ||
-		    sb_add(v, &b, RTI_SECRET_MASK, sizeof(RTI_SECRET_MASK) - 1))
+		run->secrets[sp[i].kind]++;
+		if (sb_add(run, &b, s + at, sp[i].off - at) ||
+		    sb_add(run, &b, RTI_SECRET_MASK, sizeof(RTI_SECRET_MASK) - 1))
 			return NULL;
 		at = sp[i].off + sp[i].len;
 	}
-	if (sb_add(v, &b, s + at, n - at))
+	if (sb_add(run, &b, s + at, n - at))
 		return NULL;
 	return b.p;
 }
 
 /* An action on a value (not the path rule); NULL = dropped. */
-static const char *act(struct rti_pv *v, const struct rti_prule *r, enum rti_paction a,
-		       const char *s)
+static const char *act(struct rti_privacy_run *run, const struct rti_field_rule *r,
+		       enum rti_privacy_action a, const char *s)
 {
 	switch (a) {
-	case RTI_PA_KEEP:
+	case RTI_ACTION_KEEP:
 		return s;
-	case RTI_PA_HASH:
-		return hmac_token(v, s);
-	case RTI_PA_BASENAME:
+	case RTI_ACTION_HASH:
+		return hmac_token(run, s);
+	case RTI_ACTION_BASENAME:
 		return base_name(s);
-	case RTI_PA_REDACT:
-		return regex_redact(v, &r->re, s);
+	case RTI_ACTION_REDACT:
+		return regex_redact(run, &r->re, s);
 	default:
 		return NULL;
 	}
 }
 
-const char *rti_privacy_field(struct rti_pv *v, enum rti_redact f, const char *s)
+const char *rti_privacy_filter_field(struct rti_privacy_run *run, enum rti_field f,
+				     const char *s)
 {
-	const struct rti_prule *r = &v->p->rules[f];
-	enum rti_fkind k = rti_privacy_field_kind(f);
-	enum rti_paction a = r->action;
+	const struct rti_field_rule *r = &run->profile->rules[f];
+	enum rti_field_kind k = rti_privacy_field_kind(f);
+	enum rti_privacy_action a = r->action;
 	const char *o;
 
 	if (!s || !*s)
 		return NULL;
-	if (v->p->off)
-		return k == RTI_FK_WITHHELD ? NULL : s;
-	if (k == RTI_FK_WITHHELD) {
-		MARK(v, f);
+	if (run->profile->off)
+		return k == RTI_FIELD_KIND_WITHHELD ? NULL : s;
+	if (k == RTI_FIELD_KIND_WITHHELD) {
+		MARK(run, f);
 		return NULL;
 	}
-	if (k == RTI_FK_SCANNED)
-		a = RTI_PA_KEEP;
-	if (k == RTI_FK_PATH && a == RTI_PA_KEEP && !rti_privacy_path_allowed(v->p, s) &&
-	    !(module_field(f) && pseudo_mapping(s)))
+	if (k == RTI_FIELD_KIND_SCANNED)
+		a = RTI_ACTION_KEEP;
+	if (k == RTI_FIELD_KIND_PATH && a == RTI_ACTION_KEEP &&
+	    !rti_privacy_path_allowed(run->profile, s) && !(module_field(f) && pseudo_mapping(s)))
 		a = r->otherwise;
-	o = act(v, r, a, s);
+	o = act(run, r, a, s);
 	if (o != s)
-		MARK(v, f);
-	if (!o || a == RTI_PA_HASH)
+		MARK(run, f);
+	if (!o || a == RTI_ACTION_HASH)
 		return o; /* an HMAC token is ours: nothing to detect */
-	return scan(v, f, o);
+	return scan_for_secrets(run, f, o);
 }
 
 /* ---- maps: labels, annotations, environment ---- */
@@ -311,10 +325,10 @@ static int kv_cmp(const void *a, const void *b)
 	return x->pos < y->pos ? -1 : x->pos > y->pos;
 }
 
-static void map(struct rti_pv *v, enum rti_redact f, const struct rti_kv *in, unsigned n,
+static void map(struct rti_privacy_run *run, enum rti_field f, const struct rti_kv *in, unsigned n,
 		const struct rti_kv **out, unsigned *nout)
 {
-	const struct rti_prule *r = &v->p->rules[f];
+	const struct rti_field_rule *r = &run->profile->rules[f];
 	struct kv_ord *o;
 	struct rti_kv *res;
 	unsigned k = 0, m = 0;
@@ -323,14 +337,14 @@ static void map(struct rti_pv *v, enum rti_redact f, const struct rti_kv *in, un
 	*nout = 0;
 	if (!n)
 		return;
-	if (!v->p->off && r->action == RTI_PA_DROP) {
-		MARK(v, f);
+	if (!run->profile->off && r->action == RTI_ACTION_DROP) {
+		MARK(run, f);
 		return;
 	}
-	o = rti_arena_alloc(v->a, sizeof(*o) * n);
-	res = rti_arena_alloc(v->a, sizeof(*res) * n);
+	o = rti_arena_alloc(run->arena, sizeof(*o) * n);
+	res = rti_arena_alloc(run->arena, sizeof(*res) * n);
 	if (!o || !res) {
-		v->err = -ENOBUFS;
+		run->err = -ENOBUFS;
 		return;
 	}
 	/* the map as the input meant it first: sorted, the last of duplicate
@@ -351,23 +365,23 @@ static void map(struct rti_pv *v, enum rti_redact f, const struct rti_kv *in, un
 			continue; /* a later duplicate wins */
 		if (!*val)
 			continue; /* absent values are omitted, not withheld */
-		if (!v->p->off) {
-			if (!rti_prule_allows(r, key) || rti_secret_scan(key, strlen(key), NULL, 0)) {
-				MARK(v, f);
+		if (!run->profile->off) {
+			if (!rti_field_rule_allows(r, key) || rti_secret_scan(key, strlen(key), NULL, 0)) {
+				MARK(run, f);
 				continue;
 			}
-			if (rti_secret_key_name(key, strlen(key)) && r->action != RTI_PA_HASH) {
+			if (rti_secret_key_name(key, strlen(key)) && r->action != RTI_ACTION_HASH) {
 				/* the key says what the value is */
-				v->secrets[RTI_SECRET_PAIR]++;
-				MARK(v, f);
+				run->secrets[RTI_SECRET_PAIR]++;
+				MARK(run, f);
 				val = RTI_SECRET_MASK;
 			} else {
-				const char *t = act(v, r, r->action, val);
+				const char *t = act(run, r, r->action, val);
 
 				if (t != val)
-					MARK(v, f);
-				if (t && r->action != RTI_PA_HASH)
-					t = scan(v, f, t);
+					MARK(run, f);
+				if (t && r->action != RTI_ACTION_HASH)
+					t = scan_for_secrets(run, f, t);
 				if (!t || !*t)
 					continue;
 				val = t;
@@ -377,7 +391,7 @@ static void map(struct rti_pv *v, enum rti_redact f, const struct rti_kv *in, un
 		res[m].value = val;
 		m++;
 	}
-	if (v->err || !m)
+	if (run->err || !m)
 		return;
 	*out = res;
 	*nout = m;
@@ -389,37 +403,38 @@ static unsigned arg_bit(enum rti_arg_type t)
 {
 	switch (t) {
 	case RTI_ARG_INT:
-		return RTI_PARG_INT;
+		return RTI_KEEP_ARG_INT;
 	case RTI_ARG_SOCK:
-		return RTI_PARG_SOCK;
+		return RTI_KEEP_ARG_SOCK;
 	case RTI_ARG_FILE:
-		return RTI_PARG_FILE;
+		return RTI_KEEP_ARG_FILE;
 	case RTI_ARG_STRING:
-		return RTI_PARG_STRING;
+		return RTI_KEEP_ARG_STRING;
 	default:
 		return 0;
 	}
 }
 
-static const char *arg_text(struct rti_pv *v, const struct rti_prule *r, const struct rti_arg *a)
+static const char *arg_text(struct rti_privacy_run *run, const struct rti_field_rule *r,
+			    const struct rti_arg *a)
 {
-	enum rti_paction act_ = r->action;
+	enum rti_privacy_action act_ = r->action;
 	const char *o;
 
-	if (a->type == RTI_ARG_FILE && act_ == RTI_PA_KEEP &&
-	    !rti_privacy_path_allowed(v->p, a->text))
+	if (a->type == RTI_ARG_FILE && act_ == RTI_ACTION_KEEP &&
+	    !rti_privacy_path_allowed(run->profile, a->text))
 		act_ = r->otherwise;
-	o = act(v, r, act_, a->text);
+	o = act(run, r, act_, a->text);
 	if (o != a->text)
-		MARK(v, RTI_R_PROBE_ARGS);
-	if (!o || act_ == RTI_PA_HASH)
+		MARK(run, RTI_FIELD_PROBE_ARGS);
+	if (!o || act_ == RTI_ACTION_HASH)
 		return o;
-	return scan(v, RTI_R_PROBE_ARGS, o);
+	return scan_for_secrets(run, RTI_FIELD_PROBE_ARGS, o);
 }
 
-static void args(struct rti_pv *v, const struct rti_event *in, struct rti_event *out)
+static void args(struct rti_privacy_run *run, const struct rti_event *in, struct rti_event *out)
 {
-	const struct rti_prule *r = &v->p->rules[RTI_R_PROBE_ARGS];
+	const struct rti_field_rule *r = &run->profile->rules[RTI_FIELD_PROBE_ARGS];
 	struct rti_arg *o;
 	unsigned kept = 0;
 
@@ -427,13 +442,13 @@ static void args(struct rti_pv *v, const struct rti_event *in, struct rti_event 
 	out->n_args = 0;
 	if (!in->n_args)
 		return;
-	if (!v->p->off && r->action == RTI_PA_DROP) {
-		MARK(v, RTI_R_PROBE_ARGS);
+	if (!run->profile->off && r->action == RTI_ACTION_DROP) {
+		MARK(run, RTI_FIELD_PROBE_ARGS);
 		return;
 	}
-	o = rti_arena_alloc(v->a, sizeof(*o) * in->n_args);
+	o = rti_arena_alloc(run->arena, sizeof(*o) * in->n_args);
 	if (!o) {
-		v->err = -ENOBUFS;
+		run->err = -ENOBUFS;
 		return;
 	}
 	for (unsigned i = 0; i < in->n_args; i++) {
@@ -442,27 +457,27 @@ static void args(struct rti_pv *v, const struct rti_event *in, struct rti_event 
 
 		memset(&o[i], 0, sizeof(o[i]));
 		o[i].type = RTI_ARG_WITHHELD;
-		if (!bit || !(v->p->off || (r->arg_types & bit))) {
-			MARK(v, RTI_R_PROBE_ARGS);
+		if (!bit || !(run->profile->off || (r->arg_types & bit))) {
+			MARK(run, RTI_FIELD_PROBE_ARGS);
 			continue;
 		}
 		o[i] = *a;
 		o[i].type_name = NULL; /* the input's spelling: not needed after this */
 		if (a->type == RTI_ARG_INT || a->type == RTI_ARG_SOCK)
 			o[i].text = NULL;
-		if (v->p->off) {
+		if (run->profile->off) {
 			kept++;
 			continue;
 		}
 		if (a->type == RTI_ARG_SOCK) {
-			o[i].family = rti_privacy_field(v, RTI_R_PROBE_ARGS, a->family);
-			o[i].sock_type = rti_privacy_field(v, RTI_R_PROBE_ARGS, a->sock_type);
-			o[i].protocol = rti_privacy_field(v, RTI_R_PROBE_ARGS, a->protocol);
+			o[i].family = rti_privacy_filter_field(run, RTI_FIELD_PROBE_ARGS, a->family);
+			o[i].sock_type = rti_privacy_filter_field(run, RTI_FIELD_PROBE_ARGS, a->sock_type);
+			o[i].protocol = rti_privacy_filter_field(run, RTI_FIELD_PROBE_ARGS, a->protocol);
 		} else if (a->type == RTI_ARG_FILE || a->type == RTI_ARG_STRING) {
-			o[i].text = a->text ? arg_text(v, r, a) : NULL;
+			o[i].text = a->text ? arg_text(run, r, a) : NULL;
 			if (!o[i].text) {
 				if (a->text)
-					MARK(v, RTI_R_PROBE_ARGS);
+					MARK(run, RTI_FIELD_PROBE_ARGS);
 				o[i].type = RTI_ARG_WITHHELD;
 				continue;
 			}
@@ -477,10 +492,10 @@ static void args(struct rti_pv *v, const struct rti_event *in, struct rti_event 
 
 /* ---- the event ---- */
 
-static void process(struct rti_pv *v, const struct rti_process *in, struct rti_process *o,
-		    bool parent)
+static void process(struct rti_privacy_run *run, const struct rti_process *in,
+		    struct rti_process *o, bool parent)
 {
-#define F(proc, par) (parent ? RTI_R_##par : RTI_R_##proc)
+#define F(proc, par) (parent ? RTI_FIELD_##par : RTI_FIELD_##proc)
 	/* allowlist by construction: o starts empty (the caller zeroed it),
 	 * and only what is set here exists in the copy */
 	if (!in->present)
@@ -495,47 +510,51 @@ static void process(struct rti_pv *v, const struct rti_process *in, struct rti_p
 	o->has_uid = in->has_uid;
 	o->has_auid = in->has_auid;
 	o->start_time = in->start_time;
-	o->binary = rti_privacy_field(v, F(PROCESS_BINARY, PARENT_BINARY), in->binary);
-	o->cwd = rti_privacy_field(v, F(PROCESS_CWD, PARENT_CWD), in->cwd);
-	o->arguments = rti_privacy_field(v, F(PROCESS_ARGUMENTS, PARENT_ARGUMENTS), in->arguments);
-	o->user_name = rti_privacy_field(v, F(PROCESS_USER, PARENT_USER), in->user_name);
-	o->exec_id = rti_privacy_field(v, F(PROCESS_EXEC_ID, PARENT_EXEC_ID), in->exec_id);
+	o->binary = rti_privacy_filter_field(run, F(PROCESS_BINARY, PARENT_BINARY), in->binary);
+	o->cwd = rti_privacy_filter_field(run, F(PROCESS_CWD, PARENT_CWD), in->cwd);
+	o->arguments = rti_privacy_filter_field(run, F(PROCESS_ARGUMENTS, PARENT_ARGUMENTS),
+						in->arguments);
+	o->user_name = rti_privacy_filter_field(run, F(PROCESS_USER, PARENT_USER), in->user_name);
+	o->exec_id = rti_privacy_filter_field(run, F(PROCESS_EXEC_ID, PARENT_EXEC_ID), in->exec_id);
 	o->parent_exec_id = parent ? NULL
-				   : rti_privacy_field(v, RTI_R_PROCESS_PARENT_EXEC_ID,
-						       in->parent_exec_id);
-	map(v, F(PROCESS_ENVIRONMENT, PARENT_ENVIRONMENT), in->env, in->n_env, &o->env, &o->n_env);
+				   : rti_privacy_filter_field(run, RTI_FIELD_PROCESS_PARENT_EXEC_ID,
+							      in->parent_exec_id);
+	map(run, F(PROCESS_ENVIRONMENT, PARENT_ENVIRONMENT), in->env, in->n_env, &o->env, &o->n_env);
 	if (in->has_caps)
-		MARK(v, F(PROCESS_CAPABILITIES, PARENT_CAPABILITIES));
+		MARK(run, F(PROCESS_CAPABILITIES, PARENT_CAPABILITIES));
 	if (in->has_credentials)
-		MARK(v, F(PROCESS_CREDENTIALS, PARENT_CREDENTIALS));
+		MARK(run, F(PROCESS_CREDENTIALS, PARENT_CREDENTIALS));
 #undef F
 	if (parent) {
 		/* only {exec_id, binary} of the parent is emitted; its pod is
 		 * the child's, but its labels still count as withheld */
 		if (in->pod.n_labels)
-			MARK(v, RTI_R_POD_LABELS);
+			MARK(run, RTI_FIELD_POD_LABELS);
 		if (in->pod.n_annotations)
-			MARK(v, RTI_R_POD_ANNOTATIONS);
+			MARK(run, RTI_FIELD_POD_ANNOTATIONS);
 		return;
 	}
 	if (!in->has_pod)
 		return;
 	o->has_pod = true;
-	o->pod.namespace_ = rti_privacy_field(v, RTI_R_POD_NAMESPACE, in->pod.namespace_);
-	o->pod.name = rti_privacy_field(v, RTI_R_POD_NAME, in->pod.name);
-	o->pod.workload = rti_privacy_field(v, RTI_R_POD_WORKLOAD, in->pod.workload);
-	o->pod.workload_kind = rti_privacy_field(v, RTI_R_POD_WORKLOAD_KIND, in->pod.workload_kind);
-	o->pod.container_id = rti_privacy_field(v, RTI_R_CONTAINER_ID, in->pod.container_id);
-	o->pod.container_name = rti_privacy_field(v, RTI_R_CONTAINER_NAME, in->pod.container_name);
-	o->pod.image_name = rti_privacy_field(v, RTI_R_IMAGE_NAME, in->pod.image_name);
+	o->pod.namespace_ = rti_privacy_filter_field(run, RTI_FIELD_POD_NAMESPACE, in->pod.namespace_);
+	o->pod.name = rti_privacy_filter_field(run, RTI_FIELD_POD_NAME, in->pod.name);
+	o->pod.workload = rti_privacy_filter_field(run, RTI_FIELD_POD_WORKLOAD, in->pod.workload);
+	o->pod.workload_kind = rti_privacy_filter_field(run, RTI_FIELD_POD_WORKLOAD_KIND,
+							in->pod.workload_kind);
+	o->pod.container_id = rti_privacy_filter_field(run, RTI_FIELD_CONTAINER_ID, in->pod.container_id);
+	o->pod.container_name = rti_privacy_filter_field(run, RTI_FIELD_CONTAINER_NAME,
+							 in->pod.container_name);
+	o->pod.image_name = rti_privacy_filter_field(run, RTI_FIELD_IMAGE_NAME, in->pod.image_name);
 	o->pod.image_id = NULL; /* only its validated digest is emitted */
-	map(v, RTI_R_POD_LABELS, in->pod.labels, in->pod.n_labels, &o->pod.labels,
+	map(run, RTI_FIELD_POD_LABELS, in->pod.labels, in->pod.n_labels, &o->pod.labels,
 	    &o->pod.n_labels);
-	map(v, RTI_R_POD_ANNOTATIONS, in->pod.annotations, in->pod.n_annotations,
+	map(run, RTI_FIELD_POD_ANNOTATIONS, in->pod.annotations, in->pod.n_annotations,
 	    &o->pod.annotations, &o->pod.n_annotations);
 }
 
-int rti_privacy_apply(struct rti_pv *v, const struct rti_event *in, struct rti_event *out)
+int rti_privacy_filter_event(struct rti_privacy_run *run, const struct rti_event *in,
+			     struct rti_event *out)
 {
 	/* The copy starts empty and gets only what the canonical event and
 	 * the sinks need, each string through its rule: a field added to
@@ -549,41 +568,38 @@ int rti_privacy_apply(struct rti_pv *v, const struct rti_event *in, struct rti_e
 	out->exit_status = in->exit_status;
 	out->exit_time = in->exit_time;
 	out->dropped_events = in->dropped_events;
-	v->err = 0;
-	v->cn->privacy_profile = v->p->name;
-	process(v, &in->process, &out->process, false);
-	process(v, &in->parent, &out->parent, true);
-	out->cluster_name = rti_privacy_field(v, RTI_R_CLUSTER, in->cluster_name);
-	out->node_name = rti_privacy_field(v, RTI_R_NODE, in->node_name);
-	out->policy_name = rti_privacy_field(v, RTI_R_POLICY, in->policy_name);
-	out->function = rti_privacy_field(v, RTI_R_PROBE_SYMBOL, in->function);
-	out->action = rti_privacy_field(v, RTI_R_PROBE_ACTION, in->action);
-	out->subsys = rti_privacy_field(v, RTI_R_PROBE_SUBSYSTEM, in->subsys);
-	out->tp_event = rti_privacy_field(v, RTI_R_PROBE_EVENT, in->tp_event);
-	out->provider = rti_privacy_field(v, RTI_R_PROBE_PROVIDER, in->provider);
-	out->usdt_name = rti_privacy_field(v, RTI_R_PROBE_NAME, in->usdt_name);
-	out->exit_signal = rti_privacy_field(v, RTI_R_EXIT_SIGNAL, in->exit_signal);
+	run->err = 0;
+	run->redacted = 0;
+	process(run, &in->process, &out->process, false);
+	process(run, &in->parent, &out->parent, true);
+	out->cluster_name = rti_privacy_filter_field(run, RTI_FIELD_CLUSTER, in->cluster_name);
+	out->node_name = rti_privacy_filter_field(run, RTI_FIELD_NODE, in->node_name);
+	out->policy_name = rti_privacy_filter_field(run, RTI_FIELD_POLICY, in->policy_name);
+	out->function = rti_privacy_filter_field(run, RTI_FIELD_PROBE_SYMBOL, in->function);
+	out->action = rti_privacy_filter_field(run, RTI_FIELD_PROBE_ACTION, in->action);
+	out->subsys = rti_privacy_filter_field(run, RTI_FIELD_PROBE_SUBSYSTEM, in->subsys);
+	out->tp_event = rti_privacy_filter_field(run, RTI_FIELD_PROBE_EVENT, in->tp_event);
+	out->provider = rti_privacy_filter_field(run, RTI_FIELD_PROBE_PROVIDER, in->provider);
+	out->usdt_name = rti_privacy_filter_field(run, RTI_FIELD_PROBE_NAME, in->usdt_name);
+	out->exit_signal = rti_privacy_filter_field(run, RTI_FIELD_EXIT_SIGNAL, in->exit_signal);
 	out->path = NULL;
 	if (in->kind == RTI_KIND_UPROBE || in->kind == RTI_KIND_USDT)
-		out->path = rti_privacy_field(v, RTI_R_PROBE_MODULE, in->path);
+		out->path = rti_privacy_filter_field(run, RTI_FIELD_PROBE_MODULE, in->path);
 	if (in->n_ancestors)
-		MARK(v, RTI_R_ANCESTORS);
+		MARK(run, RTI_FIELD_ANCESTORS);
 	if (in->n_node_labels)
-		MARK(v, RTI_R_NODE_LABELS);
-	args(v, in, out);
+		MARK(run, RTI_FIELD_NODE_LABELS);
+	args(run, in, out);
 	if (in->has_return)
-		MARK(v, RTI_R_PROBE_RETURN);
+		MARK(run, RTI_FIELD_PROBE_RETURN);
 	if (in->n_data)
-		MARK(v, RTI_R_PROBE_DATA);
-	v->cn->process_binary = out->process.binary;
-	v->cn->parent_binary = out->parent.binary;
-	v->cn->probe_module = out->path;
-	return v->err;
+		MARK(run, RTI_FIELD_PROBE_DATA);
+	return run->err;
 }
 
-const char *rti_privacy_scan(struct rti_pv *v, enum rti_redact f, const char *s)
+const char *rti_privacy_scan(struct rti_privacy_run *run, enum rti_field f, const char *s)
 {
-	if (v->p->off || !s)
+	if (run->profile->off || !s)
 		return s;
-	return scan(v, f, s);
+	return scan_for_secrets(run, f, s);
 }
