@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -358,6 +359,7 @@ static int split_path(struct rti_rotate *r, const char *path)
 
 static int rotate_init(struct rti_rotate *r, const struct rti_rotate_opts *o)
 {
+	sigset_t block, old;
 	int err = take_opts(&r->cur, o);
 
 	if (err)
@@ -380,7 +382,11 @@ static int rotate_init(struct rti_rotate *r, const struct rti_rotate_opts *o)
 	/* the first pass repairs what an earlier run left (.gz.tmp, plain
 	 * rotated files not yet compressed, too many backups) */
 	r->pending = true;
+	/* process signals go to the caller's threads, never to the worker */
+	sigfillset(&block);
+	pthread_sigmask(SIG_BLOCK, &block, &old);
 	err = -pthread_create(&r->worker, NULL, rot_worker, r);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	r->worker_started = !err;
 	return err;
 }
