@@ -59,6 +59,10 @@ $(O)/%.o: %.c | gen
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
+# cmd/ is built on the public API only: without -Isrc, a private header
+# there does not compile (docs/architecture.md)
+$(CMD_OBJS): CFLAGS := $(filter-out -Isrc,$(CFLAGS))
+
 $(LIB): $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@

@@ -47,42 +47,11 @@ static int take_opts(struct rti_rotate_opts *dst, const struct rti_rotate_opts *
 	return 0;
 }
 
-/*
- * A live file appended to after a crash may end in a partial line (SIGKILL
- * in the middle of a write): cut it off, or the next line would glue onto
- * it. Its bytes are counted in repaired.
- */
-static int cut_partial_line(struct rti_rotate *r, uint64_t size)
-{
-	char buf[4096];
-	uint64_t pos = size;
-
-	while (pos > 0) {
-		size_t n = pos > sizeof(buf) ? sizeof(buf) : (size_t)pos;
-		ssize_t got = pread(r->fd, buf, n, (off_t)(pos - n));
-		size_t i = n;
-
-		if (got != (ssize_t)n)
-			return got < 0 ? -errno : -EIO;
-		if (pos == size && buf[n - 1] == '\n')
-			return 0; /* ends with a whole line */
-		while (i > 0 && buf[i - 1] != '\n')
-			i--;
-		pos -= n - i;
-		if (i > 0)
-			break;
-	}
-	if (ftruncate(r->fd, (off_t)pos))
-		return -errno;
-	atomic_fetch_add_explicit(&r->repaired, size - pos, memory_order_relaxed);
-	r->disk = pos;
-	return 0;
-}
-
 /* Opens (or creates) the live file for appending, mode exactly perm. */
 static int open_live(struct rti_rotate *r)
 {
 	struct stat st;
+	uint64_t cut;
 	int err;
 
 	r->fd = openat(r->dirfd, r->file, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, r->cur.perm);
@@ -96,10 +65,13 @@ static int open_live(struct rti_rotate *r)
 		err = -EINVAL;
 		goto fail;
 	}
-	r->disk = (uint64_t)st.st_size;
-	err = cut_partial_line(r, r->disk);
+	/* after a crash, a partial last line (SIGKILL in the middle of a
+	 * write) is cut off, or the next line would glue onto it */
+	err = rti_output_repair(r->fd, &cut);
 	if (err)
 		goto fail;
+	atomic_fetch_add_explicit(&r->repaired, cut, memory_order_relaxed);
+	r->disk = (uint64_t)st.st_size - cut;
 	r->started_ms = mono_ms(r);
 	return 0;
 fail:
