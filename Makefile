@@ -1,6 +1,7 @@
 # stella-rti build. `make` builds the library and CLI; `make test` runs the
 # whole suite twice (release, then ASan+UBSan) and ends with one line
-# "N passed, N failed"; `make demo`, `make fuzz`, `make bench`.
+# "N passed, N failed"; `make demo`, `make fuzz`, `make bench`, `make install`
+# (mk/install.mk: PREFIX, DESTDIR).
 #
 # Sources are found by wildcard: src/<stage>/*.c form libstella-rti.a,
 # cmd/stella-rti/*.c the CLI, tests/unit/test_*.c one test program each.
