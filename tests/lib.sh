@@ -30,7 +30,7 @@ wait_for() {
 has_lines() { [ -f "$1" ] && [ "$(wc -l <"$1")" -ge "$2" ]; }
 # read_up_to PID FILE: process PID has FILE open and has read it to its
 # current end (the kernel's file position of that descriptor equals the
-# size), or has it open and FILE is now shorter (a truncation it must see)
+# size; after a truncation that holds once the reader has gone back to 0)
 read_up_to() {
   $PY - "$1" "$2" <<'PY'
 import os, sys

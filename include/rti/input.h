@@ -34,7 +34,8 @@ struct rti_input_opts {
 	size_t max_record;      /* bytes; 0 = 8 MiB (lines mode: no cap) */
 	bool follow;            /* one growing file, like tail -F: waits at its end */
 	/* Each line is a record, as is: no JSON framing, no broken records.
-	 * Pipes are read through zlib too (gzip on stdin). */
+	 * Pipes are read through zlib too (gzip on stdin). Not with follow
+	 * or resume (rti_input_new fails with EINVAL). */
 	bool lines;
 	/* Reading stops as soon as *stop is non-zero (a signal handler's flag):
 	 * rti_input_next() ends the current file and returns RTI_INPUT_END. */

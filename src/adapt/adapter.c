@@ -22,8 +22,13 @@ static int filter_frame_part(void *ctx, enum rti_frame_part part, const char *s,
 	case RTI_FRAME_KERNEL_MODULE:
 		*out = rti_privacy_scan(run, RTI_FIELD_STACK_MODULE, s);
 		break;
-	default:
+	case RTI_FRAME_SYMBOL:
 		*out = rti_privacy_scan(run, RTI_FIELD_STACK_SYMBOL, s);
+		break;
+	default:
+		/* a part added later is text until said otherwise: the full
+		 * scan, not the code identifiers' */
+		*out = rti_privacy_scan(run, RTI_FIELD_STACK_MODULE, s);
 		break;
 	}
 	return run->err;

@@ -57,6 +57,12 @@ struct rti_input *rti_input_new(const char *const *paths, size_t n,
 		errno = EINVAL;
 		return NULL;
 	}
+	/* lines mode reads any NDJSON once: it has no positions to resume
+	 * from, and following it is not supported */
+	if (o && o->lines && (o->follow || o->resume)) {
+		errno = EINVAL;
+		return NULL;
+	}
 	in = calloc(1, sizeof(*in));
 	if (!in)
 		return NULL;

@@ -1256,18 +1256,28 @@ static bool operator_char(unsigned char c)
 	return c && strchr("-+*/%^&|~!=<>,", c) != NULL;
 }
 
-static bool has(const char *s, size_t n, const char *what)
+static bool ident_char(unsigned char c)
 {
-	return memmem(s, n, what, strlen(what)) != NULL;
+	return is_alnum(c) || c == '_' || c == '$';
+}
+
+/* s[i..] starts with what. */
+static bool at(const char *s, size_t n, size_t i, const char *what)
+{
+	size_t k = strlen(what);
+
+	return i + k <= n && !memcmp(s + i, what, k);
 }
 
 /*
  * '+', '/', '=' and '-' are base64's, so they pass only where names have
- * them: in a C++ operator name (operator+=, operator->*), '/' in a Go
- * package path (a '.' follows it), '-' in a name with a '.' (Go's -fm,
- * -range1), in "non-virtual thunk" or before a digit in a template
- * argument (<-1>), '+' in a Rust trait object (dyn Error+Send). A random
- * base64 or base64url token has none of these contexts.
+ * them: in a C++ operator name (operator+=, operator->*: skipped by the
+ * caller), '/' in a Go import path (between identifier characters, before
+ * any '(' or '<' and with a '.' after it: golang.org/x/net/dns.(*T).M),
+ * '-' in Go's -fm, -range<N> and -tramp suffixes, in "non-virtual thunk"
+ * or before a digit in a template argument (<-1>), '+' between the traits
+ * of a Rust trait object (dyn Error+core::marker::Send). A random base64
+ * or base64url token has none of these contexts.
  */
 static bool base64_char_ok(const char *s, size_t n, size_t i, size_t last_dot)
 {
@@ -1276,12 +1286,15 @@ static bool base64_char_ok(const char *s, size_t n, size_t i, size_t last_dot)
 	unsigned char next = i + 1 < n ? (unsigned char)s[i + 1] : 0;
 
 	if (c == '/')
-		return last_dot != (size_t)-1 && i < last_dot;
+		return last_dot != (size_t)-1 && i < last_dot && i > 0 && ident_char(next) &&
+		       (ident_char(prev) || prev == '.') && !memchr(s, '(', i) && !memchr(s, '<', i);
 	if (c == '-')
-		return last_dot != (size_t)-1 || (i >= 3 && !memcmp(s + i - 3, "non", 3)) ||
+		return at(s, n, i, "-fm") || at(s, n, i, "-range") || at(s, n, i, "-tramp") ||
+		       (i >= 3 && at(s, n, i - 3, "non-virtual")) ||
 		       ((prev == '<' || prev == '(' || prev == ',' || prev == ' ') && is_dig(next));
 	if (c == '+')
-		return has(s, n, "dyn ");
+		return memmem(s, i, "dyn ", 4) && (ident_char(prev) || prev == '>') &&
+		       ident_char(next) && memmem(s + i, n - i, "::", 2);
 	return false; /* '=' outside an operator name */
 }
 

@@ -9,6 +9,12 @@
  *
  * One idiom everywhere, so a newer field never reads past an older
  * caller's struct.
+ *
+ * Fields are only ever appended, and a new field must not fall inside the
+ * tail padding of the struct as it was released (an older caller's sz
+ * covers that padding, whose bytes are unspecified): when the last field
+ * leaves padding (a bool after a pointer), add new fields after a
+ * `size_t :0;` marker, which starts them at the next size_t boundary.
  */
 #ifndef RTI_UTIL_OPTS_H
 #define RTI_UTIL_OPTS_H

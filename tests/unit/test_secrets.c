@@ -485,6 +485,9 @@ static void test_code_names(void)
 		"qL3+hT9/zX2pW8kR5mN1vB7cY4dF6gJ0sA2eU8iO", /* base64 */
 		"Zm9vYmFy-X3Qx_9kLmNoPqRsTuVwXyZ012345abcd", /* base64url with '-' */
 		"tok=c2VjcmV0LXZhbHVlLXRoYXQ", "name\"quoted", "tab\there",
+		"pkg.Zm9vYmFy-X3Qx_9kLmNoPqRsTuVwXyZ012345", /* '-' outside Go's suffixes */
+		"dyn Zm9v+YmFyX3Qx9kLmNoPqRsTuVwXyZ012345", /* '+' not between traits */
+		"f(x)/K7MDENG/bPxRfiCYEXAMPLEKEY.y", /* '/' after a '(' */
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
