@@ -114,6 +114,7 @@ void rti_containers_learn(struct rti_containers *c, const char *id, size_t n,
 		/* another image under the same id: another container */
 		rti_containers_renew(c, x);
 		memset(x->m, 0, sizeof(x->m));
+		x->next = 0;
 	}
 	if (ih)
 		x->image_h = ih;

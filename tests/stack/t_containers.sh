@@ -1,5 +1,4 @@
 #!/usr/bin/env bash
-# variants: rel
 # Container frames are never resolved against the host's file of the same
 # path (docs/stacks.md, "Containers"). Two builds of one library at one
 # path: the host's, and another bind-mounted over it inside a private mount
