@@ -120,6 +120,20 @@ kprobe 4000002 "$CID" >>loader.jsonl
 check "loader build id = host file's: the host file" grep -q "\"code_id\":\"gnu-build-id:$hbid\",[^}]*\"symbol\":\"host_variant\"" loader.out
 check "loader build id = another build: its id, process_gone" grep -q "\"code_id\":\"gnu-build-id:$nbid\",[^}]*\"resolved_by\":\"none\",\"space\":\"user\",\"unresolved\":\"process_gone\"" loader.out
 
+# another namespace like the first with one live process: its pid in
+# NSPID, the namespace's shell in NSSH; START after it was forked
+one_ns() { # PIDFILE
+  unshare -m --propagation private sh -c \
+    "mount --bind '$T/nslib/libdual.so' '$LIB' && { sleep 1000 & echo \$! >$1; wait; }" &
+  NSSH=$!
+  PIDS="$PIDS $NSSH"
+  wait_for 60 test -s "$1"
+  NSPID=$(cat "$1")
+  PIDS="$PIDS $NSPID"
+  START=$(ts)
+  wait_for 60 sh -c "cmp -s /proc/$NSPID/root$LIB '$T/nslib/libdual.so'"
+}
+
 # --- a registered pid that is not in the container ------------------------
 sleep 1000 &
 imp=$!
@@ -127,15 +141,8 @@ PIDS="$PIDS $imp"
 # a third namespace process, alive: the container's namespace is learnt
 # from it, then an impostor (a host process registered under the same
 # container id: a reused pid) is refused
-unshare -m --propagation private sh -c \
-  "mount --bind '$T/nslib/libdual.so' '$LIB' && { sleep 1000 & echo \$! >c.pid; wait; }" &
-ns2=$!
-PIDS="$PIDS $ns2"
-wait_for 60 test -s c.pid
-C=$(cat c.pid)
-PIDS="$PIDS $C"
-START=$(ts)
-wait_for 60 sh -c "cmp -s /proc/$C/root$LIB '$T/nslib/libdual.so'"
+one_ns c.pid
+C=$NSPID ns2=$NSSH
 CID2=containerd://0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
 printf '{"process_kprobe":{%s,"function_name":"tcp_connect","user_stack_trace":[{"offset":"4096","module":"/usr/bin/sleep"}]},"time":"%s"}\n' \
   "$(proc "$C" "$CID2")" "$(ts)" >imp.jsonl
@@ -152,16 +159,9 @@ for d in /sys/fs/cgroup/unified /sys/fs/cgroup; do
     CG="$d/rti-test-$$-${CID#containerd://}.scope" && break
 done
 if [ -n "$CG" ]; then
-  unshare -m --propagation private sh -c \
-    "mount --bind '$T/nslib/libdual.so' '$LIB' && { sleep 1000 & echo \$! >d.pid; wait; }" &
-  ns3=$!
-  PIDS="$PIDS $ns3"
-  wait_for 60 test -s d.pid
-  D=$(cat d.pid)
-  PIDS="$PIDS $D"
-  START=$(ts)
+  one_ns d.pid
+  D=$NSPID ns3=$NSSH
   echo "$D" >"$CG/cgroup.procs"
-  wait_for 60 sh -c "cmp -s /proc/$D/root$LIB '$T/nslib/libdual.so'"
   { exec_ev "$D" "$CID"; kprobe 4000004 "$CID"; } >cg.jsonl
   "$RTI" convert cg.jsonl >cg.out 2>cg.err
   kill "$D" "$ns3" 2>/dev/null; wait "$ns3" 2>/dev/null
