@@ -53,8 +53,10 @@ CID=containerd://5ea1ed0c0ffee0ddba11ad5eed1e55c0de0fabcdefabcdef0123456789abcde
 IMG=registry.example.com/app@sha256:1111111111111111111111111111111111111111111111111111111111111111
 ts() { date -u +%Y-%m-%dT%H:%M:%S.%NZ; }
 START=$(ts) # after the processes were forked
-proc() { # PID [CONTAINER_ID]
-  if [ -n "${2:-}" ]; then
+proc() { # PID [CONTAINER_ID | docker:ID]
+  if [ "${2#docker:}" != "${2:-}" ]; then
+    printf '"process":{"exec_id":"eA==","pid":%s,"start_time":"%s","binary":"/usr/bin/sleep","docker":"%s"}' "$1" "$START" "${2#docker:}"
+  elif [ -n "${2:-}" ]; then
     printf '"process":{"exec_id":"eA==","pid":%s,"start_time":"%s","binary":"/usr/bin/sleep","pod":{"namespace":"ns","name":"pod","container":{"id":"%s","name":"app","image":{"id":"%s","name":"app:1"}}}}' "$1" "$START" "$2" "$IMG"
   else
     printf '"process":{"exec_id":"eA==","pid":%s,"start_time":"%s","binary":"/usr/bin/sleep"}' "$1" "$START"
@@ -104,6 +106,10 @@ check "the host build never appears" sh -c "! grep -q '$hbid' live.out && ! grep
 check "fresh run: process_gone, path code_id, no symbol" sh -c "sed -n 3p gone.out | grep -Eq '$GONE_FRAME' && sed -n 4p gone.out | grep -Eq '$GONE_FRAME'"
 check "fresh run: Tetragon's host symbol not taken, host build never used" sh -c "! grep -q host_variant gone.out && ! grep -q '$hbid' gone.out"
 check "summary: process gone 2" grep -Eq 'frames found by .*host 0, build id 0, process gone 2' gone.err
+# a container known only by Tetragon's docker field (no pod): the same rule
+kprobe 4000007 docker:5ea1ed0c0ffee0ddba11ad5eed1e55c >docker.jsonl
+"$RTI" convert --quiet docker.jsonl >docker.out
+check "docker field only: a container process, process_gone" grep -Eq "$GONE_FRAME" docker.out
 "$RTI" hot top --hot-index "sqlite:$T/hot2.db" --format json --limit 1000 >hot2.json 2>&1
 check "fresh run: no hot-index observation from the frames" sh -c "! grep -q '_variant' hot2.json && grep -q tcp_connect hot2.json"
 "$RTI" hot top --hot-index "sqlite:$T/hot1.db" --format json --limit 1000 >hot1.json 2>&1
