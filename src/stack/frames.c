@@ -350,6 +350,7 @@ const char *rti_stack_module_code_id(struct rti_stack *s, const struct rti_event
 
 	if (!ev->path)
 		return NULL;
+	learn(s, ev); /* before the stage's frames: this runs first */
 	query_of(ev, ev->path, ev->has_offset ? ev->offset : 0, &q);
 	if (!rti_symbolize_user(s->sym, &q, &r) && r.code_id)
 		c = keep(a, r.code_id);

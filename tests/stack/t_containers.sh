@@ -101,17 +101,22 @@ check "summary: frames found by sibling and container cache" grep -Eq 'frames fo
 check "the host build never appears" sh -c "! grep -q '$hbid' live.out && ! grep -q host_variant live.out"
 
 # --- 3: a fresh run, nothing cached, nothing alive ------------------------
-{ exec_ev "$A" "$CID"; exec_ev "$B" "$CID"; kprobe "$A" "$CID"; kprobe "$B" "$CID"; } >gone.jsonl
+uprobe() { # PID CONTAINER_ID
+  printf '{"process_uprobe":{%s,"path":"%s","symbol":"host_variant","offset":"%s"},"time":"%s"}\n' \
+    "$(proc "$1" "$2")" "$LIB" "$((hoff))" "$(ts)"
+}
+{ exec_ev "$A" "$CID"; exec_ev "$B" "$CID"; kprobe "$A" "$CID"; kprobe "$B" "$CID"; uprobe "$A" "$CID"; } >gone.jsonl
 "$RTI" convert --hot-index "sqlite:$T/hot2.db" gone.jsonl >gone.out 2>gone.err
 check "fresh run: process_gone, path code_id, no symbol" sh -c "sed -n 3p gone.out | grep -Eq '$GONE_FRAME' && sed -n 4p gone.out | grep -Eq '$GONE_FRAME'"
-check "fresh run: Tetragon's host symbol not taken, host build never used" sh -c "! grep -q host_variant gone.out && ! grep -q '$hbid' gone.out"
+check "fresh run: Tetragon's host symbol not taken, host build never used" sh -c "! sed -n 1,4p gone.out | grep -q host_variant && ! grep -q '$hbid' gone.out"
+check "fresh run: the uprobe's module gets no code_id from the host file" sh -c "sed -n 5p gone.out | grep -q '\"type\":\"uprobe\"' && ! sed -n 5p gone.out | grep -q 'code_id'"
 check "summary: process gone 2" grep -Eq 'frames found by .*host 0, build id 0, process gone 2' gone.err
 # a container known only by Tetragon's docker field (no pod): the same rule
 kprobe 4000007 docker:5ea1ed0c0ffee0ddba11ad5eed1e55c >docker.jsonl
 "$RTI" convert --quiet docker.jsonl >docker.out
 check "docker field only: a container process, process_gone" grep -Eq "$GONE_FRAME" docker.out
 "$RTI" hot top --hot-index "sqlite:$T/hot2.db" --format json --limit 1000 >hot2.json 2>&1
-check "fresh run: no hot-index observation from the frames" sh -c "! grep -q '_variant' hot2.json && grep -q tcp_connect hot2.json"
+check "fresh run: no hot-index observation from the frames or the uprobe" sh -c "! grep -q '_variant' hot2.json && grep -q tcp_connect hot2.json"
 "$RTI" hot top --hot-index "sqlite:$T/hot1.db" --format json --limit 1000 >hot1.json 2>&1
 check "live run: the hot index holds the namespace's symbol only" sh -c "grep -q ns_variant hot1.json && grep -q '$nbid' hot1.json && ! grep -q host_variant hot1.json"
 
