@@ -3,6 +3,36 @@
 #include "rti/privacy.h"
 #include "summary.h"
 
+/* How the files of user frames were found, and the container registry. */
+static void print_found(FILE *f, const struct rti_symbolize_stats *y)
+{
+	static const enum rti_found order[] = {
+		RTI_FOUND_PROC_ROOT, RTI_FOUND_SIBLING, RTI_FOUND_CONTAINER_CACHE,
+		RTI_FOUND_HOST, RTI_FOUND_BUILD_ID, RTI_FOUND_PROCESS_GONE,
+		RTI_FOUND_MODULE_CHANGED,
+	};
+	uint64_t any = 0;
+
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+		any += y->found[order[i]];
+	if (!any)
+		return;
+	fprintf(f, "    frames found by      ");
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+		fprintf(f, "%s%s %llu", i ? ", " : "", rti_found_name(order[i]),
+			(unsigned long long)y->found[order[i]]);
+	fputc('\n', f);
+	if (y->containers.entries)
+		fprintf(f, "    containers           %llu (evicted %llu); modules by container "
+			   "%llu/%llu/%llu; siblings rejected %llu\n",
+			(unsigned long long)y->containers.entries,
+			(unsigned long long)y->containers.evictions,
+			(unsigned long long)y->container_modules.hits,
+			(unsigned long long)y->container_modules.misses,
+			(unsigned long long)y->container_modules.evictions,
+			(unsigned long long)y->siblings_rejected);
+}
+
 /* Symbol resolution of stack frames: rates by source and by reason. */
 static void print_symbolize(FILE *f, const struct rti_symbolize_stats *y, uint64_t frames)
 {
@@ -63,6 +93,7 @@ static void print_symbolize(FILE *f, const struct rti_symbolize_stats *y, uint64
 			(unsigned long long)y->pid_gone, (unsigned long long)y->loader_ids,
 			(unsigned long long)y->loader_used, (unsigned long long)y->loader_mismatch,
 			(unsigned long long)y->debug_files, (unsigned long long)y->elf_errors);
+	print_found(f, y);
 	if (y->modules.hits + y->modules.misses)
 		fprintf(f, "    caches (hit/miss/evicted)  files %llu/%llu/%llu, modules %llu/%llu/%llu, "
 			   "frames %llu/%llu/%llu\n",

@@ -88,6 +88,7 @@ struct rti_process {
 	struct rti_time start_time;
 	bool has_pod;
 	struct rti_pod pod;
+	const char *docker;       /* Tetragon's container id prefix (from the cgroup) */
 	const struct rti_kv *env; /* environment_variables (Key, Value) */
 	unsigned n_env;
 	bool has_caps;            /* cap */

@@ -5,8 +5,12 @@
  * runtime-call-event.md §6, docs/stacks.md).
  *
  * A user frame is (module path as seen by the process, file offset). The
- * module is found through <proc root>/<pid>/root while that process lives,
- * else under the host root; its code_id is the GNU build id, else a
+ * module is found through <proc root>/<pid>/root while that process lives.
+ * For a process in a container that is gone: through the root of a live
+ * process of the same container (a sibling), else from the per-container
+ * module cache, never from the host's file of that path (process_gone).
+ * A host process that is gone: the host root, unless the file changed
+ * after the event (module_changed). Its code_id is the GNU build id, else a
  * SHA-256 of the file; its symbols come from .symtab, .dynsym and a debug
  * file found by build id or .gnu_debuglink. process_loader build ids fill
  * in when the file cannot be read or is not the one the process mapped.
@@ -54,7 +58,22 @@ enum rti_unresolved {
 	RTI_UNRES_NO_SYMBOL,         /* no function covers the offset */
 	RTI_UNRES_NO_KALLSYMS,       /* kernel address, no usable kallsyms */
 	RTI_UNRES_NO_KERNEL_SYMBOL,  /* kernel address, no text symbol */
+	RTI_UNRES_PROCESS_GONE,      /* container process gone, no sibling, not cached */
+	RTI_UNRES_MODULE_CHANGED,    /* host file changed after the event (ctime) */
 	RTI_UNRES__COUNT
+};
+
+/* How the file of a user frame was found (the summary's "frames found"). */
+enum rti_found {
+	RTI_FOUND_NONE = 0,       /* no file: pseudo, anonymous, bad path, not found ... */
+	RTI_FOUND_PROC_ROOT,      /* <proc root>/<pid>/root of the traced process */
+	RTI_FOUND_SIBLING,        /* the root of a live process of the same container */
+	RTI_FOUND_CONTAINER_CACHE,/* opened earlier for the same container */
+	RTI_FOUND_HOST,           /* the host root */
+	RTI_FOUND_BUILD_ID,       /* a process_loader build id only */
+	RTI_FOUND_PROCESS_GONE,   /* container process gone: no file used */
+	RTI_FOUND_MODULE_CHANGED, /* host file changed after the event: not used */
+	RTI_FOUND__COUNT
 };
 
 enum rti_code_id_kind {
@@ -69,6 +88,9 @@ enum rti_code_id_kind {
 const char *rti_resolved_name(enum rti_resolved r);
 /* NULL for RTI_UNRES_NONE, else "module_not_found", ... */
 const char *rti_unresolved_name(enum rti_unresolved u);
+/* "none", "proc root", "sibling", "container cache", "host", "build id",
+ * "process gone", "module changed" */
+const char *rti_found_name(enum rti_found f);
 /* "path", "gnu-build-id", "file-sha256", "kernel" */
 const char *rti_code_id_kind_name(enum rti_code_id_kind k);
 
@@ -84,10 +106,15 @@ struct rti_symbolize_stats {
 	uint64_t failed_agent[RTI_UNRES__COUNT]; /* ... and Tetragon's symbol was used */
 	uint64_t agent_disagree;  /* Tetragon named another function than we did */
 	uint64_t code_ids[RTI_CODE_ID__COUNT];
+	uint64_t found[RTI_FOUND__COUNT];        /* user frames, by how the file was found */
 	/* module lookups (on cache misses) */
 	uint64_t found_proc_root; /* through <proc root>/<pid>/root */
 	uint64_t found_host;      /* under the host root */
-	uint64_t pid_gone;        /* pid absent or reused: host path used */
+	uint64_t pid_gone;        /* pid absent or reused (host process: host path) */
+	uint64_t found_sibling;   /* through a live sibling of the container */
+	uint64_t found_container; /* from the per-container module cache */
+	uint64_t process_gone;    /* container process gone: nothing to open */
+	uint64_t siblings_rejected; /* sibling pids reused or no longer in the container */
 	uint64_t loader_ids;      /* process_loader build ids stored */
 	uint64_t loader_used;     /* ... that named a module we could not read */
 	uint64_t loader_mismatch; /* ... that differed from the file on disk */
@@ -99,6 +126,8 @@ struct rti_symbolize_stats {
 	struct rti_cache_stats modules; /* (pid, module) -> file, short-lived */
 	struct rti_cache_stats frames;  /* (file, offset) -> frame */
 	struct rti_cache_stats loader;  /* process_loader build ids */
+	struct rti_cache_stats containers; /* container registry (entries, evictions) */
+	struct rti_cache_stats container_modules; /* (container, path) -> file */
 };
 
 struct rti_symbolizer_opts {
@@ -114,6 +143,7 @@ struct rti_symbolizer_opts {
 	unsigned module_ttl_ms;   /* how long a (pid, module) lookup holds; 0: 1000 */
 	unsigned frame_slots;     /* frame memo (4-way sets); 0: 4096 */
 	unsigned loader_slots;    /* process_loader build ids; 0: 2048 */
+	unsigned container_slots; /* containers remembered (8 processes each); 0: 1024 */
 };
 
 /* One user frame. */
@@ -125,6 +155,9 @@ struct rti_sym_query {
 				   * RTI_SYM_START_UNKNOWABLE: given but not
 				   * representable, so never a live pid */
 	const char *agent_symbol; /* Tetragon's, compared when both resolve; may be NULL */
+	const char *container;    /* the process's container id (pod container id or
+				   * Tetragon's docker field); NULL: a host process */
+	int64_t time_ns;          /* the event's time, ns since the epoch; 0: unknown */
 };
 
 /*
@@ -143,6 +176,7 @@ struct rti_sym_result {
 	enum rti_resolved by;     /* RTI_RESOLVED_NONE when symbol is NULL */
 	enum rti_unresolved why;  /* when symbol is NULL */
 	bool agent_disagrees;
+	enum rti_found found;     /* how the file was found */
 	char frame_id[RTI_FRAME_ID_LEN + 1];
 };
 
@@ -169,6 +203,14 @@ int rti_symbolize_kernel(struct rti_symbolizer *s, uint64_t addr, struct rti_sym
 /* A process_loader build id for (process, path). 0 or -EINVAL. */
 int rti_symbolizer_add_build_id(struct rti_symbolizer *s, uint32_t pid, int64_t start_ns,
 				const char *path, const unsigned char *id, size_t len);
+
+/*
+ * A process seen in an event (any kind, stacks or not): container (NULL:
+ * host, nothing to do), its image digest (may be NULL), pid and start.
+ * O(1); the bounded registry of container members (stack/containers.h).
+ */
+void rti_symbolizer_add_process(struct rti_symbolizer *s, uint32_t pid, int64_t start_ns,
+				const char *container, const char *image);
 
 /* Cache and lookup counters (the outcome counters stay zero here). */
 const struct rti_symbolize_stats *rti_symbolizer_stats(struct rti_symbolizer *s);

@@ -157,6 +157,7 @@ static Tetragon__Process *process(struct ectx *e, const struct rti_process *p)
 	m->binary = s(p->binary);
 	m->cwd = s(p->cwd);
 	m->arguments = s(p->arguments);
+	m->docker = s(p->docker);
 	m->pid = u32w(e, p->has_pid, p->pid);
 	m->tid = u32w(e, p->has_tid, p->tid);
 	m->uid = u32w(e, p->has_uid, p->uid);

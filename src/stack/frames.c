@@ -54,6 +54,12 @@ const struct rti_stack_stats *rti_stack_stats(struct rti_stack *s)
 	d->found_proc_root = c->found_proc_root;
 	d->found_host = c->found_host;
 	d->pid_gone = c->pid_gone;
+	d->found_sibling = c->found_sibling;
+	d->found_container = c->found_container;
+	d->process_gone = c->process_gone;
+	d->siblings_rejected = c->siblings_rejected;
+	d->containers = c->containers;
+	d->container_modules = c->container_modules;
 	d->loader_ids = c->loader_ids;
 	d->loader_used = c->loader_used;
 	d->loader_mismatch = c->loader_mismatch;
@@ -97,6 +103,55 @@ static int64_t start_ns(const struct rti_process *p)
 	if (rti_time_to_ns(&p->start_time, &ns))
 		return RTI_SYM_START_UNKNOWABLE;
 	return ns;
+}
+
+/* The container of a process (pod container id, else Tetragon's docker
+ * field); NULL: a host process. */
+static const char *container_of(const struct rti_process *p)
+{
+	if (!p->present)
+		return NULL;
+	if (p->has_pod && p->pod.container_id)
+		return p->pod.container_id;
+	return p->docker;
+}
+
+/* The container registry learns from every event: the process and its
+ * parent. */
+static void learn(struct rti_stack *s, const struct rti_event *ev)
+{
+	const struct rti_process *ps[2] = { &ev->process, &ev->parent };
+
+	for (int i = 0; i < 2; i++) {
+		const struct rti_process *p = ps[i];
+		const char *c = container_of(p);
+
+		if (c && p->has_pid)
+			rti_symbolizer_add_process(s->sym, p->pid, start_ns(p), c,
+						   p->has_pod ? p->pod.image_id : NULL);
+	}
+}
+
+static int64_t event_ns(const struct rti_event *ev)
+{
+	int64_t ns;
+
+	if (!ev->time.set || rti_time_to_ns(&ev->time, &ns))
+		return 0;
+	return ns;
+}
+
+/* The query of a module of ev's process. */
+static void query_of(const struct rti_event *ev, const char *module, uint64_t offset,
+		     struct rti_sym_query *q)
+{
+	memset(q, 0, sizeof(*q));
+	q->module = module;
+	q->offset = offset;
+	q->pid = ev->process.has_pid ? ev->process.pid : 0;
+	q->start_ns = start_ns(&ev->process);
+	q->container = container_of(&ev->process);
+	q->time_ns = event_ns(ev);
 }
 
 /* The symbolizer's strings live until its next call: copy what we keep. */
@@ -187,14 +242,12 @@ static int user_frame(struct rti_stack *s, const struct rti_frame_filter *ff,
 		if (!f->module)
 			s->st.module_withheld++;
 	}
-	q.module = e->module;
-	q.offset = e->offset;
-	q.pid = ev->process.has_pid ? ev->process.pid : 0;
-	q.start_ns = start_ns(&ev->process);
+	query_of(ev, e->module, e->offset, &q);
 	q.agent_symbol = e->symbol;
 	if (rti_symbolize_user(s->sym, &q, &r))
 		return -ENOBUFS;
 	st->code_ids[r.kind]++;
+	st->found[r.found]++;
 	if (r.code_id) {
 		/* a build id or digest does not leak the path: kept when the
 		 * module itself is withheld */
@@ -225,8 +278,9 @@ static int user_frame(struct rti_stack *s, const struct rti_frame_filter *ff,
 	}
 	why = r.why ? r.why : RTI_UNRES_NO_SYMBOL;
 	st->failed[why]++;
-	if (e->symbol) {
-		/* ours failed: Tetragon's hint, from the host path, undemangled */
+	if (e->symbol && (!q.container || !rti_symbolizer_enabled(s->sym))) {
+		/* ours failed: Tetragon's hint, from the host path, undemangled;
+		 * never for a container process: the host's file is not its */
 		f->symbol = e->symbol;
 		err = filter_string(ff, RTI_FRAME_SYMBOL, &f->symbol);
 		if (err)
@@ -255,6 +309,7 @@ int rti_stack_canonicalize(struct rti_stack *s, const struct rti_frame_filter *f
 
 	cn->frames = NULL;
 	cn->n_frames = 0;
+	learn(s, ev);
 	if (!n)
 		return 0;
 	fr = rti_arena_alloc(a, sizeof(*fr) * n);
@@ -278,6 +333,7 @@ int rti_stack_canonicalize(struct rti_stack *s, const struct rti_frame_filter *f
 
 void rti_stack_loader(struct rti_stack *s, const struct rti_event *ev)
 {
+	learn(s, ev);
 	if (ev->kind != RTI_KIND_LOADER || !ev->path || !ev->build_id_len ||
 	    !ev->process.has_pid)
 		return;
@@ -294,11 +350,8 @@ const char *rti_stack_module_code_id(struct rti_stack *s, const struct rti_event
 
 	if (!ev->path)
 		return NULL;
-	memset(&q, 0, sizeof(q));
-	q.module = ev->path;
-	q.offset = ev->has_offset ? ev->offset : 0;
-	q.pid = ev->process.has_pid ? ev->process.pid : 0;
-	q.start_ns = start_ns(&ev->process);
+	learn(s, ev); /* before the stage's frames: this runs first */
+	query_of(ev, ev->path, ev->has_offset ? ev->offset : 0, &q);
 	if (!rti_symbolize_user(s->sym, &q, &r) && r.code_id)
 		c = keep(a, r.code_id);
 	else if (filtered)

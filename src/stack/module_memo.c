@@ -37,6 +37,8 @@ void rti_module_slot_fill(struct rti_module_slot *m, uint64_t h, uint32_t pid,
 	m->expires_ms = expires_ms;
 	m->obj = o;
 	m->why = why;
+	m->found = 0;
+	m->ctime_ns = 0;
 }
 
 struct rti_module_slot *rti_module_memo_get(struct rti_module_memo *mm, uint32_t pid,
@@ -53,14 +55,15 @@ struct rti_module_slot *rti_module_memo_get(struct rti_module_memo *mm, uint32_t
 	return NULL;
 }
 
-void rti_module_memo_put(struct rti_module_memo *mm, uint32_t pid, int64_t start_ns,
-			 const char *path, size_t plen, uint64_t h, uint64_t epoch,
-			 uint64_t now_ms, struct rti_obj *o, enum rti_unresolved why)
+struct rti_module_slot *rti_module_memo_put(struct rti_module_memo *mm, uint32_t pid,
+					    int64_t start_ns, const char *path, size_t plen,
+					    uint64_t h, uint64_t epoch, uint64_t now_ms,
+					    struct rti_obj *o, enum rti_unresolved why)
 {
 	struct rti_module_slot *m = &mm->slots[h & mm->mask];
 
 	if (plen >= RTI_MEMO_PATH_MAX)
-		return;
+		return NULL;
 	if (!m->valid)
 		mm->st.entries++;
 	else if (!(m->h == h && m->pid == pid && m->start_ns == start_ns && m->plen == plen &&
@@ -68,6 +71,7 @@ void rti_module_memo_put(struct rti_module_memo *mm, uint32_t pid, int64_t start
 		mm->st.evictions++;
 	rti_module_slot_fill(m, h, pid, start_ns, path, plen, epoch, now_ms + mm->ttl_ms, o,
 			     (uint8_t)why);
+	return m->valid ? m : NULL;
 }
 
 struct rti_module_slot *rti_module_memo_slot_of(struct rti_module_memo *mm, uint64_t h,

@@ -23,7 +23,9 @@ struct rti_module_slot {
 	struct rti_obj *obj; /* valid while epoch is the modules' epoch */
 	char *path;
 	uint32_t pid, plen, pcap;
+	int64_t ctime_ns;    /* host files: their ctime (module_changed); 0: none */
 	uint8_t why;         /* enum rti_unresolved, when obj is NULL */
+	uint8_t found;       /* enum rti_found */
 	bool valid;
 };
 
@@ -58,9 +60,12 @@ void rti_module_slot_fill(struct rti_module_slot *m, uint64_t h, uint32_t pid,
 struct rti_module_slot *rti_module_memo_get(struct rti_module_memo *mm, uint32_t pid,
 					    int64_t start_ns, const char *path, size_t plen,
 					    uint64_t h, uint64_t epoch, uint64_t now_ms);
-void rti_module_memo_put(struct rti_module_memo *mm, uint32_t pid, int64_t start_ns,
-			 const char *path, size_t plen, uint64_t h, uint64_t epoch,
-			 uint64_t now_ms, struct rti_obj *o, enum rti_unresolved why);
+/* The slot now holding the answer (found and ctime_ns zeroed, for the
+ * caller), or NULL when the path is too long to be memoized. */
+struct rti_module_slot *rti_module_memo_put(struct rti_module_memo *mm, uint32_t pid,
+					    int64_t start_ns, const char *path, size_t plen,
+					    uint64_t h, uint64_t epoch, uint64_t now_ms,
+					    struct rti_obj *o, enum rti_unresolved why);
 /* The slot of key h when it holds a valid entry of (pid, start_ns), else
  * NULL: the symbolizer's "same module as the last frame". */
 struct rti_module_slot *rti_module_memo_slot_of(struct rti_module_memo *mm, uint64_t h,

@@ -12,8 +12,18 @@ struct rti_obj_key {
 	struct rti_obj_key *next;
 };
 
+struct rti_obj_ckey {
+	uint64_t serial, h;
+	struct rti_obj *o;
+	struct rti_obj_ckey *next;  /* bucket */
+	struct rti_obj_ckey *onext; /* the object's keys */
+	size_t plen;
+	char path[];
+};
+
 struct rti_objcache {
 	struct rti_obj_key **kb; /* key buckets */
+	struct rti_obj_ckey **cb; /* (container, path) buckets */
 	struct rti_obj **bb;     /* build id buckets */
 	size_t mask;
 	struct rti_obj *head, *tail;
@@ -21,6 +31,7 @@ struct rti_objcache {
 	size_t bytes, max_bytes;
 	uint64_t next_serial;
 	struct rti_cache_stats st;
+	struct rti_cache_stats cst; /* (container, path) keys */
 };
 
 struct rti_objcache *rti_objcache_new(unsigned max_objs, size_t max_bytes)
@@ -37,8 +48,9 @@ struct rti_objcache *rti_objcache_new(unsigned max_objs, size_t max_bytes)
 	c->mask = nb - 1;
 	c->kb = calloc(nb, sizeof(*c->kb));
 	c->bb = calloc(nb, sizeof(*c->bb));
+	c->cb = calloc(nb, sizeof(*c->cb));
 	c->next_serial = 1;
-	if (!c->kb || !c->bb) {
+	if (!c->kb || !c->bb || !c->cb) {
 		rti_objcache_free(c);
 		return NULL;
 	}
@@ -105,8 +117,36 @@ static void touch(struct rti_objcache *c, struct rti_obj *o)
 	}
 }
 
+static size_t ckey_hash(uint64_t serial, const char *path, size_t plen)
+{
+	return (size_t)rti_fnv1a(path, plen, rti_fnv1a(&serial, sizeof(serial), RTI_FNV_INIT));
+}
+
+/* Unlinks ckey k from its bucket (not from its object's list) and frees it. */
+static void ckey_drop(struct rti_objcache *c, struct rti_obj_ckey *k)
+{
+	struct rti_obj_ckey **pp = &c->cb[k->h & c->mask];
+	size_t sz = sizeof(*k) + k->plen;
+
+	while (*pp && *pp != k)
+		pp = &(*pp)->next;
+	if (*pp)
+		*pp = k->next;
+	k->o->bytes -= sz;
+	c->bytes -= sz;
+	c->cst.entries--;
+	free(k);
+}
+
 static void remove_obj(struct rti_objcache *c, struct rti_obj *o)
 {
+	while (o->ckeys) {
+		struct rti_obj_ckey *k = o->ckeys;
+
+		o->ckeys = k->onext;
+		ckey_drop(c, k);
+	}
+	o->nckeys = 0;
 	for (unsigned i = 0; i < o->nkeys; i++) {
 		struct rti_obj_key **pp = &c->kb[key_hash(&o->keys[i]->k) & c->mask];
 
@@ -144,6 +184,7 @@ void rti_objcache_free(struct rti_objcache *c)
 	}
 	free(c->kb);
 	free(c->bb);
+	free(c->cb);
 	free(c);
 }
 
@@ -225,4 +266,83 @@ unsigned rti_objcache_insert(struct rti_objcache *c, struct rti_obj *o,
 const struct rti_cache_stats *rti_objcache_stats(const struct rti_objcache *c)
 {
 	return &c->st;
+}
+
+static struct rti_obj_ckey *ckey_find(struct rti_objcache *c, uint64_t serial, const char *path,
+				      size_t plen, size_t h)
+{
+	for (struct rti_obj_ckey *k = c->cb[h & c->mask]; k; k = k->next)
+		if (k->h == h && k->serial == serial && k->plen == plen &&
+		    !memcmp(k->path, path, plen))
+			return k;
+	return NULL;
+}
+
+struct rti_obj *rti_objcache_by_container(struct rti_objcache *c, uint64_t serial,
+					  const char *path, size_t plen)
+{
+	struct rti_obj_ckey *k = ckey_find(c, serial, path, plen, ckey_hash(serial, path, plen));
+
+	if (!k) {
+		c->cst.misses++;
+		return NULL;
+	}
+	c->cst.hits++;
+	touch(c, k->o);
+	return k->o;
+}
+
+/* Removes k from its object's list and frees it. */
+static void ckey_remove(struct rti_objcache *c, struct rti_obj_ckey *k)
+{
+	struct rti_obj_ckey **pp = &k->o->ckeys;
+
+	while (*pp && *pp != k)
+		pp = &(*pp)->onext;
+	if (*pp)
+		*pp = k->onext;
+	k->o->nckeys--;
+	ckey_drop(c, k);
+}
+
+void rti_objcache_add_container(struct rti_objcache *c, struct rti_obj *o, uint64_t serial,
+				const char *path, size_t plen)
+{
+	size_t h = ckey_hash(serial, path, plen);
+	struct rti_obj_ckey *k = ckey_find(c, serial, path, plen, h);
+
+	if (k && k->o == o)
+		return;
+	if (k)
+		ckey_remove(c, k); /* the container's file changed */
+	if (o->nckeys >= RTI_OBJ_MAX_CKEYS) {
+		struct rti_obj_ckey *old = o->ckeys;
+
+		while (old->onext)
+			old = old->onext;
+		ckey_remove(c, old);
+		c->cst.evictions++;
+	}
+	k = malloc(sizeof(*k) + plen);
+	if (!k)
+		return;
+	k->serial = serial;
+	k->h = h;
+	k->o = o;
+	k->plen = plen;
+	memcpy(k->path, path, plen);
+	k->next = c->cb[h & c->mask];
+	c->cb[h & c->mask] = k;
+	k->onext = o->ckeys;
+	o->ckeys = k;
+	o->nckeys++;
+	o->bytes += sizeof(*k) + plen;
+	c->bytes += sizeof(*k) + plen;
+	c->st.bytes = c->bytes;
+	c->cst.entries++;
+}
+
+const struct rti_cache_stats *rti_objcache_container_stats(const struct rti_objcache *c)
+{
+	return &c->cst;
 }

@@ -8,6 +8,12 @@
  * answer for a file must never depend on which copy was seen first. LRU
  * eviction by count and by memory, with hit/miss/eviction counters.
  *
+ * A module opened for a container is also found by (container instance,
+ * path) (stack/containers.h): after the container's processes are gone,
+ * its frames still resolve. These keys are counted in the object's bytes,
+ * at most RTI_OBJ_MAX_CKEYS per object (the oldest replaced), and go with
+ * the object when it is evicted.
+ *
  * An object is identified by serial, never reused: memos elsewhere keep
  * (serial, ...) keys and stay correct after the object is evicted.
  */
@@ -23,6 +29,7 @@
 #include "stack/symtab.h"
 
 #define RTI_OBJ_MAX_KEYS 8
+#define RTI_OBJ_MAX_CKEYS 64
 /* "gnu-build-id:" + 128 hex, or "file-sha256:" + 64 hex */
 #define RTI_CODE_ID_MAX (13 + 2 * RTI_BUILD_ID_MAX + 1)
 
@@ -33,6 +40,7 @@ struct rti_fkey {
 };
 
 struct rti_obj_key;
+struct rti_obj_ckey;
 
 struct rti_obj {
 	uint64_t serial;
@@ -52,6 +60,8 @@ struct rti_obj {
 	struct rti_obj *bid_next;       /* build id chain */
 	struct rti_obj_key *keys[RTI_OBJ_MAX_KEYS];
 	unsigned nkeys;
+	struct rti_obj_ckey *ckeys;     /* (container, path) keys, newest first */
+	unsigned nckeys;
 };
 
 struct rti_objcache;
@@ -77,5 +87,15 @@ unsigned rti_objcache_insert(struct rti_objcache *c, struct rti_obj *o,
 void rti_objcache_add_key(struct rti_objcache *c, struct rti_obj *o,
 			  const struct rti_fkey *k);
 const struct rti_cache_stats *rti_objcache_stats(const struct rti_objcache *c);
+
+/* The object opened for container instance serial at path, or NULL. */
+struct rti_obj *rti_objcache_by_container(struct rti_objcache *c, uint64_t serial,
+					  const char *path, size_t plen);
+/* Registers cached object o under (serial, path), replacing what that key
+ * named before. */
+void rti_objcache_add_container(struct rti_objcache *c, struct rti_obj *o, uint64_t serial,
+				const char *path, size_t plen);
+/* hits, misses, entries, evictions of the (container, path) keys */
+const struct rti_cache_stats *rti_objcache_container_stats(const struct rti_objcache *c);
 
 #endif

@@ -9,15 +9,19 @@
  *   stack/proc_liveness.c  is <proc root>/<pid> the traced process?
  *   stack/module_memo.c    (pid, start, path) -> object, short-lived
  *   stack/loader_ids.c     process_loader build ids
+ *   stack/containers.c     which processes are in which container
  *   stack/frame_cache.c    (object, offset) -> symbol and frame_id
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
+#include <fcntl.h>
 
 #include "rti/symbolize.h"
+#include "stack/containers.h"
 #include "stack/frame_cache.h"
 #include "stack/kallsyms.h"
 #include "stack/loader_ids.h"
@@ -42,6 +46,7 @@ struct rti_symbolizer {
 	struct rti_module_slot elf;   /* rti_symbolize_elf: the last file, same rules */
 	struct rti_loader_ids loader;
 	struct rti_proc_liveness procs;
+	struct rti_containers ctrs;
 	struct rti_frame_cache frames;
 	uint64_t now_ms;
 	unsigned clock_calls; /* the clock is read once per 64 lookups */
@@ -71,6 +76,13 @@ static const char *const unres_names[RTI_UNRES__COUNT] = {
 	"no_symbol_covers_offset",
 	"kallsyms_unavailable",
 	"no_kernel_symbol",
+	"process_gone",
+	"module_changed",
+};
+
+static const char *const found_names[RTI_FOUND__COUNT] = {
+	"none", "proc root", "sibling", "container cache", "host", "build id",
+	"process gone", "module changed",
 };
 
 static const char *const kind_names[RTI_CODE_ID__COUNT] = {
@@ -85,6 +97,11 @@ const char *rti_resolved_name(enum rti_resolved r)
 const char *rti_unresolved_name(enum rti_unresolved u)
 {
 	return (unsigned)u < RTI_UNRES__COUNT ? unres_names[u] : NULL;
+}
+
+const char *rti_found_name(enum rti_found f)
+{
+	return (unsigned)f < RTI_FOUND__COUNT ? found_names[f] : "none";
 }
 
 const char *rti_code_id_kind_name(enum rti_code_id_kind k)
@@ -134,124 +151,305 @@ int rti_symbolizer_add_build_id(struct rti_symbolizer *s, uint32_t pid, int64_t 
 	return 0;
 }
 
+void rti_symbolizer_add_process(struct rti_symbolizer *s, uint32_t pid, int64_t start_ns,
+				const char *container, const char *image)
+{
+	size_t n;
+	const char *id;
+
+	if (s->disabled || !container)
+		return;
+	id = rti_container_id_norm(container, &n);
+	rti_containers_learn(&s->ctrs, id, n, image, pid, start_ns);
+}
+
 /* ---- finding the file ---- */
+
+/* The outcome of a module lookup. */
+struct lookup {
+	struct rti_obj *o;
+	enum rti_unresolved why;
+	enum rti_found found;
+	int64_t ctime_ns; /* host files: their ctime, for module_changed; 0: none */
+};
+
+static int64_t ctime_of(int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st))
+		return 0;
+	return (int64_t)st.st_ctim.tv_sec * 1000000000LL + st.st_ctim.tv_nsec;
+}
 
 /* The file at path under the host root: shared by every process that is
  * gone, so a stream of short-lived processes costs no open() each. */
-static struct rti_obj *host_module(struct rti_symbolizer *s, const char *path, size_t plen,
-				   uint64_t now, enum rti_unresolved *why)
+static void host_module(struct rti_symbolizer *s, const char *path, size_t plen, uint64_t now,
+			struct lookup *lk)
 {
 	uint64_t h = rti_memo_proc_key(0, 0, path, plen);
 	struct rti_module_slot *m = rti_module_memo_get(&s->memo, 0, 0, path, plen, h,
 							s->mods.epoch, now);
-	struct rti_obj *o;
 	int fd, err;
 
 	if (m) {
-		*why = (enum rti_unresolved)m->why;
-		return m->obj;
+		lk->o = m->obj;
+		lk->why = (enum rti_unresolved)m->why;
+		lk->ctime_ns = m->ctime_ns;
+		lk->found = lk->o ? RTI_FOUND_HOST : RTI_FOUND_NONE;
+		return;
 	}
-	o = NULL;
+	lk->o = NULL;
+	lk->ctime_ns = 0;
 	fd = rti_root_open(s->host_root, path, &err);
 	if (fd < 0) {
-		*why = err == EACCES || err == EPERM ? RTI_UNRES_UNREADABLE : RTI_UNRES_NOT_FOUND;
+		lk->why = err == EACCES || err == EPERM ? RTI_UNRES_UNREADABLE : RTI_UNRES_NOT_FOUND;
 	} else {
 		s->st.found_host++;
-		*why = RTI_UNRES_NONE;
-		o = rti_module_from_fd(&s->mods, fd, s->host_root, path, why);
+		lk->why = RTI_UNRES_NONE;
+		lk->ctime_ns = ctime_of(fd);
+		lk->o = rti_module_from_fd(&s->mods, fd, s->host_root, path, &lk->why);
 		close(fd);
 	}
+	lk->found = lk->o ? RTI_FOUND_HOST : RTI_FOUND_NONE;
 	/* after rti_module_from_fd: it may have bumped the epoch */
-	rti_module_memo_put(&s->memo, 0, 0, path, plen, h, s->mods.epoch, now, o, *why);
-	return o;
+	m = rti_module_memo_put(&s->memo, 0, 0, path, plen, h, s->mods.epoch, now, lk->o,
+				lk->why);
+	if (m)
+		m->ctime_ns = lk->ctime_ns;
 }
 
-/* The file in the root of the live process q->pid. NULL with *why, and
- * *in_root false when the root could not be read (the host path then). */
-static struct rti_obj *proc_root_module(struct rti_symbolizer *s, const struct rti_sym_query *q,
-					bool *in_root, enum rti_unresolved *why)
+/* The file in the root of the live process pid. NULL with lk->why, and
+ * *in_root false when the root could not be read. */
+static void proc_root_module(struct rti_symbolizer *s, uint32_t pid, const char *path,
+			     bool *in_root, struct lookup *lk)
 {
 	char rootbuf[4200];
-	struct rti_obj *o;
 	int fd, err = ENOENT;
 
 	*in_root = true;
-	snprintf(rootbuf, sizeof(rootbuf), "%s/%u/root", s->proc_root, q->pid);
-	fd = rti_root_open(rootbuf, q->module, &err);
+	lk->o = NULL;
+	snprintf(rootbuf, sizeof(rootbuf), "%s/%u/root", s->proc_root, pid);
+	fd = rti_root_open(rootbuf, path, &err);
 	if (fd >= 0) {
-		s->st.found_proc_root++;
-		o = rti_module_from_fd(&s->mods, fd, rootbuf, q->module, why);
+		lk->o = rti_module_from_fd(&s->mods, fd, rootbuf, path, &lk->why);
 		close(fd);
-		return o;
+		return;
 	}
 	if (err == ENOENT || err == ENOTDIR) {
 		/* gone from the process's own root: a host file of that name is
 		 * another file */
-		*why = RTI_UNRES_NOT_FOUND;
-		return NULL;
+		lk->why = RTI_UNRES_NOT_FOUND;
+		return;
 	}
 	*in_root = false;
-	return NULL;
 }
 
-/* The file of a well-formed module path, from the process's root or the host. */
-static struct rti_obj *find_module(struct rti_symbolizer *s, const struct rti_sym_query *q,
-				   size_t plen, uint64_t now, enum rti_unresolved *why)
+/* Inode of the mount namespace of pid; 0 when unreadable. */
+static uint64_t mntns_of(struct rti_symbolizer *s, uint32_t pid)
+{
+	char path[4200];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/%u/ns/mnt", s->proc_root, pid);
+	return stat(path, &st) ? 0 : (uint64_t)st.st_ino;
+}
+
+/* Whether /proc/<pid>/cgroup names the container id (runtimes put it in
+ * the cgroup path: .../cri-containerd-<id>.scope, /docker/<id>). */
+static bool cgroup_names(struct rti_symbolizer *s, uint32_t pid, const struct rti_ctr *x)
+{
+	char path[4200], buf[8192], id[RTI_CTR_ID_MAX + 1];
+	ssize_t n;
+	int fd;
+
+	if (x->idlen < 12)
+		return false; /* too short to be found by chance */
+	snprintf(path, sizeof(path), "%s/%u/cgroup", s->proc_root, pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = rti_pread_full(fd, buf, sizeof(buf) - 1, 0);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	memcpy(id, x->id, x->idlen);
+	id[x->idlen] = '\0';
+	return strstr(buf, id) != NULL;
+}
+
+/*
+ * Whether the live process pid (its start time checked) is still in
+ * container x: its mount namespace is the container's, or its cgroup names
+ * the container (then its namespace becomes the container's: a container
+ * with a new namespace under the same id is a new instance). The traced
+ * process itself (the event says it is in x) gives x its namespace when x
+ * has none yet.
+ */
+static bool in_container(struct rti_symbolizer *s, struct rti_ctr *x, uint32_t pid,
+			 bool traced)
+{
+	uint64_t ns = mntns_of(s, pid);
+
+	if (!ns)
+		return false;
+	if (x->mntns == ns)
+		return true;
+	if (cgroup_names(s, pid, x)) {
+		if (x->mntns)
+			rti_containers_renew(&s->ctrs, x);
+		x->mntns = ns;
+		return true;
+	}
+	if (traced && !x->mntns) {
+		x->mntns = ns;
+		return true;
+	}
+	return false;
+}
+
+/* A container process that is gone: the module opened before for this
+ * container, else through a live sibling's root, else process_gone. */
+static void container_module(struct rti_symbolizer *s, const struct rti_sym_query *q,
+			     struct rti_ctr *x, size_t plen, uint64_t now, struct lookup *lk)
 {
 	bool in_root;
-	struct rti_obj *o;
+
+	if (x) {
+		lk->o = rti_objcache_by_container(s->mods.objs, x->serial, q->module, plen);
+		if (lk->o) {
+			s->st.found_container++;
+			lk->found = RTI_FOUND_CONTAINER_CACHE;
+			return;
+		}
+		for (unsigned i = 0; i < RTI_CTR_MEMBERS; i++) {
+			/* the most recently seen first */
+			const struct rti_ctr_member *m =
+				&x->m[(x->next + RTI_CTR_MEMBERS - 1 - i) % RTI_CTR_MEMBERS];
+
+			if (!m->valid || (m->pid == q->pid && m->start_ns == q->start_ns) ||
+			    !rti_proc_liveness_is_traced(&s->procs, m->pid, m->start_ns, now))
+				continue;
+			if (!in_container(s, x, m->pid, false)) {
+				s->st.siblings_rejected++;
+				continue;
+			}
+			proc_root_module(s, m->pid, q->module, &in_root, lk);
+			if (!in_root)
+				continue;
+			if (lk->o) {
+				s->st.found_sibling++;
+				lk->found = RTI_FOUND_SIBLING;
+				rti_objcache_add_container(s->mods.objs, lk->o, x->serial,
+							   q->module, plen);
+			}
+			return;
+		}
+	}
+	s->st.process_gone++;
+	lk->o = NULL;
+	lk->why = RTI_UNRES_PROCESS_GONE;
+	lk->found = RTI_FOUND_PROCESS_GONE;
+}
+
+/* The file of a well-formed module path: the process's root; for a host
+ * process then the host; for a container process its container. */
+static void find_module(struct rti_symbolizer *s, const struct rti_sym_query *q, size_t plen,
+			uint64_t now, struct lookup *lk)
+{
+	size_t idn;
+	const char *id = rti_container_id_norm(q->container, &idn);
+	struct rti_ctr *x = idn ? rti_containers_find(&s->ctrs, id, idn) : NULL;
+	bool in_root;
 
 	if (q->pid && rti_proc_liveness_is_traced(&s->procs, q->pid, q->start_ns, now)) {
-		o = proc_root_module(s, q, &in_root, why);
-		if (in_root)
-			return o;
-		return host_module(s, q->module, plen, now, why); /* root not readable */
-	}
-	if (q->pid)
+		proc_root_module(s, q->pid, q->module, &in_root, lk);
+		if (in_root) {
+			if (lk->o) {
+				s->st.found_proc_root++;
+				lk->found = RTI_FOUND_PROC_ROOT;
+			}
+			if (lk->o && x && in_container(s, x, q->pid, true))
+				rti_objcache_add_container(s->mods.objs, lk->o, x->serial,
+							   q->module, plen);
+			return;
+		}
+		/* root not readable: as if gone */
+	} else if (q->pid) {
 		s->st.pid_gone++;
-	return host_module(s, q->module, plen, now, why);
+	}
+	if (idn)
+		container_module(s, q, x, plen, now, lk);
+	else
+		host_module(s, q->module, plen, now, lk);
+}
+
+/* Code known by a process_loader build id only (the file unreadable, or
+ * another build on disk). A container process that is gone may use the
+ * host's file when it is that very build. */
+static void by_loader(struct rti_symbolizer *s, const struct rti_sym_query *q, size_t plen,
+		      uint64_t now, const struct rti_loader_id *l, struct lookup *lk)
+{
+	struct lookup h;
+
+	if (lk->why == RTI_UNRES_PROCESS_GONE) {
+		memset(&h, 0, sizeof(h));
+		host_module(s, q->module, plen, now, &h);
+		if (h.o && h.o->bid_len == l->bid_len && !memcmp(h.o->bid, l->bid, l->bid_len)) {
+			*lk = h;
+			lk->why = RTI_UNRES_NONE;
+			lk->ctime_ns = 0; /* the build id says it is the mapped file */
+			return;
+		}
+	}
+	s->st.loader_used++;
+	lk->o = rti_module_by_build_id(&s->mods, l->bid, l->bid_len);
+	if (lk->o)
+		lk->found = RTI_FOUND_BUILD_ID;
 }
 
 /* A module memo miss: find the file the process mapped. */
-static struct rti_obj *resolve_module(struct rti_symbolizer *s, const struct rti_sym_query *q,
-				      size_t plen, uint64_t h, uint64_t now,
-				      enum rti_unresolved *why)
+static void resolve_module(struct rti_symbolizer *s, const struct rti_sym_query *q,
+			   size_t plen, uint64_t h, uint64_t now, struct lookup *lk)
 {
 	static const char deleted[] = " (deleted)";
 	const char *path = q->module;
 	const struct rti_loader_id *l =
 		rti_loader_ids_find(&s->loader, q->pid, q->start_ns, path, plen, h);
-	struct rti_obj *o;
 
+	memset(lk, 0, sizeof(*lk));
 	if (l)
 		s->loader.st.hits++;
 	else if (s->loader.stored)
 		s->loader.st.misses++;
 	if (plen >= sizeof(deleted) - 1 &&
 	    !strcmp(path + plen - (sizeof(deleted) - 1), deleted)) {
-		*why = RTI_UNRES_DELETED;
+		lk->why = RTI_UNRES_DELETED;
 		goto by_loader;
 	}
 	if (!rti_root_path_ok(path)) {
-		*why = RTI_UNRES_BAD_PATH;
+		lk->why = RTI_UNRES_BAD_PATH;
 		goto by_loader;
 	}
-	o = find_module(s, q, plen, now, why);
-	if (!o)
+	find_module(s, q, plen, now, lk);
+	if (!lk->o)
 		goto by_loader;
-	if (l && (o->bid_len != l->bid_len || memcmp(o->bid, l->bid, l->bid_len))) {
+	if (l && (lk->o->bid_len != l->bid_len || memcmp(lk->o->bid, l->bid, l->bid_len))) {
 		/* the process mapped other bytes than those on disk now */
 		s->st.loader_mismatch++;
-		*why = RTI_UNRES_BUILD_ID_MISMATCH;
+		lk->why = RTI_UNRES_BUILD_ID_MISMATCH;
+		lk->found = RTI_FOUND_NONE;
+		lk->o = NULL;
 		goto by_loader;
 	}
-	*why = RTI_UNRES_NONE;
-	return o;
+	if (l)
+		lk->ctime_ns = 0; /* the build id says it is the mapped file */
+	lk->why = RTI_UNRES_NONE;
+	return;
 by_loader:
-	if (!l)
-		return NULL;
-	s->st.loader_used++;
-	return rti_module_by_build_id(&s->mods, l->bid, l->bid_len);
+	if (l)
+		by_loader(s, q, plen, now, l, lk);
 }
 
 /* ---- lookups ---- */
@@ -299,13 +497,19 @@ static bool no_file(struct rti_symbolizer *s, const char *path, struct rti_sym_r
 	return true;
 }
 
+/* A host file whose ctime is later than the event: not necessarily the
+ * bytes the process ran (a package upgrade since). */
+static bool changed_since(int64_t ctime_ns, const struct rti_sym_query *q)
+{
+	return ctime_ns && q->time_ns && ctime_ns > q->time_ns;
+}
+
 int rti_symbolize_user(struct rti_symbolizer *s, const struct rti_sym_query *q,
 		       struct rti_sym_result *r)
 {
 	const char *path = q->module;
 	struct rti_module_slot *m;
-	struct rti_obj *o;
-	enum rti_unresolved why;
+	struct lookup lk;
 	size_t plen;
 	uint64_t h, now;
 
@@ -318,26 +522,41 @@ int rti_symbolize_user(struct rti_symbolizer *s, const struct rti_sym_query *q,
 	if (m && rti_module_slot_holds(m, q->pid, q->start_ns, path, plen, s->mods.epoch, now)) {
 		/* the same module as the frame before: no hashing */
 		s->memo.st.hits++;
-		o = m->obj;
-		why = (enum rti_unresolved)m->why;
 		goto found;
 	}
 	h = rti_memo_proc_key(q->pid, q->start_ns, path, plen);
 	m = rti_module_memo_get(&s->memo, q->pid, q->start_ns, path, plen, h, s->mods.epoch, now);
-	if (m) {
-		o = m->obj;
-		why = (enum rti_unresolved)m->why;
-	} else {
-		o = resolve_module(s, q, plen, h, now, &why);
-		rti_module_memo_put(&s->memo, q->pid, q->start_ns, path, plen, h, s->mods.epoch,
-				    now, o, why);
+	if (!m) {
+		resolve_module(s, q, plen, h, now, &lk);
+		m = rti_module_memo_put(&s->memo, q->pid, q->start_ns, path, plen, h,
+					s->mods.epoch, now, lk.o, lk.why);
+		if (m) {
+			m->found = (uint8_t)lk.found;
+			m->ctime_ns = lk.ctime_ns;
+		}
 	}
-	s->last = rti_module_memo_slot_of(&s->memo, h, q->pid, q->start_ns);
+	s->last = m;
+	if (!m) {
+		/* a path too long to memoize */
+		s->last = NULL;
+		goto answer;
+	}
 found:
-	if (!o)
-		r->why = why;
+	lk.o = m->obj;
+	lk.why = (enum rti_unresolved)m->why;
+	lk.found = (enum rti_found)m->found;
+	lk.ctime_ns = m->ctime_ns;
+answer:
+	if (lk.o && changed_since(lk.ctime_ns, q)) {
+		r->why = RTI_UNRES_MODULE_CHANGED;
+		r->found = RTI_FOUND_MODULE_CHANGED;
+		return 0;
+	}
+	r->found = lk.found;
+	if (!lk.o)
+		r->why = lk.why;
 	else
-		answer(s, o, q->offset, why, q->agent_symbol, r);
+		answer(s, lk.o, q->offset, lk.why, q->agent_symbol, r);
 	return 0;
 }
 
@@ -450,6 +669,7 @@ static int make_caches(struct rti_symbolizer *s, const struct rti_symbolizer_opt
 	    rti_module_memo_init(&s->memo, o->module_slots, s->ttl_ms) ||
 	    rti_frame_cache_init(&s->frames, o->frame_slots) ||
 	    rti_loader_ids_init(&s->loader, o->loader_slots) ||
+	    rti_containers_init(&s->ctrs, o->container_slots) ||
 	    rti_proc_liveness_init(&s->procs, s->proc_root, s->ttl_ms))
 		return -ENOMEM;
 	return 0;
@@ -492,6 +712,7 @@ void rti_symbolizer_free(struct rti_symbolizer *s)
 	free(s->elf.path);
 	rti_frame_cache_release(&s->frames);
 	rti_loader_ids_release(&s->loader);
+	rti_containers_release(&s->ctrs);
 	rti_proc_liveness_release(&s->procs);
 	free(s->proc_root);
 	free(s->host_root);
@@ -508,8 +729,11 @@ bool rti_symbolizer_enabled(const struct rti_symbolizer *s)
 /* The counters live with the parts that count them; gathered here. */
 const struct rti_symbolize_stats *rti_symbolizer_stats(struct rti_symbolizer *s)
 {
-	if (s->mods.objs)
+	if (s->mods.objs) {
 		s->st.files = *rti_objcache_stats(s->mods.objs);
+		s->st.container_modules = *rti_objcache_container_stats(s->mods.objs);
+	}
+	s->st.containers = s->ctrs.st;
 	s->st.modules = s->memo.st;
 	s->st.frames = s->frames.st;
 	s->st.loader = s->loader.st;

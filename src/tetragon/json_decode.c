@@ -693,6 +693,8 @@ static int dec_process(struct dctx *c, int i, struct rti_process *p)
 			r = get_time(c, m1.v, &p->start_time);
 		else if (KEYN(m1.k, m1.kn, "parentexecid"))
 			r = get_str(c, m1.v, &p->parent_exec_id);
+		else if (KEYN(m1.k, m1.kn, "docker"))
+			r = get_str(c, m1.v, &p->docker);
 		else if (KEYN(m1.k, m1.kn, "pod")) {
 			p->has_pod = !is_null(c, m1.v);
 			r = dec_pod(c, m1.v, &p->pod);

@@ -225,6 +225,7 @@ static int dec_process(struct pctx *c, const char *w, const Tetragon__Process *p
 	    str(c, w, "binary", pr->binary, &p->binary) ||
 	    str(c, w, "cwd", pr->cwd, &p->cwd) ||
 	    str(c, w, "arguments", pr->arguments, &p->arguments) ||
+	    str(c, w, "docker", pr->docker, &p->docker) ||
 	    ts(c, w, "start_time", pr->start_time, &p->start_time))
 		return -1;
 	u32w(pr->pid, &p->pid, &p->has_pid);

@@ -4,12 +4,13 @@
 FEED=$RTI_BUILD/tests/hotsym-feed
 HS=$RTI_ROOT/tests/hotsym
 
-# inputs: 4 generated Tetragon exports of >= 100k observations each, their
+# inputs: 4 generated Tetragon exports of >= 100k observations each (the
+# user frames of their container processes, gone here, give none), their
 # canonical events, and the index they must give (tests/hotsym/expected.py)
 hs_inputs() {
   local i
   for i in 1 2 3 4; do
-    $PY "$HS/gen.py" $i 110000 in$i.jsonl || return 1
+    $PY "$HS/gen.py" $i 150000 in$i.jsonl || return 1
     "$RTI" convert --quiet in$i.jsonl -o c$i.ndjson || return 1
     $PY "$HS/expected.py" c$i.ndjson >want$i.json || return 1
   done

@@ -11,21 +11,48 @@ LIBC=/usr/lib/x86_64-linux-gnu/libc.so.6
 cd "$T" || exit 1
 
 # --- the shared fixture -------------------------------------------------
-"$RTI" convert "$FIX" >a.out 2>a.err
-"$RTI" convert "$FIX" >b.out 2>/dev/null
+# Its stacks are of container processes (pod container ids) that are gone
+# here and whose files nothing else names: never the host's files of those
+# paths (another build of the library in general), never Tetragon's symbol
+# (read from the host path either).
+"$RTI" convert "$FIX" >c.out 2>c.err
+check "fixture: container frames of a gone process: process_gone, path code ids" \
+  sh -c "grep -q '\"code_id\":\"path:$LIBC\",[^}]*\"offset\":\"0x4ba4f\",\"resolved_by\":\"none\",\"space\":\"user\",\"unresolved\":\"process_gone\"' c.out &&
+         ! grep -q gnu-build-id c.out && ! grep -q '\"resolved_by\":\"agent\",\"space\":\"user\"' c.out"
+check "fixture: container uprobe code_id is its path" grep -q '"probe":{"code_id":"path:/usr/lib/x86_64-linux-gnu/libssl.so.3"' c.out
+check "summary: frames found by ... process gone" grep -q 'frames found by .*process gone 7' c.err
+# the same events as host processes (no pod, no docker field), at the
+# time of this run (host files changed since the event are module_changed)
+$PY - "$FIX" >host.jsonl <<'PYEOF'
+import datetime, json, sys
+now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+for line in open(sys.argv[1]):
+    d = json.loads(line)
+    for v in d.values():
+        if isinstance(v, dict):
+            for k in ("process", "parent"):
+                if isinstance(v.get(k), dict):
+                    v[k].pop("pod", None)
+                    v[k].pop("docker", None)
+    if "time" in d:
+        d["time"] = now
+    print(json.dumps(d, separators=(",", ":")))
+PYEOF
+"$RTI" convert host.jsonl >a.out 2>a.err
+"$RTI" convert host.jsonl >b.out 2>/dev/null
 same_file "fixture: byte-identical across runs" b.out a.out
 libc_bid=$($H --build-id $LIBC)
-check "fixture: libc frames carry libc's build id" grep -q "\"code_id\":\"gnu-build-id:$libc_bid\",[^}]*\"module\":\"$LIBC\",\"offset\":\"0x4ba4f\"" a.out
+check "host fixture: libc frames carry libc's build id" grep -q "\"code_id\":\"gnu-build-id:$libc_bid\",[^}]*\"module\":\"$LIBC\",\"offset\":\"0x4ba4f\"" a.out
 "$RTI" symbolize --elf $LIBC 0x4ba4f 0x83edb >libc.frames
 grep -o '{"code_id":"gnu-build-id[^}]*libc.so.6[^}]*}' a.out | sort -u >libc.in_events
-check "fixture: event frames equal symbolize --elf frames" sh -c 'while read -r l; do grep -qxF "$l" libc.in_events || exit 1; done <libc.frames'
-check "fixture: a missing module keeps its path code_id" grep -q '"code_id":"path:/app/bin/checkout-server",[^}]*"resolved_by":"none","space":"user","unresolved":"module_not_found"' a.out
-check "fixture: uprobe code_id is the build id" grep -q "\"probe\":{\"code_id\":\"gnu-build-id:$($H --build-id /usr/lib/x86_64-linux-gnu/libssl.so.3)\"" a.out
-check "summary: rates by source and reason" sh -c 'grep -q "symbol from .*debuginfo" a.err && grep -q "not resolved by us .*module_not_found" a.err && grep -q "code ids .*gnu-build-id" a.err'
+check "host fixture: event frames equal symbolize --elf frames" sh -c 'while read -r l; do grep -qxF "$l" libc.in_events || exit 1; done <libc.frames'
+check "host fixture: a missing module keeps its path code_id" grep -q '"code_id":"path:/app/bin/checkout-server",[^}]*"resolved_by":"none","space":"user","unresolved":"module_not_found"' a.out
+check "host fixture: uprobe code_id is the build id" grep -q "\"probe\":{\"code_id\":\"gnu-build-id:$($H --build-id /usr/lib/x86_64-linux-gnu/libssl.so.3)\"" a.out
+check "summary: rates by source and reason" sh -c 'grep -q "symbol from .*debuginfo" a.err && grep -q "not resolved by us .*module_not_found" a.err && grep -q "code ids .*gnu-build-id" a.err && grep -q "frames found by .*host 6" a.err'
 "$RTI" convert --no-symbolize "$FIX" >n.out 2>/dev/null
 check "--no-symbolize: path code ids, Tetragon's symbols" sh -c "! grep -q gnu-build-id n.out && grep -q '\"code_id\":\"path:$LIBC\",[^}]*\"resolved_by\":\"agent\",\"space\":\"user\",\"symbol\":\"__strtold_nan\"' n.out && grep -q '\"unresolved\":\"symbolization_off\"' n.out"
 if [ -r "$RTI_ROOT/tests/cli/validate_schema.py" ] && $PY -c 'import jsonschema' 2>/dev/null; then
-  check "schema and frame ids" $PY "$RTI_ROOT/tests/cli/validate_schema.py" "$SHARED/spec/runtime-call-event.schema.json" a.out
+  check "schema and frame ids" $PY "$RTI_ROOT/tests/cli/validate_schema.py" "$SHARED/spec/runtime-call-event.schema.json" a.out c.out
 fi
 
 # --- crafted events -------------------------------------------------------
@@ -38,7 +65,7 @@ read -r _ goff gsize <gone.syms
 gsoff=$(printf 0x%x $((gsize / 2)))
 gbid=$($H --build-id libgone.so)
 b64() { printf '%s' "$1" | xxd -r -p | base64; }
-now=2026-11-20T10:00:00.000000000Z
+now=$(date -u +%Y-%m-%dT%H:%M:%S.%NZ) # after the build: files older than the events
 proc() { printf '"process":{"exec_id":"ZXg=","pid":%s,"start_time":"%s","binary":"/usr/bin/true"}' "$1" "$now"; }
 loader() { # PID PATH BUILD_ID_HEX
   printf '{"process_loader":{%s,"path":"%s","buildid":"%s"},"time":"%s"}\n' "$(proc "$1")" "$2" "$(b64 "$3")" "$now"
