@@ -9,7 +9,7 @@ PKGS=(
   libcurl4-openssl-dev libiberty-dev
   python3 python3-jsonschema python3-grpcio python3-grpc-tools python3-protobuf python3-yaml
   postgresql sqlite3 jq binutils elfutils libc6-dbg libsimdjson-dev g++ time
-  golang-go rustc
+  golang-go rustc libmicrohttpd-dev prometheus
 )
 missing=()
 for p in "${PKGS[@]}"; do
