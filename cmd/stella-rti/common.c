@@ -4,11 +4,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "common.h"
+#include "rti/input.h"
+#include "rti/opts.h"
 
 void rti_common_init(struct rti_common *c)
 {
@@ -93,156 +94,143 @@ int rti_common_opt(struct rti_common *c, int opt, const char *arg)
 	}
 }
 
-/*
- * An output appended to after a crash may end in a partial line: SIGKILL
- * can cut a large write() short. Lines after the last committed position
- * are written again on resume (duplicates are fine, same event_id), but a
- * partial line would glue onto the next one: cut it off. 0 or -errno.
- */
-static int drop_partial_line(int fd, const char *name)
+/* Opens the privacy profile (warning when it is "off"). 0 or an exit code. */
+static int open_profile(struct rti_common *c)
 {
-	char buf[4096];
-	struct stat st;
-	off_t end, pos;
+	struct rti_privacy_opts pro = RTI_OPTS_INIT(rti_privacy_opts,
+		.key_file = c->privacy_key,
+		.allow_off = c->allow_privacy_off);
+	char err[512];
 
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size == 0)
-		return 0;
-	end = st.st_size;
-	pos = end;
-	while (pos > 0) {
-		size_t n = pos > (off_t)sizeof(buf) ? sizeof(buf) : (size_t)pos;
-		ssize_t r = pread(fd, buf, n, pos - (off_t)n);
-
-		if (r != (ssize_t)n)
-			return -EIO;
-		if (pos == end && buf[n - 1] == '\n')
-			return 0; /* ends with a whole line */
-		for (size_t i = n; i > 0; i--) {
-			if (buf[i - 1] == '\n') {
-				pos = pos - (off_t)n + (off_t)i;
-				goto found;
-			}
-		}
-		pos -= (off_t)n;
+	c->profile = rti_privacy_open(c->privacy, &pro, err, sizeof(err));
+	if (!c->profile) {
+		fprintf(stderr, "stella-rti: --privacy: %s\n", err);
+		return EXIT_USAGE;
 	}
-found:
-	if (ftruncate(fd, pos))
-		return -errno;
-	fprintf(stderr, "stella-rti: %s: dropped a partial last line (%lld bytes) left by an interrupted run\n",
-		name, (long long)(end - pos));
+	if (rti_privacy_is_off(c->profile))
+		fputs("stella-rti: WARNING: privacy is OFF: events carry arguments, environment\n"
+		      "stella-rti: WARNING: variables, labels and any secret in them, unfiltered.\n"
+		      "stella-rti: WARNING: Never ship this output off the node.\n",
+		      stderr);
 	return 0;
 }
 
-/* setup failed after the pipeline was made */
-static void setup_undo(struct rti_common *c, struct rti_pipeline *p)
+/* Opens the output file (stdout for none or "-"). 0 or an exit code. */
+static int open_output(struct rti_common *c)
 {
-	rti_pipeline_free(p);
-	rti_privacy_free(c->profile);
-	c->profile = NULL;
+	uint64_t dropped;
+	int err;
+
+	if (!c->output || !strcmp(c->output, "-")) {
+		c->out_fd = 1;
+		return 0;
+	}
+	/* with a hot index a restart resumes at the committed position, so
+	 * the output continues instead of starting over */
+	c->out_fd = open(c->output, O_CREAT | O_CLOEXEC |
+				    (c->hot_url ? O_RDWR | O_APPEND : O_WRONLY | O_TRUNC), 0644);
+	if (c->out_fd < 0) {
+		fprintf(stderr, "stella-rti: %s: %s\n", c->output, strerror(errno));
+		return EXIT_IO;
+	}
+	if (!c->hot_url)
+		return 0;
+	/* lines after the committed position are written again (same
+	 * event_id): only a partial last line must go */
+	err = rti_output_repair(c->out_fd, &dropped);
+	if (err) {
+		fprintf(stderr, "stella-rti: %s: cannot repair the end of the output\n", c->output);
+		close(c->out_fd);
+		c->out_fd = -1;
+		return EXIT_IO;
+	}
+	if (dropped)
+		fprintf(stderr, "stella-rti: %s: dropped a partial last line (%llu bytes) left by an interrupted run\n",
+			c->output, (unsigned long long)dropped);
+	return 0;
 }
 
-int rti_common_setup(struct rti_common *c, struct rti_pipeline **out)
+/* The hot index and its sink. 0 or an exit code. */
+static int open_hot(struct rti_common *c, struct rti_pipeline *p)
 {
-	struct rti_pipeline_opts po;
-	struct rti_pipeline *p;
+	struct rti_hotsym_opts ho = RTI_OPTS_INIT(rti_hotsym_opts,
+		.node = c->node,
+		.flush_interval_s = c->hot_interval,
+		.flush_every = c->hot_every,
+		/* a live stream cannot be replayed: rather drop (counted) than stall */
+		.drop_when_full = c->live,
+		/* the NDJSON lines of committed records are written before the commit */
+		.before_commit = c->out_flush,
+		.before_commit_arg = c->out_ctx);
 	const struct rti_sink_ops *ops;
 	void *sctx;
+	char err[512];
 
-	{
-		struct rti_privacy_opts pro;
-		char err[512];
+	c->hot = rti_hotsym_open(c->hot_url, &ho, err, sizeof(err));
+	if (!c->hot) {
+		fprintf(stderr, "stella-rti: --hot-index: %s\n", err);
+		return errno == EINVAL ? EXIT_USAGE : EXIT_IO;
+	}
+	if (rti_hotsym_sink(c->hot, &ops, &sctx) || rti_pipeline_add_sink(p, ops, sctx)) {
+		fprintf(stderr, "stella-rti: out of memory\n");
+		rti_hotsym_close(c->hot);
+		c->hot = NULL;
+		return EXIT_IO;
+	}
+	return 0;
+}
 
-		memset(&pro, 0, sizeof(pro));
-		pro.sz = sizeof(pro);
-		pro.key_file = c->privacy_key;
-		pro.allow_off = c->allow_privacy_off;
-		c->profile = rti_privacy_open(c->privacy, &pro, err, sizeof(err));
-		if (!c->profile) {
-			fprintf(stderr, "stella-rti: --privacy: %s\n", err);
-			return EXIT_USAGE;
-		}
-		if (rti_privacy_is_off(c->profile))
-			fputs("stella-rti: WARNING: privacy is OFF: events carry arguments, environment\n"
-			      "stella-rti: WARNING: variables, labels and any secret in them, unfiltered.\n"
-			      "stella-rti: WARNING: Never ship this output off the node.\n",
-			      stderr);
-	}
-	memset(&po, 0, sizeof(po));
-	po.sz = sizeof(po);
-	po.privacy = c->privacy;
-	po.symbolize = &c->sym;
-	po.profile = c->profile;
-	p = rti_pipeline_new(&po);
-	if (!p) {
-		fprintf(stderr, "stella-rti: %s\n", strerror(errno));
-		rti_privacy_free(c->profile);
-		c->profile = NULL;
-		return EXIT_USAGE;
-	}
+/* The policies, the output and the hot index. 0 or an exit code. */
+static int setup_pipeline(struct rti_common *c, struct rti_pipeline *p)
+{
+	const struct rti_sink_ops *ops;
+	void *sctx;
+	int rc;
+
 	for (int i = 0; i < c->npol; i++) {
 		char err[512];
 
 		if (rti_pipeline_add_policy(p, c->policies[i], err, sizeof(err))) {
 			fprintf(stderr, "stella-rti: policy: %s\n", err);
-			setup_undo(c, p);
 			return EXIT_USAGE;
 		}
 	}
-	if (!c->output || !strcmp(c->output, "-")) {
-		c->out_fd = 1;
-	} else {
-		/* with a hot index a restart resumes at the committed position,
-		 * so the output continues instead of starting over */
-		c->out_fd = open(c->output, O_CREAT | O_CLOEXEC |
-					    (c->hot_url ? O_RDWR | O_APPEND : O_WRONLY | O_TRUNC), 0644);
-		if (c->out_fd < 0) {
-			fprintf(stderr, "stella-rti: %s: %s\n", c->output, strerror(errno));
-			setup_undo(c, p);
-			return EXIT_IO;
-		}
-		if (c->hot_url && drop_partial_line(c->out_fd, c->output)) {
-			fprintf(stderr, "stella-rti: %s: cannot repair the end of the output\n",
-				c->output);
-			close(c->out_fd);
-			setup_undo(c, p);
-			return EXIT_IO;
-		}
-	}
+	rc = open_output(c);
+	if (rc)
+		return rc;
 	if (rti_ndjson_sink_new(c->out_fd, c->out_fd != 1, &ops, &sctx) ||
 	    rti_pipeline_add_sink(p, ops, sctx)) {
 		fprintf(stderr, "stella-rti: out of memory\n");
-		setup_undo(c, p);
 		return EXIT_IO;
 	}
 	c->out_flush = ops->flush;
 	c->out_ctx = sctx;
-	if (c->hot_url) {
-		struct rti_hotsym_opts ho;
-		char err[512];
+	return c->hot_url ? open_hot(c, p) : 0;
+}
 
-		memset(&ho, 0, sizeof(ho));
-		ho.sz = sizeof(ho);
-		ho.node = c->node;
-		ho.flush_interval_s = c->hot_interval;
-		ho.flush_every = c->hot_every;
-		/* a live stream cannot be replayed: rather drop (counted) than stall */
-		ho.drop_when_full = c->live;
-		/* the NDJSON lines of committed records are written before the commit */
-		ho.before_commit = c->out_flush;
-		ho.before_commit_arg = c->out_ctx;
-		c->hot = rti_hotsym_open(c->hot_url, &ho, err, sizeof(err));
-		if (!c->hot) {
-			fprintf(stderr, "stella-rti: --hot-index: %s\n", err);
-			setup_undo(c, p);
-			return errno == EINVAL ? EXIT_USAGE : EXIT_IO;
-		}
-		if (rti_hotsym_sink(c->hot, &ops, &sctx) || rti_pipeline_add_sink(p, ops, sctx)) {
-			fprintf(stderr, "stella-rti: out of memory\n");
-			setup_undo(c, p);
-			rti_hotsym_close(c->hot);
-			c->hot = NULL;
-			return EXIT_IO;
-		}
+int rti_common_setup(struct rti_common *c, struct rti_pipeline **out)
+{
+	struct rti_pipeline_opts po = RTI_OPTS_INIT(rti_pipeline_opts,
+		.privacy = c->privacy,
+		.symbolize = &c->sym);
+	struct rti_pipeline *p;
+	int rc = open_profile(c);
+
+	if (rc)
+		return rc;
+	po.profile = c->profile;
+	p = rti_pipeline_new(&po);
+	if (!p) {
+		fprintf(stderr, "stella-rti: %s\n", strerror(errno));
+		rc = EXIT_USAGE;
+	} else {
+		rc = setup_pipeline(c, p);
+	}
+	if (rc) {
+		rti_pipeline_free(p);
+		rti_privacy_free(c->profile);
+		c->profile = NULL;
+		return rc;
 	}
 	*out = p;
 	return 0;

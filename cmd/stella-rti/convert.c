@@ -1,20 +1,16 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "cli.h"
-#include "ingest/records.h"
+#include "rti/input.h"
+#include "rti/opts.h"
 #include "rti/pipeline.h"
 #include "common.h"
 #include "summary.h"
-
-#define FOLLOW_POLL_MS 200
 
 static void convert_usage(FILE *f)
 {
@@ -33,260 +29,236 @@ static void convert_usage(FILE *f)
 	      f);
 }
 
-static void sleep_ms(unsigned ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+/* One convert run: its options, pipeline, input and counts. */
+struct convert {
+	struct rti_common co;
+	bool follow;
+	bool strict;
+	int threads;
+	size_t max_record;
+	struct rti_pipeline *p;
+	struct rti_input *in;
+	/* two-stage mode: results come back from the writer thread */
+	bool sink_failed;
+	uint64_t failed_lines_through; /* of the record whose output failed */
+	uint64_t framing_errors;       /* counted in order, as one thread does */
+};
 
-	nanosleep(&ts, NULL); /* EINTR by a signal is fine: we check the flag */
+static void print_bad(const char *file, uint64_t line, const char *why, size_t off)
+{
+	fprintf(stderr, "%s:%llu: %s (byte %zu)\n", file, (unsigned long long)line, why, off);
 }
 
-/* Returns 0, or an exit code to stop with. */
-/*
- * The hot index commits the input position with each batch, keyed by the
- * file's identity ("file:<real path>@<dev>:<inode>"): a restarted convert
- * resumes there, a rotated file (new inode) starts from its beginning.
- */
-static void source_id(struct rti_records *r, const char *path, char *out, size_t len)
+/* One thread: a record through the whole pipeline. 0 or an exit code. */
+static int feed_sync(struct convert *cv, int st, const struct rti_input_record *rec)
 {
-	uint64_t dev;
-	uint64_t ino;
-	char *real = realpath(path, NULL);
-
-	if (rti_records_identity(r, &dev, &ino))
-		out[0] = '\0';
-	else
-		snprintf(out, len, "file:%s@%llu:%llu", real ? real : path,
-			 (unsigned long long)dev, (unsigned long long)ino);
-	free(real);
-}
-
-static int resume(struct rti_hotsym *hot, struct rti_records *r, const char *sid,
-		  const char *path)
-{
-	uint64_t pos;
+	struct rti_diag d;
 	int err;
 
-	err = rti_hotsym_input_position(hot, sid, &pos);
-	if (err == -ENOENT || pos == 0)
+	if (st == RTI_INPUT_BAD) {
+		print_bad(rec->file, rec->line, rec->why, rec->err_off);
+		return cv->strict ? EXIT_BAD_INPUT : 0;
+	}
+	err = rti_pipeline_feed_json(cv->p, rec->p, rec->n, &d);
+	if (err && err != -EINVAL) {
+		/* a sink failed: the position must not move past this record */
+		fprintf(stderr, "stella-rti: %s\n", d.msg);
+		return EXIT_IO;
+	}
+	rti_input_commit(cv->in);
+	if (!err)
 		return 0;
-	if (err) {
-		fprintf(stderr, "stella-rti: hot index: reading the position of %s: %s\n",
-			path, rti_hotsym_errmsg(hot));
-		return EXIT_IO;
-	}
-	err = rti_records_seek(r, pos);
-	if (err == -ERANGE) {
-		fprintf(stderr, "stella-rti: %s: shorter than the committed position %llu: reading from the start\n",
-			path, (unsigned long long)pos);
-		return 0;
-	}
-	if (err) {
-		fprintf(stderr, "stella-rti: %s: cannot resume at %llu: %s\n", path,
-			(unsigned long long)pos, strerror(-err));
-		return EXIT_IO;
-	}
-	fprintf(stderr, "stella-rti: %s: resuming at byte %llu (committed in the hot index)\n",
-		path, (unsigned long long)pos);
-	return 0;
+	print_bad(rec->file, rec->line, d.msg, d.offset);
+	return cv->strict ? EXIT_BAD_INPUT : 0;
 }
-
-/* Opens one input; on failure says why and counts it. */
-static struct rti_records *open_input(const char *path, const struct rti_records_opts *ro,
-				      struct rti_summary *sum)
-{
-	struct rti_records *r = rti_records_open(path, ro);
-
-	if (!r) {
-		fprintf(stderr, "stella-rti: %s: %s\n", path, strerror(errno));
-		sum->inputs_failed++;
-	}
-	return r;
-}
-
-/* Adds what the reader counted to the summary and closes it. lines, when
- * not NULL, replaces the reader's count of lines: the reading thread of
- * two-stage mode reads ahead of an output failure, one thread does not. */
-static void close_input(struct rti_records *r, struct rti_summary *sum,
-			const uint64_t *lines)
-{
-	const struct rti_records_counters *c = rti_records_counters(r);
-
-	sum->lines += lines ? *lines : c->lines;
-	sum->bytes += c->bytes;
-	sum->rotations += c->rotations;
-	sum->truncations += c->truncations;
-	rti_records_close(r);
-}
-
-static int run_input(struct rti_pipeline *p, const char *path,
-		     const struct rti_records_opts *ro, int strict,
-		     struct rti_summary *sum, struct rti_hotsym *hot)
-{
-	struct rti_records *r = open_input(path, ro, sum);
-	struct rti_record rec;
-	char sid[4200] = "";
-	uint64_t rotations = 0;
-	int rc = 0;
-
-	if (!r)
-		return EXIT_IO;
-	if (hot) {
-		source_id(r, path, sid, sizeof(sid));
-		if (sid[0] && (rc = resume(hot, r, sid, path))) {
-			rti_records_close(r);
-			return rc;
-		}
-	}
-	while (!rti_cli_stop) {
-		struct rti_diag d;
-		int st = rti_records_next(r, &rec);
-		int err;
-
-		if (st == RTI_REC_EOF)
-			break;
-		if (st == RTI_REC_AGAIN) {
-			rti_pipeline_flush(p); /* output visible now; hot index when due */
-			sleep_ms(FOLLOW_POLL_MS);
-			continue;
-		}
-		if (st == RTI_REC_ERROR) {
-			if (rti_cli_stop)
-				break;
-			fprintf(stderr, "stella-rti: %s: read error: %s\n",
-				rti_records_name(r), rec.why);
-			rc = EXIT_IO;
-			break;
-		}
-		if (hot && rti_records_counters(r)->rotations != rotations) {
-			rotations = rti_records_counters(r)->rotations;
-			source_id(r, path, sid, sizeof(sid)); /* a new file: new identity */
-		}
-		if (st == RTI_REC_BAD) {
-			sum->framing_errors++;
-			if (sid[0])
-				rti_hotsym_note_input(hot, sid, rti_records_position(r));
-			fprintf(stderr, "%s:%llu: %s (byte %zu)\n", rti_records_name(r),
-				(unsigned long long)rec.line, rec.why, rec.err_off);
-			if (strict) {
-				rc = EXIT_BAD_INPUT;
-				break;
-			}
-			continue;
-		}
-		err = rti_pipeline_feed_json(p, rec.p, rec.n, &d);
-		if (sid[0] && err != -EINVAL && err != 0)
-			; /* a sink failed: the position must not move past this record */
-		else if (sid[0])
-			rti_hotsym_note_input(hot, sid, rti_records_position(r));
-		if (err == -EINVAL) {
-			fprintf(stderr, "%s:%llu: %s (byte %zu)\n", rti_records_name(r),
-				(unsigned long long)rec.line, d.msg, d.offset);
-			if (strict) {
-				rc = EXIT_BAD_INPUT;
-				break;
-			}
-		} else if (err) {
-			fprintf(stderr, "stella-rti: %s\n", d.msg);
-			rc = EXIT_IO;
-			break;
-		}
-	}
-	close_input(r, sum, NULL);
-	return rc;
-}
-
-/* Two-stage mode: decoding here, the rest of the pipeline on its writer
- * thread. Diagnostics come back from that thread in input order. */
-struct async_ctx {
-	int sink_failed;
-	uint64_t failed_lines_through; /* of the record whose output failed */
-	struct rti_summary *sum;
-};
 
 static void on_result(void *ctx, const struct rti_origin *o, int rc, const struct rti_diag *d)
 {
-	struct async_ctx *a = ctx;
+	struct convert *cv = ctx;
 
 	if (rc == -EBADMSG)
-		a->sum->framing_errors++; /* counted here, in order, as one thread does */
+		cv->framing_errors++;
 	if (rc == -EINVAL || rc == -EBADMSG) {
-		fprintf(stderr, "%s:%llu: %s (byte %zu)\n", o->name, (unsigned long long)o->line,
-			d->msg, d->offset);
+		print_bad(o->name, o->line, d->msg, d->offset);
 		return;
 	}
 	fprintf(stderr, "stella-rti: %s\n", d->msg);
-	a->sink_failed = 1;
-	a->failed_lines_through = o->lines_through;
+	cv->sink_failed = true;
+	cv->failed_lines_through = o->lines_through;
+}
+
+/* Two threads: a record handed to the writer thread. 0 or EXIT_IO (a
+ * sink failed: on_result said how). */
+static int feed_async(struct convert *cv, int st, const struct rti_input_record *rec)
+{
+	struct rti_origin o;
+	struct rti_diag d;
+
+	o.name = rec->file;
+	o.line = rec->line;
+	o.lines_through = rec->lines_through;
+	if (st == RTI_INPUT_RECORD)
+		return rti_pipeline_submit_json(cv->p, rec->p, rec->n, &o) ? EXIT_IO : 0;
+	snprintf(d.msg, sizeof(d.msg), "%s", rec->why);
+	d.offset = rec->err_off;
+	return rti_pipeline_submit_error(cv->p, &o, &d) ? EXIT_IO : 0;
+}
+
+/* Follow mode found nothing new: what was read goes out now. */
+static void input_again(void *ctx)
+{
+	struct convert *cv = ctx;
+
+	if (cv->threads == 2)
+		rti_pipeline_drain(cv->p);
+	else
+		rti_pipeline_flush(cv->p); /* output visible now; hot index when due */
 }
 
 /* A pipe that goes quiet: the records read so far go out now. */
 static void input_idle(void *ctx)
 {
-	rti_pipeline_push_batch(ctx);
+	struct convert *cv = ctx;
+
+	rti_pipeline_push_batch(cv->p);
 }
 
-static int run_input_async(struct rti_pipeline *p, const char *path,
-			   const struct rti_records_opts *o, struct async_ctx *a)
+/* An input ended: 0 to go on with the next, 1 to stop (the output failed). */
+static int file_done(struct convert *cv, int *rc)
 {
-	struct rti_summary *sum = a->sum;
-	struct rti_records_opts ro = *o;
-	struct rti_records *r;
-	struct rti_record rec;
+	if (cv->threads == 2 && rti_pipeline_drain(cv->p))
+		*rc = EXIT_IO;
+	return rti_pipeline_stats(cv->p)->sink_errors != 0;
+}
+
+/*
+ * The record loop. A failed input is remembered and the others are read;
+ * --strict stops at a bad record, and nothing is read after the output
+ * failed. Returns the exit code so far.
+ */
+static int convert_inputs(struct convert *cv)
+{
+	struct rti_input_record rec;
 	int rc = 0;
 
-	ro.idle = input_idle;
-	ro.idle_ctx = p;
-	r = open_input(path, &ro, sum);
-	if (!r)
-		return EXIT_IO;
-	while (!rti_cli_stop) {
-		struct rti_origin o;
-		int st = rti_records_next(r, &rec);
+	for (;;) {
+		int st = rti_input_next(cv->in, &rec);
 		int err;
 
-		if (st == RTI_REC_EOF)
+		switch (st) {
+		case RTI_INPUT_END:
+			return rc;
+		case RTI_INPUT_NOTICE:
+			fprintf(stderr, "stella-rti: %s\n", rec.why);
 			break;
-		if (st == RTI_REC_AGAIN) {
-			rti_pipeline_drain(p);
-			sleep_ms(FOLLOW_POLL_MS);
-			continue;
-		}
-		if (st == RTI_REC_ERROR) {
-			if (rti_cli_stop)
-				break;
-			rti_pipeline_drain(p); /* the diagnostics before it come first */
-			fprintf(stderr, "stella-rti: %s: read error: %s\n",
-				rti_records_name(r), rec.why);
+		case RTI_INPUT_OPEN_FAILED:
+			fprintf(stderr, "stella-rti: %s: %s\n", rec.file, rec.why);
 			rc = EXIT_IO;
 			break;
-		}
-		o.name = rti_records_name(r);
-		o.line = rec.line;
-		o.lines_through = rti_records_counters(r)->lines;
-		if (st == RTI_REC_BAD) {
-			struct rti_diag d;
-
-			snprintf(d.msg, sizeof(d.msg), "%s", rec.why);
-			d.offset = rec.err_off;
-			err = rti_pipeline_submit_error(p, &o, &d);
-		} else {
-			err = rti_pipeline_submit_json(p, rec.p, rec.n, &o);
-		}
-		if (err) {
-			rc = EXIT_IO; /* a sink failed: on_result said how */
+		case RTI_INPUT_RESUME_FAILED:
+			fprintf(stderr, "stella-rti: %s\n", rec.why);
+			rc = EXIT_IO;
 			break;
+		case RTI_INPUT_READ_ERROR:
+			if (cv->threads == 2)
+				rti_pipeline_drain(cv->p); /* the diagnostics before it come first */
+			fprintf(stderr, "stella-rti: %s: read error: %s\n", rec.file, rec.why);
+			rc = EXIT_IO;
+			break;
+		case RTI_INPUT_FILE_END:
+			if (file_done(cv, &rc))
+				return rc;
+			break;
+		default:
+			err = cv->threads == 2 ? feed_async(cv, st, &rec) : feed_sync(cv, st, &rec);
+			if (err == EXIT_BAD_INPUT)
+				return err;
+			if (err) {
+				rc = err; /* the output failed: this input ends here */
+				rti_input_skip_file(cv->in);
+			}
 		}
 	}
-	if (rti_pipeline_drain(p))
+}
+
+/* Opens the input over the command line's files (none: stdin). */
+static int open_inputs(struct convert *cv, int argc, char **argv)
+{
+	static const char *const std_in[] = { "-" };
+	const char *const *paths = optind < argc ? (const char *const *)argv + optind : std_in;
+	size_t n = optind < argc ? (size_t)(argc - optind) : 1;
+	struct rti_input_opts io = RTI_OPTS_INIT(rti_input_opts,
+		.max_record = cv->max_record,
+		.follow = cv->follow,
+		.stop = &rti_cli_stop,
+		.resume = cv->co.hot,
+		.idle = cv->threads == 2 ? input_idle : NULL,
+		.again = input_again,
+		.ctx = cv);
+
+	cv->in = rti_input_new(paths, n, &io);
+	if (!cv->in) {
+		fprintf(stderr, "stella-rti: %s\n", strerror(errno));
+		return EXIT_IO;
+	}
+	return 0;
+}
+
+/* Reads everything and prints the summary: the exit code. */
+static int convert_run(struct convert *cv, int argc, char **argv)
+{
+	struct rti_summary sum;
+	const struct rti_input_stats *is;
+	int rc = open_inputs(cv, argc, argv);
+
+	if (!rc)
+		rc = convert_inputs(cv);
+	if (cv->sink_failed)
+		rti_input_count_lines(cv->in, cv->failed_lines_through);
+	if (cv->sink_failed && !rc)
 		rc = EXIT_IO;
-	close_input(r, sum, a->sink_failed ? &a->failed_lines_through : NULL);
+	if (rti_pipeline_flush(cv->p) && !rc) {
+		fprintf(stderr, "stella-rti: writing output: %s\n", strerror(errno));
+		rc = EXIT_IO;
+	}
+	if (rti_cli_stop && !cv->follow && !rc)
+		rc = EXIT_INTERRUPTED;
+	memset(&sum, 0, sizeof(sum));
+	if (cv->in) {
+		is = rti_input_stats(cv->in);
+		sum.lines = is->lines;
+		sum.bytes = is->bytes;
+		sum.rotations = is->rotations;
+		sum.truncations = is->truncations;
+		sum.inputs_failed = is->inputs_failed;
+		sum.framing_errors = cv->threads == 2 ? cv->framing_errors : is->framing_errors;
+	}
+	if (!cv->co.quiet)
+		rti_summary_print(stderr, "convert", &sum, rti_pipeline_stats(cv->p),
+				  rti_cli_stop != 0);
+	rti_input_free(cv->in);
 	return rc;
 }
 
 enum { OPT_FOLLOW = 'f', OPT_STRICT = OPT_COMMON__END, OPT_MAX_RECORD, OPT_THREADS,
        OPT_HELP = 'h' };
 
-int cmd_convert(int argc, char **argv)
+/* 0, or an exit code for a usage error (message printed). */
+static int parse_max_record(struct convert *cv, const char *arg)
+{
+	char *end;
+	unsigned long long v = strtoull(arg, &end, 10);
+
+	if (*end || v < 1024 || v > (1ULL << 30)) {
+		fprintf(stderr, "stella-rti: --max-record-bytes: expected 1024..1073741824\n");
+		return EXIT_USAGE;
+	}
+	cv->max_record = (size_t)v;
+	return 0;
+}
+
+/* -1 when the options are good, else the exit code to stop with. */
+static int convert_opts(struct convert *cv, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		RTI_COMMON_LONGOPTS,
@@ -297,21 +269,11 @@ int cmd_convert(int argc, char **argv)
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct rti_common co;
-	int follow = 0;
-	int strict = 0;
-	int threads = 2;
-	struct async_ctx actx = { 0, 0, NULL };
-	struct rti_records_opts ro = { 0, 0, false, NULL, false, NULL, NULL };
-	struct rti_pipeline *p;
-	struct rti_summary sum;
-	int rc = EXIT_OK;
 	int c;
 
-	rti_common_init(&co);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, RTI_COMMON_SHORTOPTS "fh", longopts, NULL)) != -1) {
-		int r = rti_common_opt(&co, c, optarg);
+		int r = rti_common_opt(&cv->co, c, optarg);
 
 		if (r < 0)
 			return EXIT_USAGE;
@@ -319,28 +281,21 @@ int cmd_convert(int argc, char **argv)
 			continue;
 		switch (c) {
 		case OPT_FOLLOW:
-			follow = 1;
+			cv->follow = true;
 			break;
 		case OPT_STRICT:
-			strict = 1;
+			cv->strict = true;
 			break;
-		case OPT_MAX_RECORD: {
-			char *end;
-			unsigned long long v = strtoull(optarg, &end, 10);
-
-			if (*end || v < 1024 || v > (1ULL << 30)) {
-				fprintf(stderr, "stella-rti: --max-record-bytes: expected 1024..1073741824\n");
+		case OPT_MAX_RECORD:
+			if (parse_max_record(cv, optarg))
 				return EXIT_USAGE;
-			}
-			ro.max_record = (size_t)v;
 			break;
-		}
 		case OPT_THREADS:
 			if (strcmp(optarg, "1") && strcmp(optarg, "2")) {
 				fprintf(stderr, "stella-rti: --threads: expected 1 or 2\n");
 				return EXIT_USAGE;
 			}
-			threads = optarg[0] - '0';
+			cv->threads = optarg[0] - '0';
 			break;
 		case OPT_HELP:
 			convert_usage(stdout);
@@ -350,59 +305,40 @@ int cmd_convert(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (follow && argc - optind != 1) {
+	if (cv->follow && argc - optind != 1) {
 		fprintf(stderr, "stella-rti: --follow takes exactly one FILE\n");
 		return EXIT_USAGE;
 	}
-	if (follow && !strcmp(argv[optind], "-")) {
+	if (cv->follow && !strcmp(argv[optind], "-")) {
 		fprintf(stderr, "stella-rti: --follow needs a file, not stdin\n");
 		return EXIT_USAGE;
 	}
-	ro.follow = follow;
-	ro.stop = &rti_cli_stop;
-	rc = rti_common_setup(&co, &p);
+	return -1;
+}
+
+int cmd_convert(int argc, char **argv)
+{
+	struct convert cv;
+	int rc;
+
+	memset(&cv, 0, sizeof(cv));
+	cv.threads = 2;
+	rti_common_init(&cv.co);
+	rc = convert_opts(&cv, argc, argv);
+	if (rc >= 0)
+		return rc;
+	rc = rti_common_setup(&cv.co, &cv.p);
 	if (rc)
 		return rc;
 	rti_cli_install_signals();
-	memset(&sum, 0, sizeof(sum));
-	actx.sum = &sum;
 	/* --strict stops at a record, --hot-index commits input positions per
 	 * record, --follow wants each record out at once: one thread for them */
-	if (threads == 2 && !strict && !follow && !co.hot && rti_pipeline_start(p, on_result, &actx))
-		threads = 1;
-	if (threads == 2 && (strict || follow || co.hot))
-		threads = 1;
-	if (optind == argc) {
-		rc = threads == 2 ? run_input_async(p, "-", &ro, &actx)
-				  : run_input(p, "-", &ro, strict, &sum, co.hot);
-	} else {
-		for (int i = optind; i < argc && !rti_cli_stop; i++) {
-			int r = threads == 2 ? run_input_async(p, argv[i], &ro, &actx)
-					     : run_input(p, argv[i], &ro, strict, &sum, co.hot);
-
-			if (r == EXIT_BAD_INPUT) {
-				rc = r;
-				break;
-			}
-			if (r)
-				rc = r; /* go on with the other inputs, remember the failure */
-			if (rti_pipeline_stats(p)->sink_errors)
-				break; /* but not after the output failed: nothing more goes out */
-		}
-	}
-	if (actx.sink_failed && !rc)
-		rc = EXIT_IO;
-	if (rti_pipeline_flush(p) && !rc) {
-		fprintf(stderr, "stella-rti: writing output: %s\n", strerror(errno));
-		rc = EXIT_IO;
-	}
-	if (rti_cli_stop && !follow && !rc)
-		rc = EXIT_INTERRUPTED;
-	if (!co.quiet)
-		rti_summary_print(stderr, "convert", &sum, rti_pipeline_stats(p),
-				  rti_cli_stop != 0);
+	if (cv.threads == 1 || cv.strict || cv.follow || cv.co.hot ||
+	    rti_pipeline_start(cv.p, on_result, &cv))
+		cv.threads = 1;
+	rc = convert_run(&cv, argc, argv);
 	{
-		int trc = rti_common_teardown(&co, p);
+		int trc = rti_common_teardown(&cv.co, cv.p);
 
 		if (trc && !rc)
 			rc = trc;

@@ -14,11 +14,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "util/io.h"
+#include "rti/io.h"
 #include "cli.h"
 #include "rti/canon.h"
 #include "rti/hotsym.h"
-#include "util/timefmt.h"
+#include "rti/time.h"
 
 #define MAX_TABLE_ROWS 1000000
 

@@ -5,7 +5,7 @@
  * "-" is stdin) for values that look secret.
  *
  * Every string value and every member name goes through the secret detector
- * (privacy/secrets.h). A string whose member name says secret (password,
+ * (rti/privacy.h). A string whose member name says secret (password,
  * token, ...; for {"Key": NAME, "Value": V} entries, NAME names V) is a
  * finding too unless it is a placeholder or a reference: it is judged as
  * the value of `secret=VALUE` would be. A line that is not JSON is reported
@@ -16,30 +16,23 @@
  * shown as [REDACTED] in the path). Exit 0 when there is no finding, 1 when
  * there is one, 2 on a usage error, 3 when an input cannot be read.
  */
-#define JSMN_PARENT_LINKS
-#define JSMN_STRICT
-#define JSMN_STATIC
-#include <jsmn.h>
-
 #include <errno.h>
 #include <getopt.h>
-#include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <zlib.h>
 
 #include "cli.h"
 #include "rti/buf.h"
-#include "privacy/secrets.h"
-#include "tetragon/jstr.h"
+#include "rti/input.h"
+#include "rti/json.h"
+#include "rti/opts.h"
+#include "rti/privacy.h"
 
-#define READ_CHUNK (128u * 1024)
 #define MAX_DEPTH 128            /* jsmn's cost grows with depth x size */
-#define MAX_TOKENS (1u << 24)    /* 16 Mi tokens, 320 MiB of jsmntok_t */
+#define MAX_TOKENS (1u << 24)    /* 16 Mi tokens, 320 MiB of struct rti_json_token */
 #define KEY_SHOWN 128            /* bytes of a member name shown in a path */
 #define SPAN_BATCH 64
 #define EXIT_FINDINGS 1
@@ -50,8 +43,7 @@ struct check {
 	const char *file; /* as named on the command line */
 	uint64_t line;
 
-	jsmntok_t *tok;
-	unsigned ntok;
+	struct rti_json_decoder *dec;
 	struct rti_buf path, key, val, syn;
 	struct rti_secret_span batch[SPAN_BATCH];
 	struct rti_secret_span *spans; /* when there are more */
@@ -76,9 +68,12 @@ static void report(struct check *c, enum rti_secret_kind k, const char *path,
 }
 
 /* The secret spans of s[0..n): a stored array of them, and how many. */
-static size_t scan(struct check *c, const char *s, size_t n, const struct rti_secret_span **out)
+static size_t scan(struct check *c, const char *s, size_t n, bool code,
+		   const struct rti_secret_span **out)
 {
-	size_t k = rti_secret_scan(s, n, c->batch, SPAN_BATCH);
+	size_t (*detect)(const char *, size_t, struct rti_secret_span *, size_t) =
+		code ? rti_secret_scan_code : rti_secret_scan;
+	size_t k = detect(s, n, c->batch, SPAN_BATCH);
 
 	*out = c->batch;
 	if (k <= SPAN_BATCH)
@@ -94,31 +89,31 @@ static size_t scan(struct check *c, const char *s, size_t n, const struct rti_se
 		c->nspans = k;
 	}
 	*out = c->spans;
-	return rti_secret_scan(s, n, c->spans, k);
+	return detect(s, n, c->spans, k);
 }
 
 /* ---------- the walk ---------- */
 
-static bool raw_is(const char *js, const jsmntok_t *t, const char *w)
+static bool raw_is(const char *js, const struct rti_json_token *t, const char *w)
 {
 	size_t n = strlen(w);
 
-	return t->type == JSMN_STRING && (size_t)(t->end - t->start) == n &&
+	return t->type == RTI_JSON_STRING && (size_t)(t->end - t->start) == n &&
 	       !memcmp(js + t->start, w, n);
 }
 
-static bool is_name_key(const char *js, const jsmntok_t *t)
+static bool is_name_key(const char *js, const struct rti_json_token *t)
 {
 	return raw_is(js, t, "Key") || raw_is(js, t, "key") || raw_is(js, t, "Name") ||
 	       raw_is(js, t, "name");
 }
 
-static bool is_value_key(const char *js, const jsmntok_t *t)
+static bool is_value_key(const char *js, const struct rti_json_token *t)
 {
 	return raw_is(js, t, "Value") || raw_is(js, t, "value");
 }
 
-static bool decode(struct rti_buf *b, const char *js, const jsmntok_t *t)
+static bool decode(struct rti_buf *b, const char *js, const struct rti_json_token *t)
 {
 	const char *why;
 	size_t at;
@@ -127,7 +122,7 @@ static bool decode(struct rti_buf *b, const char *js, const jsmntok_t *t)
 	rti_buf_reset(b);
 	if (rti_buf_grow(b, (size_t)(t->end - t->start)))
 		return false;
-	n = rti_jstr_decode(js + t->start, (size_t)(t->end - t->start), b->p, &why, &at);
+	n = rti_json_unescape(js + t->start, (size_t)(t->end - t->start), b->p, &why, &at);
 	if (n < 0)
 		return false; /* validated before the walk: not reached */
 	b->len = (size_t)n;
@@ -138,11 +133,11 @@ static bool decode(struct rti_buf *b, const char *js, const jsmntok_t *t)
  * {"Key": NAME, "Value": V} (Tetragon's environment variables; also
  * key/name and value, in either order): true when NAME names a secret.
  */
-static bool entry_named(struct check *c, const char *js, const jsmntok_t *t, int o, int nt)
+static bool entry_named(struct check *c, const char *js, const struct rti_json_token *t, int o, int nt)
 {
 	int a = o + 1, b = o + 3, name;
 
-	if (t[o].size != 2 || b >= nt || (t[a + 1].type != JSMN_STRING && t[a + 1].type != JSMN_PRIMITIVE))
+	if (t[o].size != 2 || b >= nt || (t[a + 1].type != RTI_JSON_STRING && t[a + 1].type != RTI_JSON_PRIMITIVE))
 		return false;
 	if (is_name_key(js, &t[a]) && is_value_key(js, &t[b]))
 		name = a + 1;
@@ -150,7 +145,7 @@ static bool entry_named(struct check *c, const char *js, const jsmntok_t *t, int
 		name = b + 1;
 	else
 		return false;
-	if (t[name].type != JSMN_STRING || !decode(&c->key, js, &t[name]))
+	if (t[name].type != RTI_JSON_STRING || !decode(&c->key, js, &t[name]))
 		return false;
 	return rti_secret_key_name(c->key.p, c->key.len);
 }
@@ -219,11 +214,11 @@ static bool showable(const char *k, size_t n)
 	return true;
 }
 
-enum vflags { V_NAMED = 1, V_BUILD_ID = 2 };
+enum vflags { V_NAMED = 1, V_BUILD_ID = 2, V_SYMBOL = 4 };
 
 /* A member name: its own secrets, the path, and whether it names its value
  * as a secret. Returns the value's flags. */
-static unsigned member(struct check *c, const char *js, const jsmntok_t *t, bool entry)
+static unsigned member(struct check *c, const char *js, const struct rti_json_token *t, bool entry)
 {
 	const struct rti_secret_span *sp;
 	unsigned fl = 0;
@@ -234,7 +229,7 @@ static unsigned member(struct check *c, const char *js, const jsmntok_t *t, bool
 		return 0;
 	}
 	c->values++;
-	k = scan(c, c->key.p, c->key.len, &sp);
+	k = scan(c, c->key.p, c->key.len, false, &sp);
 	if (k) {
 		if (c->path.len)
 			rti_buf_add(&c->path, ".", 1);
@@ -256,10 +251,13 @@ static unsigned member(struct check *c, const char *js, const jsmntok_t *t, bool
 	/* random by design: build ids (Tetragon's JSON carries them as base64) */
 	if (!strcmp(c->key.p, "buildid") || !strcmp(c->key.p, "build_id"))
 		fl |= V_BUILD_ID;
+	/* code identifiers: judged as the privacy stage judges them */
+	if (!strcmp(c->key.p, "symbol") || !strcmp(c->key.p, "function_name"))
+		fl |= V_SYMBOL;
 	return fl;
 }
 
-static void value(struct check *c, const char *js, const jsmntok_t *t, unsigned fl)
+static void value(struct check *c, const char *js, const struct rti_json_token *t, unsigned fl)
 {
 	const struct rti_secret_span *sp;
 	size_t k, reported = 0;
@@ -269,7 +267,7 @@ static void value(struct check *c, const char *js, const jsmntok_t *t, unsigned 
 		return;
 	}
 	c->values++;
-	k = scan(c, c->val.p, c->val.len, &sp);
+	k = scan(c, c->val.p, c->val.len, (fl & V_SYMBOL) != 0, &sp);
 	for (size_t i = 0; i < k; i++) {
 		if ((fl & V_BUILD_ID) && sp[i].kind == RTI_SECRET_ENTROPY)
 			continue;
@@ -291,7 +289,7 @@ static void value(struct check *c, const char *js, const jsmntok_t *t, unsigned 
 }
 
 struct frame {
-	jsmntype_t type;
+	enum rti_json_type type;
 	int remaining;
 	size_t base;       /* path length before the container */
 	size_t child_base; /* path length for its children */
@@ -299,7 +297,7 @@ struct frame {
 	bool entry;        /* a {Key, Value} entry */
 };
 
-static void walk(struct check *c, const char *js, const jsmntok_t *t, int nt)
+static void walk(struct check *c, const char *js, const struct rti_json_token *t, int nt)
 {
 	struct frame st[MAX_DEPTH + 2];
 	int sp = 0, i = 0;
@@ -314,10 +312,10 @@ static void walk(struct check *c, const char *js, const jsmntok_t *t, int nt)
 	for (;;) {
 		struct frame *f;
 
-		if (t[i].type == JSMN_STRING) {
+		if (t[i].type == RTI_JSON_STRING) {
 			value(c, js, &t[i], fl);
 			i++;
-		} else if (t[i].type == JSMN_PRIMITIVE) {
+		} else if (t[i].type == RTI_JSON_PRIMITIVE) {
 			i++;
 		} else {
 			f = &st[sp++];
@@ -326,7 +324,7 @@ static void walk(struct check *c, const char *js, const jsmntok_t *t, int nt)
 			f->base = c->path.len;
 			f->flags = fl;
 			f->entry = false;
-			if (t[i].type == JSMN_ARRAY)
+			if (t[i].type == RTI_JSON_ARRAY)
 				rti_buf_add(&c->path, "[]", 2);
 			else
 				f->entry = entry_named(c, js, t, i, nt);
@@ -347,7 +345,7 @@ static void walk(struct check *c, const char *js, const jsmntok_t *t, int nt)
 		f->remaining--;
 		c->path.len = f->child_base;
 		c->path.p[c->path.len] = '\0';
-		if (f->type == JSMN_ARRAY) {
+		if (f->type == RTI_JSON_ARRAY) {
 			fl = f->flags;
 		} else {
 			fl = member(c, js, &t[i], f->entry);
@@ -358,126 +356,32 @@ static void walk(struct check *c, const char *js, const jsmntok_t *t, int nt)
 
 /* ---------- one line ---------- */
 
-/* Deeper than MAX_DEPTH: the offset of the bracket that goes too deep. */
-static bool too_deep(const char *js, size_t n, size_t *at)
-{
-	unsigned depth = 0;
-	bool str = false;
-
-	for (size_t i = 0; i < n; i++) {
-		char ch = js[i];
-
-		if (str) {
-			if (ch == '\\')
-				i++;
-			else if (ch == '"')
-				str = false;
-		} else if (ch == '"') {
-			str = true;
-		} else if (ch == '{' || ch == '[') {
-			if (++depth > MAX_DEPTH) {
-				*at = i;
-				return true;
-			}
-		} else if ((ch == '}' || ch == ']') && depth) {
-			depth--;
-		}
-	}
-	return false;
-}
-
 /* Parses and validates js; NULL when it is a JSON value, else why not. */
 static const char *parse(struct check *c, const char *js, size_t n, int *ntok, size_t *at)
 {
-	jsmn_parser p;
-	int r;
+	const struct rti_json_check_opts o = RTI_OPTS_INIT(rti_json_check_opts,
+		.max_depth = MAX_DEPTH,
+		.strings = true);
+	struct rti_json_error err;
+	int r = rti_json_check(c->dec, js, n, &o, &err);
 
-	if (n > INT_MAX) {
-		*at = 0;
+	if (r >= 0) {
+		*ntok = r;
+		return NULL;
+	}
+	*at = err.offset;
+	switch (err.problem) {
+	case RTI_JSON_TOO_LONG:
 		return "line longer than 2 GiB";
-	}
-	if (too_deep(js, n, at))
+	case RTI_JSON_TOO_DEEP:
 		return "nesting deeper than 128";
-	if (!c->tok) {
-		/* never NULL to jsmn: that would only count the tokens */
-		c->tok = malloc(1024 * sizeof(*c->tok));
-		if (!c->tok) {
-			*at = 0;
-			return "out of memory";
-		}
-		c->ntok = 1024;
-	}
-	jsmn_init(&p);
-	for (;;) {
-		unsigned nc;
-		jsmntok_t *nt;
-
-		r = jsmn_parse(&p, js, n, c->tok, c->ntok);
-		if (r != JSMN_ERROR_NOMEM)
-			break;
-		if (c->ntok >= MAX_TOKENS) {
-			*at = p.pos;
-			return "more than 16777216 JSON tokens";
-		}
-		nc = c->ntok * 2;
-		if (nc > MAX_TOKENS)
-			nc = MAX_TOKENS;
-		nt = realloc(c->tok, nc * sizeof(*nt));
-		if (!nt) {
-			*at = p.pos;
-			return "out of memory";
-		}
-		c->tok = nt;
-		c->ntok = nc;
-	}
-	if (r < 0) {
-		*at = p.pos;
-		return r == JSMN_ERROR_PART ? "truncated JSON value" : "invalid JSON";
-	}
-	if (r == 0 || c->tok[0].end < 0 || p.toksuper != -1) {
-		*at = n;
+	case RTI_JSON_TOO_MANY_TOKENS:
+		return "more than 16777216 JSON tokens";
+	case RTI_JSON_EMPTY:
 		return "truncated JSON value";
+	default:
+		return rti_json_strerror(&err);
 	}
-	for (size_t x = (size_t)c->tok[0].end; x < n; x++) {
-		if (js[x] != ' ' && js[x] != '\t' && js[x] != '\r') {
-			*at = x;
-			return "unexpected data after the JSON value";
-		}
-	}
-	/* jsmn lets a few broken shapes through (a key without a value, a
-	 * value after a value): every member must be a key with one value */
-	for (int x = 1; x < r; x++) {
-		int par = c->tok[x].parent;
-		jsmntype_t pt = par >= 0 ? c->tok[par].type : JSMN_UNDEFINED;
-
-		if (par < 0 || pt == JSMN_PRIMITIVE ||
-		    (pt == JSMN_OBJECT && (c->tok[x].type != JSMN_STRING || c->tok[x].size != 1)) ||
-		    (pt == JSMN_STRING && c->tok[par].size != 1)) {
-			*at = (size_t)c->tok[x].start;
-			return "object member without a single value";
-		}
-	}
-	/* jsmn does not check what is inside strings */
-	for (int x = 0; x < r; x++) {
-		const jsmntok_t *t = &c->tok[x];
-		const char *why;
-		size_t off;
-
-		if (t->type != JSMN_STRING)
-			continue;
-		rti_buf_reset(&c->val);
-		if (rti_buf_grow(&c->val, (size_t)(t->end - t->start))) {
-			*at = (size_t)t->start;
-			return "out of memory";
-		}
-		if (rti_jstr_decode(js + t->start, (size_t)(t->end - t->start), c->val.p, &why,
-				    &off) < 0) {
-			*at = (size_t)t->start + off;
-			return why;
-		}
-	}
-	*ntok = r;
-	return NULL;
 }
 
 static void check_line(struct check *c, const char *js, size_t n)
@@ -497,7 +401,7 @@ static void check_line(struct check *c, const char *js, size_t n)
 	c->hit = false;
 	why = parse(c, js, n, &nt, &at);
 	if (!why) {
-		walk(c, js, c->tok, nt);
+		walk(c, js, rti_json_tokens(c->dec), nt);
 	} else {
 		const struct rti_secret_span *sp;
 		size_t k;
@@ -505,7 +409,7 @@ static void check_line(struct check *c, const char *js, size_t n)
 		fprintf(stderr, "%s:%llu: not JSON (byte %zu): %s\n", c->file,
 			(unsigned long long)c->line, at, why);
 		c->bad++;
-		k = scan(c, js, n, &sp);
+		k = scan(c, js, n, false, &sp);
 		for (size_t i = 0; i < k; i++)
 			report(c, sp[i].kind, "(not JSON)", "", sp[i].off, sp[i].len);
 	}
@@ -514,112 +418,43 @@ static void check_line(struct check *c, const char *js, size_t n)
 
 /* ---------- input ---------- */
 
-struct reader {
-	gzFile gz;
-	char *buf;
-	size_t cap, len, start, scan;
-	bool eof;
-};
-
-/* The next line, without its newline: 1, 0 at the end, -1 on a read error
- * (*err says which), -2 out of memory. */
-static int next_line(struct reader *r, const char **line, size_t *n, const char **err)
+/* Reads every line of every input. 0, or EXIT_INTERRUPTED. */
+static int check_inputs(struct check *c, const char *const *paths, size_t n)
 {
-	for (;;) {
-		char *nl = r->len > r->scan ? memchr(r->buf + r->scan, '\n', r->len - r->scan) : NULL;
+	const struct rti_input_opts o = RTI_OPTS_INIT(rti_input_opts,
+		.lines = true,
+		.stop = &rti_cli_stop);
+	struct rti_input *in;
+	struct rti_input_record rec;
+	int st;
 
-		if (nl) {
-			*line = r->buf + r->start;
-			*n = (size_t)(nl - *line);
-			r->start = r->scan = (size_t)(nl - r->buf) + 1;
-			return 1;
-		}
-		r->scan = r->len;
-		if (r->eof) {
-			if (r->start == r->len)
-				return 0;
-			*line = r->buf + r->start;
-			*n = r->len - r->start;
-			r->start = r->scan = r->len;
-			return 1;
-		}
-		if (r->start) {
-			memmove(r->buf, r->buf + r->start, r->len - r->start);
-			r->len -= r->start;
-			r->scan -= r->start;
-			r->start = 0;
-		}
-		if (r->cap - r->len < READ_CHUNK) {
-			size_t nc = r->cap ? r->cap * 2 : 4 * READ_CHUNK;
-			char *nb;
-
-			while (nc - r->len < READ_CHUNK)
-				nc *= 2;
-			nb = realloc(r->buf, nc);
-			if (!nb)
-				return -2;
-			r->buf = nb;
-			r->cap = nc;
-		}
-		{
-			int got = gzread(r->gz, r->buf + r->len, READ_CHUNK);
-
-			if (got < 0) {
-				int zerr;
-				const char *m = gzerror(r->gz, &zerr);
-
-				*err = zerr == Z_ERRNO ? strerror(errno) : m;
-				return -1;
-			}
-			if (got == 0)
-				r->eof = true;
-			r->len += (size_t)got;
-		}
-	}
-}
-
-/* 0, or an exit code for the whole command (interrupted) */
-static int check_file(struct check *c, const char *path)
-{
-	struct reader r;
-	const char *line, *err = NULL;
-	size_t n;
-	int rc = 0;
-
-	memset(&r, 0, sizeof(r));
-	c->file = path;
-	c->line = 0;
-	if (!strcmp(path, "-")) {
-		int fd = dup(STDIN_FILENO);
-
-		r.gz = fd >= 0 ? gzdopen(fd, "rb") : NULL;
-		if (!r.gz && fd >= 0)
-			close(fd);
-	} else {
-		errno = 0;
-		r.gz = gzopen(path, "rb");
-	}
-	if (!r.gz) {
-		fprintf(stderr, "stella-rti privacy check: %s: %s\n", path,
-			errno ? strerror(errno) : "cannot open");
+	c->dec = rti_json_decoder_new(MAX_TOKENS);
+	in = c->dec ? rti_input_new(paths, n, &o) : NULL;
+	if (!in) {
+		fprintf(stderr, "stella-rti privacy check: %s\n", strerror(errno));
 		c->inputs_failed++;
 		return 0;
 	}
-	gzbuffer(r.gz, READ_CHUNK);
-	while (!rti_cli_stop && (rc = next_line(&r, &line, &n, &err)) > 0) {
-		c->line++;
-		c->lines++;
-		if (n && line[n - 1] == '\r')
-			n--;
-		check_line(c, line, n);
+	while ((st = rti_input_next(in, &rec)) != RTI_INPUT_END) {
+		if (st == RTI_INPUT_OPEN_FAILED) {
+			fprintf(stderr, "stella-rti privacy check: %s: %s\n", rec.file, rec.why);
+			c->inputs_failed++;
+		} else if (st == RTI_INPUT_READ_ERROR) {
+			fprintf(stderr, "stella-rti privacy check: %s:%llu: %s\n", rec.file,
+				(unsigned long long)rec.line, rec.why);
+			c->inputs_failed++;
+		} else if (st == RTI_INPUT_FILE_END) {
+			c->line = 0;
+		} else if (st == RTI_INPUT_RECORD) {
+			c->file = rec.file;
+			c->line++;
+			c->lines++;
+			if (rec.n && rec.p[rec.n - 1] == '\r')
+				rec.n--;
+			check_line(c, rec.p, rec.n);
+		}
 	}
-	if (!rti_cli_stop && rc < 0) {
-		fprintf(stderr, "stella-rti privacy check: %s:%llu: %s\n", path,
-			(unsigned long long)c->line + 1, rc == -2 ? "out of memory (line too long)" : err);
-		c->inputs_failed++;
-	}
-	gzclose(r.gz);
-	free(r.buf);
+	rti_input_free(in);
 	return rti_cli_stop ? EXIT_INTERRUPTED : 0;
 }
 
@@ -698,8 +533,7 @@ int cmd_privacy_check(int argc, char **argv)
 	rti_buf_init(&c.val, SIZE_MAX / 4);
 	rti_buf_init(&c.syn, SIZE_MAX / 4);
 	rti_cli_install_signals();
-	for (int i = optind; i < argc && !rc; i++)
-		rc = check_file(&c, argv[i]);
+	rc = check_inputs(&c, (const char *const *)argv + optind, (size_t)(argc - optind));
 	if (fflush(stdout) || ferror(stdout)) {
 		fprintf(stderr, "stella-rti privacy check: cannot write the findings: %s\n",
 			strerror(errno));
@@ -710,7 +544,7 @@ int cmd_privacy_check(int argc, char **argv)
 		summary(stderr, &c, rc == EXIT_INTERRUPTED);
 	if (!rc)
 		rc = c.inputs_failed ? EXIT_IO : c.findings ? EXIT_FINDINGS : EXIT_OK;
-	free(c.tok);
+	rti_json_decoder_free(c.dec);
 	rti_buf_release(&c.path);
 	rti_buf_release(&c.key);
 	rti_buf_release(&c.val);

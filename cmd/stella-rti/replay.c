@@ -15,13 +15,12 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "grpc/event_encode.h"
-#include "ingest/capture.h"
-#include "ingest/records.h"
+#include "rti/capture.h"
 #include "rti/buf.h"
 #include "rti/grpc.h"
-#include "tetragon/json_decode.h"
-#include "util/arena.h"
+#include "rti/input.h"
+#include "rti/json.h"
+#include "rti/opts.h"
 
 struct store {
 	struct rti_buf data;
@@ -91,57 +90,46 @@ static int load_capture(struct store *s, const char *path)
 	return 0;
 }
 
-static int load_json(struct store *s, const char *path, struct rti_json_decoder *dec,
-		     struct rti_arena *a, struct rti_arena *ea)
+static int load_json(struct store *s, const char *path, struct rti_json_pb *conv)
 {
-	struct rti_records_opts ro;
-	struct rti_records *r;
-	struct rti_record rec;
+	const char *const paths[] = { path };
+	struct rti_input *in = rti_input_new(paths, 1, NULL);
+	struct rti_input_record rec;
+	char why[320];
+	int rc = 0;
 	int st;
 
-	memset(&ro, 0, sizeof(ro));
-	r = rti_records_open(path, &ro);
-	if (!r) {
-		fprintf(stderr, "stella-rti replay: %s: %s\n", path, strerror(errno));
+	if (!in)
 		return -1;
-	}
-	while ((st = rti_records_next(r, &rec)) != RTI_REC_EOF) {
-		struct rti_decode_error de;
-		struct rti_event ev;
+	while (!rc && (st = rti_input_next(in, &rec)) != RTI_INPUT_END) {
 		int err;
 
-		if (st == RTI_REC_ERROR) {
+		if (st == RTI_INPUT_OPEN_FAILED || st == RTI_INPUT_READ_ERROR) {
 			fprintf(stderr, "stella-rti replay: %s: %s\n", path, rec.why);
-			rti_records_close(r);
-			return -1;
-		}
-		if (st == RTI_REC_BAD) {
-			s->skipped_bad++;
-			fprintf(stderr, "%s:%llu: %s (skipped)\n", path,
-				(unsigned long long)rec.line, rec.why);
+			rc = -1;
 			continue;
 		}
-		rti_arena_reset(a);
-		rti_arena_reset(ea);
-		if (rti_json_decode(dec, rec.p, rec.n, a, &ev, &de)) {
+		if (st == RTI_INPUT_BAD) {
 			s->skipped_bad++;
-			fprintf(stderr, "%s:%llu: %s (skipped)\n", path,
-				(unsigned long long)rec.line, de.msg);
-			continue;
+			fprintf(stderr, "%s:%llu: %s (skipped)\n", path, (unsigned long long)rec.line,
+				rec.why);
 		}
-		err = rti_event_encode_pb(&ev, ea, &s->data);
-		if (err == -ENOTSUP) {
+		if (st != RTI_INPUT_RECORD)
+			continue;
+		err = rti_json_pb_encode(conv, rec.p, rec.n, &s->data, why, sizeof(why));
+		if (err == -EINVAL) {
+			s->skipped_bad++;
+			fprintf(stderr, "%s:%llu: %s (skipped)\n", path, (unsigned long long)rec.line,
+				why);
+		} else if (err == -ENOTSUP) {
 			s->skipped_unknown++;
-			continue;
-		}
-		if (err || store_push(s)) {
+		} else if (err || store_push(s)) {
 			fprintf(stderr, "stella-rti replay: %s: inputs larger than --max-bytes\n", path);
-			rti_records_close(r);
-			return -1;
+			rc = -1;
 		}
 	}
-	rti_records_close(r);
-	return 0;
+	rti_input_free(in);
+	return rc;
 }
 
 static int is_capture(const char *path)
@@ -180,7 +168,45 @@ static void replay_usage(FILE *f)
 enum { OPT_LISTEN = 'l', OPT_HELP = 'h', OPT_RATE = 0x200, OPT_LOOP, OPT_END, OPT_GZIP,
        OPT_MAX_BYTES, OPT_READY, OPT_QUIET_R };
 
-int cmd_replay(int argc, char **argv)
+struct replay {
+	struct rti_grpc_server_opts so;
+	const char *ready;
+	size_t max_bytes;
+	bool quiet;
+	struct store s;
+	struct rti_json_pb *conv; /* made for the first JSON input */
+};
+
+/* 0, or an exit code for a usage error (message printed). */
+static int replay_opt(struct replay *rp, int c, const char *arg)
+{
+	char *end;
+	unsigned long long v;
+
+	switch (c) {
+	case OPT_RATE:
+		rp->so.rate = strtod(arg, &end);
+		if (*end || end == arg || rp->so.rate < 0 || rp->so.rate > 1e9) {
+			fprintf(stderr, "stella-rti: --rate: expected messages per second\n");
+			return EXIT_USAGE;
+		}
+		return 0;
+	case OPT_MAX_BYTES:
+		v = strtoull(arg, &end, 10);
+		if (*end || v < 1024) {
+			fprintf(stderr, "stella-rti: --max-bytes: expected a byte count >= 1024\n");
+			return EXIT_USAGE;
+		}
+		rp->max_bytes = (size_t)v;
+		return 0;
+	default:
+		replay_usage(stderr);
+		return EXIT_USAGE;
+	}
+}
+
+/* -1 when the options are good, else the exit code to stop with. */
+static int replay_opts(struct replay *rp, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "listen", required_argument, NULL, OPT_LISTEN },
@@ -194,114 +220,105 @@ int cmd_replay(int argc, char **argv)
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct rti_grpc_server_opts so;
-	struct rti_grpc_msgset ms;
-	struct store s;
-	struct rti_json_decoder *dec = NULL;
-	struct rti_arena a, ea;
-	const char *ready = NULL;
-	size_t max_bytes = (size_t)1 << 30;
-	bool quiet = false;
-	struct sigaction sa;
-	char why[300];
-	int rc = EXIT_OK;
+	int err = 0;
 	int c;
 
-	memset(&so, 0, sizeof(so));
-	so.sz = sizeof(so);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "l:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case OPT_LISTEN:
-			so.listen = optarg;
-			break;
-		case OPT_RATE: {
-			char *end;
-
-			so.rate = strtod(optarg, &end);
-			if (*end || end == optarg || so.rate < 0 || so.rate > 1e9) {
-				fprintf(stderr, "stella-rti: --rate: expected messages per second\n");
-				return EXIT_USAGE;
-			}
-			break;
-		}
-		case OPT_LOOP:
-			so.loop = true;
-			break;
-		case OPT_END:
-			so.end = RTI_GRPC_END_OK;
-			break;
-		case OPT_GZIP:
-			so.gzip = true;
-			break;
-		case OPT_MAX_BYTES: {
-			char *end;
-			unsigned long long v = strtoull(optarg, &end, 10);
-
-			if (*end || v < 1024) {
-				fprintf(stderr, "stella-rti: --max-bytes: expected a byte count >= 1024\n");
-				return EXIT_USAGE;
-			}
-			max_bytes = (size_t)v;
-			break;
-		}
-		case OPT_READY:
-			ready = optarg;
-			break;
-		case OPT_QUIET_R:
-			quiet = true;
-			break;
-		case OPT_HELP:
+		if (c == OPT_LISTEN)
+			rp->so.listen = optarg;
+		else if (c == OPT_LOOP)
+			rp->so.loop = true;
+		else if (c == OPT_END)
+			rp->so.end = RTI_GRPC_END_OK;
+		else if (c == OPT_GZIP)
+			rp->so.gzip = true;
+		else if (c == OPT_READY)
+			rp->ready = optarg;
+		else if (c == OPT_QUIET_R)
+			rp->quiet = true;
+		else if (c != OPT_HELP)
+			err = replay_opt(rp, c, optarg);
+		if (c == OPT_HELP)
 			replay_usage(stdout);
-			return EXIT_OK;
-		default:
-			replay_usage(stderr);
-			return EXIT_USAGE;
-		}
+		if (c == OPT_HELP || err)
+			return err;
 	}
-	if (!so.listen || optind == argc) {
+	if (!rp->so.listen || optind == argc) {
 		fprintf(stderr, "stella-rti: replay needs --listen TARGET and at least one FILE\n");
 		replay_usage(stderr);
 		return EXIT_USAGE;
 	}
-	memset(&s, 0, sizeof(s));
-	rti_buf_init(&s.data, max_bytes);
-	rti_arena_init(&a, 64 * 1024, 64u << 20);
-	rti_arena_init(&ea, 64 * 1024, 64u << 20);
+	return -1;
+}
+
+/* Loads every input into the store. 0 or EXIT_IO (message printed). */
+static int load_inputs(struct replay *rp, int argc, char **argv)
+{
 	for (int i = optind; i < argc; i++) {
 		int cap = is_capture(argv[i]);
 		int err;
 
 		if (cap < 0) {
 			fprintf(stderr, "stella-rti replay: %s: %s\n", argv[i], strerror(errno));
-			rc = EXIT_IO;
-			goto out;
+			return EXIT_IO;
 		}
 		if (cap) {
-			err = load_capture(&s, argv[i]);
+			err = load_capture(&rp->s, argv[i]);
 		} else {
-			if (!dec)
-				dec = rti_json_decoder_new(0);
-			err = dec ? load_json(&s, argv[i], dec, &a, &ea) : -1;
+			if (!rp->conv)
+				rp->conv = rti_json_pb_new();
+			err = rp->conv ? load_json(&rp->s, argv[i], rp->conv) : -1;
 		}
-		if (err) {
-			rc = EXIT_IO;
-			goto out;
-		}
+		if (err)
+			return EXIT_IO;
 	}
-	if (s.skipped_unknown)
+	if (rp->s.skipped_unknown)
 		fprintf(stderr, "stella-rti replay: %llu records of unknown event kinds not served "
 			"(no field of GetEventsResponse carries them)\n",
-			(unsigned long long)s.skipped_unknown);
-	ms.data = (const uint8_t *)s.data.p;
-	ms.off = s.off;
-	ms.n = s.n;
-	if (!s.n) {
-		static const size_t zero[1] = { 0 };
+			(unsigned long long)rp->s.skipped_unknown);
+	return 0;
+}
 
-		ms.off = zero;
+/* The address, written to a temporary file renamed into place. */
+static int write_ready(const char *ready, const char *addr)
+{
+	char tmp[4096];
+	FILE *f;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", ready);
+	f = fopen(tmp, "we");
+	if (!f || fprintf(f, "%s\n", addr) < 0 || fclose(f) || rename(tmp, ready)) {
+		fprintf(stderr, "stella-rti replay: --ready-file %s: %s\n", ready, strerror(errno));
+		return EXIT_IO;
 	}
-	so.msgs = &ms;
+	return 0;
+}
+
+static void print_summary(const struct rti_grpc_server_stats *st)
+{
+	fprintf(stderr, "stella-rti replay: summary\n"
+		"  connections            %llu\n"
+		"  streams                %llu (%llu calls rejected)\n"
+		"  messages sent          %llu (%llu bytes)\n",
+		(unsigned long long)st->connections, (unsigned long long)st->streams,
+		(unsigned long long)st->rejected, (unsigned long long)st->messages,
+		(unsigned long long)st->bytes);
+}
+
+/* Serves the store until stopped. The exit code; g_srv is left to free. */
+static int serve(struct replay *rp)
+{
+	static const size_t zero[1] = { 0 };
+	struct rti_grpc_msgset ms;
+	struct sigaction sa;
+	char why[300];
+	int rc;
+
+	ms.data = (const uint8_t *)rp->s.data.p;
+	ms.off = rp->s.n ? rp->s.off : zero;
+	ms.n = rp->s.n;
+	rp->so.msgs = &ms;
 	/* handlers first: a signal during startup still stops us cleanly */
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -309,46 +326,43 @@ int cmd_replay(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	g_srv = rti_grpc_server_new(&so, why, sizeof(why));
+	g_srv = rti_grpc_server_new(&rp->so, why, sizeof(why));
 	if (!g_srv) {
 		fprintf(stderr, "stella-rti replay: %s\n", why);
-		rc = EXIT_IO;
-		goto out;
+		return EXIT_IO;
 	}
 	if (g_stop)
 		rti_grpc_server_stop(g_srv);
-	fprintf(stderr, "stella-rti replay: serving %zu messages (%zu bytes) on %s%s%s\n", s.n,
-		s.data.len, rti_grpc_server_address(g_srv), so.loop ? ", looping" : "",
-		so.rate > 0 ? ", rate-limited" : "");
-	if (ready) {
-		char tmp[4096];
-		FILE *f;
-
-		snprintf(tmp, sizeof(tmp), "%s.tmp", ready);
-		f = fopen(tmp, "we");
-		if (!f || fprintf(f, "%s\n", rti_grpc_server_address(g_srv)) < 0 || fclose(f) ||
-		    rename(tmp, ready)) {
-			fprintf(stderr, "stella-rti replay: --ready-file %s: %s\n", ready, strerror(errno));
-			rc = EXIT_IO;
-			goto out;
-		}
-	}
+	fprintf(stderr, "stella-rti replay: serving %zu messages (%zu bytes) on %s%s%s\n",
+		rp->s.n, rp->s.data.len, rti_grpc_server_address(g_srv),
+		rp->so.loop ? ", looping" : "", rp->so.rate > 0 ? ", rate-limited" : "");
+	if (rp->ready && write_ready(rp->ready, rti_grpc_server_address(g_srv)))
+		return EXIT_IO;
+	rc = EXIT_OK;
 	if (rti_grpc_server_run(g_srv)) {
 		fprintf(stderr, "stella-rti replay: %s\n", strerror(errno));
 		rc = EXIT_IO;
 	}
-	if (!quiet) {
-		const struct rti_grpc_server_stats *st = rti_grpc_server_stats(g_srv);
+	if (!rp->quiet)
+		print_summary(rti_grpc_server_stats(g_srv));
+	return rc;
+}
 
-		fprintf(stderr, "stella-rti replay: summary\n"
-			"  connections            %llu\n"
-			"  streams                %llu (%llu calls rejected)\n"
-			"  messages sent          %llu (%llu bytes)\n",
-			(unsigned long long)st->connections, (unsigned long long)st->streams,
-			(unsigned long long)st->rejected, (unsigned long long)st->messages,
-			(unsigned long long)st->bytes);
-	}
-out:
+int cmd_replay(int argc, char **argv)
+{
+	struct replay rp;
+	int rc;
+
+	memset(&rp, 0, sizeof(rp));
+	rp.so = RTI_OPTS_INIT(rti_grpc_server_opts);
+	rp.max_bytes = (size_t)1 << 30;
+	rc = replay_opts(&rp, argc, argv);
+	if (rc >= 0)
+		return rc;
+	rti_buf_init(&rp.s.data, rp.max_bytes);
+	rc = load_inputs(&rp, argc, argv);
+	if (!rc)
+		rc = serve(&rp);
 	if (g_srv) {
 		struct rti_grpc_server *srv = g_srv;
 
@@ -357,10 +371,8 @@ out:
 	}
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
-	rti_json_decoder_free(dec);
-	rti_arena_release(&a);
-	rti_arena_release(&ea);
-	rti_buf_release(&s.data);
-	free(s.off);
+	rti_json_pb_free(rp.conv);
+	rti_buf_release(&rp.s.data);
+	free(rp.s.off);
 	return rc;
 }

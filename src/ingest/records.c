@@ -41,6 +41,9 @@ struct rti_records {
 	uint64_t line, rec_line;
 	bool eof;
 	bool scalar_only;
+	bool lines;     /* a record per line: no framing */
+	bool pipe_gzip;
+	const char *err_why; /* refill's reason when errno does not say it */
 	void (*idle)(void *ctx);
 	void *idle_ctx;
 
@@ -78,14 +81,10 @@ static struct rti_records *alloc_common(const char *name,
 	return r;
 }
 
-struct rti_records *rti_records_fdopen(int fd, const char *name,
-				       const struct rti_records_opts *o)
+static struct rti_records *fdopen_as(struct rti_records *r, int fd)
 {
-	struct rti_records *r = alloc_common(name, o);
 	int dfd;
 
-	if (!r)
-		return NULL;
 	if (r->follow) {
 		struct stat st;
 
@@ -102,7 +101,7 @@ struct rti_records *rti_records_fdopen(int fd, const char *name,
 		/* zlib's gzread() blocks until its whole request is filled, so
 		 * pipes and terminals are read with plain read() to keep live
 		 * streams (tetra getevents | stella-rti convert) flowing. */
-		if (fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) {
+		if (fstat(fd, &st) == 0 && !S_ISREG(st.st_mode) && !r->pipe_gzip) {
 			r->fd = fd;
 			r->stream = true;
 			return r;
@@ -133,20 +132,32 @@ struct rti_records *rti_records_fdopen(int fd, const char *name,
 	return r;
 }
 
-struct rti_records *rti_records_open(const char *path,
-				     const struct rti_records_opts *o)
+struct rti_records *rti_records_fdopen(int fd, const char *name,
+				       const struct rti_records_opts *o)
 {
-	struct rti_records *r;
+	struct rti_records *r = alloc_common(name, o);
+
+	return r ? fdopen_as(r, fd) : NULL;
+}
+
+/* Opens path ("-": stdin) into r, which it frees on failure. */
+static struct rti_records *open_as(struct rti_records *r, const char *path)
+{
 	int fd;
 
-	if (!strcmp(path, "-")) {
-		r = rti_records_fdopen(0, "<stdin>", o);
-		return r;
-	}
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (!r)
 		return NULL;
-	r = rti_records_fdopen(fd, path, o);
+	if (!strcmp(path, "-"))
+		return fdopen_as(r, 0);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		int e = errno;
+
+		rti_records_close(r);
+		errno = e;
+		return NULL;
+	}
+	r = fdopen_as(r, fd);
 	if (!r) {
 		int e = errno;
 
@@ -159,6 +170,29 @@ struct rti_records *rti_records_open(const char *path,
 	else
 		close(fd); /* gz holds a dup */
 	return r;
+}
+
+struct rti_records *rti_records_open(const char *path,
+				     const struct rti_records_opts *o)
+{
+	return open_as(alloc_common(strcmp(path, "-") ? path : "<stdin>", o), path);
+}
+
+struct rti_records *rti_records_open_lines(const char *path, size_t max_line,
+					   volatile sig_atomic_t *stop)
+{
+	struct rti_records_opts o;
+	struct rti_records *r;
+
+	memset(&o, 0, sizeof(o));
+	o.max_record = max_line ? max_line : SIZE_MAX / 4;
+	o.stop = stop;
+	r = alloc_common(path, &o); /* named as given: "-" for stdin */
+	if (r) {
+		r->lines = true;
+		r->pipe_gzip = true;
+	}
+	return open_as(r, path);
 }
 
 void rti_records_close(struct rti_records *r)
@@ -322,182 +356,253 @@ static size_t fast_record(const char *b, size_t n, size_t s, unsigned max_depth)
 }
 #endif
 
-/* The framer: finds the next complete record in buf[scan..len). */
-static int scan(struct rti_records *r, struct rti_record *rec)
+/*
+ * The framer, one state per function. Each step starts at *ip and either
+ * moves *ip on (STEP_ON), needs more input (STEP_WAIT), or ends the scan
+ * with a record (SCAN_OK) or a broken one (SCAN_BAD). They are static and
+ * called once each, so the compiler inlines them into scan()'s loop.
+ */
+enum { STEP_ON = -1, STEP_WAIT = -2 };
+
+/* A newline is consumed. */
+static inline void count_line(struct rti_records *r)
+{
+	r->line++;
+	r->c.lines++;
+	r->at_line_start = true;
+}
+
+/* After a broken record: everything up to the end of the line goes. */
+static inline int step_skip(struct rti_records *r, size_t *ip)
+{
+	char *b = r->buf;
+	size_t i = *ip;
+	char *nl = memchr(b + i, '\n', r->len - i);
+
+	if (!nl) {
+		*ip = r->len;
+		r->start = r->len;
+		return STEP_WAIT;
+	}
+	*ip = (size_t)(nl - b) + 1;
+	count_line(r);
+	r->skip = false;
+	r->start = *ip;
+	return STEP_ON;
+}
+
+/* The record is b[start..e): hand it out. */
+static inline int record_done(struct rti_records *r, struct rti_record *rec, size_t e)
+{
+	rec->p = r->buf + r->start;
+	rec->n = e - r->start;
+	rec->line = r->rec_line;
+	rec->why = NULL;
+	rec->err_off = 0;
+	reset_value(r);
+	r->scan = e;
+	r->start = e;
+	return SCAN_OK;
+}
+
+/* A value opens at b[i]. */
+static inline int step_open(struct rti_records *r, struct rti_record *rec, size_t *ip)
+{
+	size_t i = *ip;
+
+	r->in_value = true;
+	r->depth = 1;
+	r->start = i;
+	r->rec_line = r->line;
+	r->at_line_start = false;
+#if defined(__SSE2__)
+	if (!r->scalar_only) {
+		size_t e = fast_record(r->buf, r->len, i, r->max_depth);
+
+		if (e && e - i <= r->max_record)
+			return record_done(r, rec, e);
+	}
+#else
+	(void)rec;
+#endif
+	*ip = i + 1;
+	return STEP_ON;
+}
+
+/* Between values: whitespace, newlines, and the start of the next one. */
+static inline int step_between(struct rti_records *r, struct rti_record *rec, size_t *ip)
+{
+	char *b = r->buf;
+	size_t i = *ip;
+	unsigned char c = (unsigned char)b[i];
+	char *nl;
+	size_t end;
+
+	if (c == '\n') {
+		count_line(r);
+		*ip = i + 1;
+		r->start = i + 1;
+		return STEP_ON;
+	}
+	if (c == ' ' || c == '\t' || c == '\r') {
+		*ip = i + 1;
+		r->start = i + 1;
+		return STEP_ON;
+	}
+	if (c == '{' || c == '[')
+		return step_open(r, rec, ip);
+	/* anything else between values: report the rest of the line */
+	nl = memchr(b + i, '\n', r->len - i);
+	end = nl ? (size_t)(nl - b) : r->len;
+	if (!nl && !r->eof)
+		return STEP_WAIT; /* wait for the whole line */
+	bad_at(r, rec, i, end, "expected a JSON object");
+	rec->err_off = 0;
+	r->skip = true;
+	r->scan = i;
+	return SCAN_BAD;
+}
+
+/* Inside a string: to its closing quote, or a newline that breaks it. */
+static inline int step_string(struct rti_records *r, struct rti_record *rec, size_t *ip)
 {
 	char *b = r->buf;
 	size_t n = r->len;
+	size_t i = *ip;
+	/* one pass for both: strings are short, two memchr calls per string
+	 * cost more than the string */
+	size_t f = i + rti_swar_find2((const unsigned char *)b + i, n - i, '"', '\n');
+	size_t k = f;
+	size_t bs = 0;
+
+	if (f >= n) {
+		*ip = n;
+		return STEP_WAIT;
+	}
+	if (b[f] == '\n') {
+		bad_at(r, rec, r->start, f, "unterminated string (line ends inside a string)");
+		reset_value(r);
+		r->scan = f; /* the newline is consumed as a separator */
+		r->start = f;
+		return SCAN_BAD;
+	}
+	while (k > r->start && b[k - 1] == '\\') {
+		bs++;
+		k--;
+	}
+	*ip = f + 1;
+	if (bs % 2 == 0)
+		r->in_str = false;
+	return STEP_ON;
+}
+
+/* A closing bracket brought the depth to 0 at b[i]. */
+static inline int value_closed(struct rti_records *r, struct rti_record *rec, size_t i)
+{
+	if (i + 1 - r->start > r->max_record) {
+		bad_at(r, rec, r->start, i + 1, "record longer than the maximum record size");
+		rec->err_off = r->max_record;
+		reset_value(r);
+		r->scan = i + 1;
+		r->start = i + 1;
+		return SCAN_BAD;
+	}
+	return record_done(r, rec, i + 1);
+}
+
+/* Inside a value, outside strings: one byte. */
+static inline int step_value(struct rti_records *r, struct rti_record *rec, size_t *ip)
+{
+	size_t i = *ip;
+	unsigned char c = (unsigned char)r->buf[i];
+
+	if (r->at_line_start && c == '{') {
+		/* a new record begins while the old one is open */
+		bad_at(r, rec, r->start, i, "truncated JSON value");
+		reset_value(r);
+		r->scan = i;
+		r->start = i;
+		return SCAN_BAD;
+	}
+	r->at_line_start = false; /* only column 0 counts */
+	switch (c) {
+	case '"':
+		r->in_str = true;
+		break;
+	case '{':
+	case '[':
+		if (++r->depth > r->max_depth) {
+			bad_at(r, rec, r->start, i, "nesting too deep");
+			rec->err_off = i - r->start;
+			reset_value(r);
+			r->skip = true;
+			r->scan = i;
+			return SCAN_BAD;
+		}
+		break;
+	case '}':
+	case ']':
+		if (--r->depth == 0)
+			return value_closed(r, rec, i);
+		break;
+	case '\n':
+		count_line(r);
+		break;
+	default:
+		break;
+	}
+	*ip = i + 1;
+	return STEP_ON;
+}
+
+/* Lines mode: the next whole line (at the end of the input, the rest). */
+static int scan_line(struct rti_records *r, struct rti_record *rec)
+{
+	char *b = r->buf;
+	char *nl = r->scan < r->len ? memchr(b + r->scan, '\n', r->len - r->scan) : NULL;
+	size_t end = nl ? (size_t)(nl - b) : r->len;
+
+	if (!nl) {
+		r->scan = r->len;
+		if (!r->eof || r->start == r->len)
+			return SCAN_NEED;
+	}
+	rec->p = b + r->start;
+	rec->n = end - r->start;
+	rec->line = r->line;
+	rec->why = NULL;
+	rec->err_off = 0;
+	if (nl) {
+		count_line(r);
+		end++;
+	}
+	r->start = end;
+	r->scan = end;
+	return SCAN_OK;
+}
+
+/* The framer: finds the next complete record in buf[scan..len). */
+static int scan(struct rti_records *r, struct rti_record *rec)
+{
 	size_t i = r->scan;
-	int rc = SCAN_NEED;
 
-	while (i < n) {
-		if (r->skip) {
-			char *nl = memchr(b + i, '\n', n - i);
+	if (r->lines)
+		return scan_line(r, rec);
+	while (i < r->len) {
+		int st;
 
-			if (!nl) {
-				i = n;
-				r->start = n;
-				break;
-			}
-			i = (size_t)(nl - b) + 1;
-			r->line++;
-			r->c.lines++;
-			r->skip = false;
-			r->at_line_start = true;
-			r->start = i;
-			continue;
-		}
-		if (!r->in_value) {
-			unsigned char c = (unsigned char)b[i];
-
-			if (c == '\n') {
-				r->line++;
-				r->c.lines++;
-				r->at_line_start = true;
-				i++;
-				r->start = i;
-				continue;
-			}
-			if (c == ' ' || c == '\t' || c == '\r') {
-				i++;
-				r->start = i;
-				continue;
-			}
-			if (c == '{' || c == '[') {
-				r->in_value = true;
-				r->depth = 1;
-				r->start = i;
-				r->rec_line = r->line;
-				r->at_line_start = false;
-#if defined(__SSE2__)
-				if (!r->scalar_only) {
-					size_t e = fast_record(b, n, i, r->max_depth);
-
-					if (e && e - i <= r->max_record) {
-						rec->p = b + i;
-						rec->n = e - i;
-						rec->line = r->rec_line;
-						rec->why = NULL;
-						rec->err_off = 0;
-						reset_value(r);
-						r->scan = e;
-						r->start = e;
-						return SCAN_OK;
-					}
-				}
-#endif
-				i++;
-				continue;
-			}
-			/* anything else between values: report the rest of the line */
-			{
-				char *nl = memchr(b + i, '\n', n - i);
-				size_t end = nl ? (size_t)(nl - b) : n;
-
-				if (!nl && !r->eof)
-					break; /* wait for the whole line */
-				rc = bad_at(r, rec, i, end, "expected a JSON object");
-				rec->err_off = 0;
-				r->skip = true;
-				r->scan = i;
-				return rc;
-			}
-		}
-		if (r->in_str) {
-			/* one pass for both: strings are short, two memchr calls
-			 * per string cost more than the string */
-			size_t f = i + rti_swar_find2((const unsigned char *)b + i, n - i, '"', '\n');
-			char *q = f < n && b[f] == '"' ? b + f : NULL;
-			size_t lim = f;
-
-			if (f < n && b[f] == '\n') {
-				size_t at = f;
-
-				rc = bad_at(r, rec, r->start, at,
-					    "unterminated string (line ends inside a string)");
-				reset_value(r);
-				r->scan = at; /* the newline is consumed as a separator */
-				r->start = at;
-				return rc;
-			}
-			if (!q) {
-				i = n;
-				break;
-			}
-			{
-				size_t k = lim;
-				size_t bs = 0;
-
-				while (k > r->start && b[k - 1] == '\\') {
-					bs++;
-					k--;
-				}
-				i = lim + 1;
-				if (bs % 2 == 0)
-					r->in_str = false;
-			}
-			continue;
-		}
-		{
-			unsigned char c = (unsigned char)b[i];
-
-			if (r->at_line_start && c == '{') {
-				/* a new record begins while the old one is open */
-				rc = bad_at(r, rec, r->start, i, "truncated JSON value");
-				reset_value(r);
-				r->scan = i;
-				r->start = i;
-				return rc;
-			}
-			r->at_line_start = false; /* only column 0 counts */
-			switch (c) {
-			case '"':
-				r->in_str = true;
-				break;
-			case '{':
-			case '[':
-				if (++r->depth > r->max_depth) {
-					rc = bad_at(r, rec, r->start, i, "nesting too deep");
-					rec->err_off = i - r->start;
-					reset_value(r);
-					r->skip = true;
-					r->scan = i;
-					return rc;
-				}
-				break;
-			case '}':
-			case ']':
-				if (--r->depth == 0) {
-					if (i + 1 - r->start > r->max_record) {
-						rc = bad_at(r, rec, r->start, i + 1,
-							    "record longer than the maximum record size");
-						rec->err_off = r->max_record;
-						reset_value(r);
-						r->scan = i + 1;
-						r->start = i + 1;
-						return rc;
-					}
-					rec->p = b + r->start;
-					rec->n = i + 1 - r->start;
-					rec->line = r->rec_line;
-					rec->why = NULL;
-					rec->err_off = 0;
-					reset_value(r);
-					r->scan = i + 1;
-					r->start = i + 1;
-					return SCAN_OK;
-				}
-				break;
-			case '\n':
-				r->line++;
-				r->c.lines++;
-				r->at_line_start = true;
-				break;
-			default:
-				break;
-			}
-			i++;
-		}
+		if (r->skip)
+			st = step_skip(r, &i);
+		else if (!r->in_value)
+			st = step_between(r, rec, &i);
+		else if (r->in_str)
+			st = step_string(r, rec, &i);
+		else
+			st = step_value(r, rec, &i);
+		if (st == STEP_WAIT)
+			break;
+		if (st != STEP_ON)
+			return st;
 	}
 	r->scan = i;
 	if (!r->in_value && !r->skip && r->start < i)
@@ -523,8 +628,10 @@ static ssize_t refill(struct rti_records *r)
 		size_t nc = r->cap * 2 < r->max_cap ? r->cap * 2 : r->max_cap;
 		char *nb = realloc(r->buf, nc);
 
-		if (!nb)
+		if (!nb) {
+			r->err_why = r->lines ? "out of memory (line too long)" : NULL;
 			return -1;
+		}
 		r->buf = nb;
 		r->cap = nc;
 	}
@@ -536,8 +643,16 @@ static ssize_t refill(struct rti_records *r)
 	if (r->gz) {
 		int g = gzread(r->gz, r->buf + r->len, (unsigned)room);
 
-		if (g < 0)
+		if (g < 0) {
+			int zerr;
+			const char *m = gzerror(r->gz, &zerr);
+
+			/* zlib's reason, without the "<fd:N>: " gzdopen() names it by */
+			if (m && !strncmp(m, "<fd:", 4) && strstr(m, ": "))
+				m = strstr(m, ": ") + 2;
+			r->err_why = zerr == Z_ERRNO ? NULL : m;
 			return -1;
+		}
 		got = g;
 	} else {
 		if (r->stream) {
@@ -671,7 +786,7 @@ int rti_records_next(struct rti_records *r, struct rti_record *rec)
 			return RTI_REC_ERROR;
 		}
 		if (got < 0) {
-			rec->why = strerror(errno);
+			rec->why = r->err_why ? r->err_why : strerror(errno);
 			rec->line = r->line;
 			return RTI_REC_ERROR;
 		}

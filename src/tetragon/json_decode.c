@@ -5,12 +5,14 @@
 #include <jsmn.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "tetragon/jstr.h"
 #include "tetragon/json_decode.h"
+#include "util/opts.h"
 #include "util/base64.h"
 #include "util/timefmt.h"
 
@@ -20,7 +22,19 @@ struct rti_json_decoder {
 	jsmntok_t *tok;
 	unsigned cap;
 	unsigned max;
+	char *scratch; /* decoded strings, when they are validated */
+	size_t scratch_cap;
 };
+
+/* rti_json_tokens() hands out jsmn's tokens as they are */
+_Static_assert(sizeof(struct rti_json_token) == sizeof(jsmntok_t), "token size");
+_Static_assert(offsetof(struct rti_json_token, start) == offsetof(jsmntok_t, start), "start");
+_Static_assert(offsetof(struct rti_json_token, end) == offsetof(jsmntok_t, end), "end");
+_Static_assert(offsetof(struct rti_json_token, size) == offsetof(jsmntok_t, size), "size");
+_Static_assert(offsetof(struct rti_json_token, parent) == offsetof(jsmntok_t, parent), "parent");
+_Static_assert(RTI_JSON_OBJECT == (int)JSMN_OBJECT && RTI_JSON_ARRAY == (int)JSMN_ARRAY &&
+	       RTI_JSON_STRING == (int)JSMN_STRING && RTI_JSON_PRIMITIVE == (int)JSMN_PRIMITIVE,
+	       "token types");
 
 /* Decoding context of one record. */
 struct dctx {
@@ -60,7 +74,160 @@ void rti_json_decoder_free(struct rti_json_decoder *d)
 	if (!d)
 		return;
 	free(d->tok);
+	free(d->scratch);
 	free(d);
+}
+
+/* ---- parse and validate ---- */
+
+static int problem(struct rti_json_error *err, enum rti_json_problem pr, size_t off)
+{
+	err->problem = pr;
+	err->offset = off;
+	return -1;
+}
+
+/* Deeper than max: the offset of the bracket that goes too deep. */
+static bool too_deep(const char *js, size_t n, unsigned max, size_t *at)
+{
+	unsigned depth = 0;
+	bool str = false;
+
+	for (size_t i = 0; i < n; i++) {
+		char ch = js[i];
+
+		if (str) {
+			if (ch == '\\')
+				i++;
+			else if (ch == '"')
+				str = false;
+		} else if (ch == '"') {
+			str = true;
+		} else if (ch == '{' || ch == '[') {
+			if (++depth > max) {
+				*at = i;
+				return true;
+			}
+		} else if ((ch == '}' || ch == ']') && depth) {
+			depth--;
+		}
+	}
+	return false;
+}
+
+/* jsmn over js, growing the token array up to its cap: the token count,
+ * or -1 with err set. */
+static int parse_tokens(struct rti_json_decoder *d, const char *js, size_t len,
+			struct rti_json_error *err)
+{
+	jsmn_parser p;
+	int n;
+
+	jsmn_init(&p);
+	for (;;) {
+		unsigned ncap;
+		jsmntok_t *nt;
+
+		n = jsmn_parse(&p, js, len, d->tok, d->cap);
+		if (n != JSMN_ERROR_NOMEM)
+			break;
+		if (d->cap >= d->max)
+			return problem(err, RTI_JSON_TOO_MANY_TOKENS, p.pos);
+		ncap = d->cap * 2 > d->max ? d->max : d->cap * 2;
+		nt = realloc(d->tok, sizeof(*nt) * ncap);
+		if (!nt)
+			return problem(err, RTI_JSON_NO_MEMORY, p.pos);
+		d->tok = nt;
+		d->cap = ncap;
+	}
+	if (n < 0)
+		return problem(err, n == JSMN_ERROR_PART ? RTI_JSON_TRUNCATED : RTI_JSON_SYNTAX, p.pos);
+	if (n == 0)
+		return problem(err, RTI_JSON_EMPTY, len);
+	if (d->tok[0].end < 0 || p.toksuper != -1)
+		return problem(err, RTI_JSON_TRUNCATED, len);
+	return n;
+}
+
+/* What jsmn lets through: data after the value, and (even strict) a key
+ * without value, a value after a value, children of primitives. Decoders
+ * rely on every object member being a key with exactly one value. */
+static int check_shape(const jsmntok_t *t, int n, const char *js, size_t len,
+		       struct rti_json_error *err)
+{
+	for (size_t x = (size_t)t[0].end; x < len; x++) {
+		char ch = js[x];
+
+		if (ch != ' ' && ch != '\t' && ch != '\r' && ch != '\n')
+			return problem(err, RTI_JSON_TRAILING, x);
+	}
+	for (int x = 1; x < n; x++) {
+		int par = t[x].parent;
+		jsmntype_t pt = par >= 0 ? t[par].type : JSMN_UNDEFINED;
+
+		if (par < 0 || pt == JSMN_PRIMITIVE ||
+		    (pt == JSMN_OBJECT && (t[x].type != JSMN_STRING || t[x].size != 1)) ||
+		    (pt == JSMN_STRING && t[par].size != 1))
+			return problem(err, RTI_JSON_MEMBER, (size_t)t[x].start);
+	}
+	return 0;
+}
+
+/* jsmn does not look inside strings: decode each one to validate it. */
+static int check_strings(struct rti_json_decoder *d, const char *js, int n,
+			 struct rti_json_error *err)
+{
+	for (int x = 0; x < n; x++) {
+		const jsmntok_t *t = &d->tok[x];
+		size_t len = (size_t)(t->end - t->start);
+		size_t off;
+
+		if (t->type != JSMN_STRING)
+			continue;
+		if (len + 1 > d->scratch_cap) {
+			char *ns = realloc(d->scratch, len + 1);
+
+			if (!ns)
+				return problem(err, RTI_JSON_NO_MEMORY, (size_t)t->start);
+			d->scratch = ns;
+			d->scratch_cap = len + 1;
+		}
+		if (rti_jstr_decode(js + t->start, len, d->scratch, &err->why, &off) < 0)
+			return problem(err, RTI_JSON_BAD_STRING, (size_t)t->start + off);
+	}
+	return 0;
+}
+
+int rti_json_check(struct rti_json_decoder *d, const char *js, size_t len,
+		   const struct rti_json_check_opts *o, struct rti_json_error *err)
+{
+	unsigned max_depth = RTI_OPTS_GET(o, max_depth, 0);
+	size_t at;
+	int n;
+
+	err->problem = RTI_JSON_VALID;
+	err->offset = 0;
+	err->why = NULL;
+	if (len > INT_MAX)
+		return problem(err, RTI_JSON_TOO_LONG, 0);
+	if (max_depth && too_deep(js, len, max_depth, &at))
+		return problem(err, RTI_JSON_TOO_DEEP, at);
+	n = parse_tokens(d, js, len, err);
+	if (n < 0 || check_shape(d->tok, n, js, len, err))
+		return -1;
+	if (RTI_OPTS_GET(o, strings, false) && check_strings(d, js, n, err))
+		return -1;
+	return n;
+}
+
+const struct rti_json_token *rti_json_tokens(const struct rti_json_decoder *d)
+{
+	return (const struct rti_json_token *)(const void *)d->tok;
+}
+
+long rti_json_unescape(const char *s, size_t n, char *out, const char **why, size_t *err_off)
+{
+	return rti_jstr_decode(s, n, out, why, err_off);
 }
 
 /* ---- errors and field paths ---- */
@@ -921,79 +1088,71 @@ static int dec_response(struct dctx *c, struct rti_event *ev)
 	}
 }
 
+const char *rti_json_strerror(const struct rti_json_error *err)
+{
+	static const char *const msg[] = {
+		[RTI_JSON_VALID] = "valid JSON",
+		[RTI_JSON_TOO_LONG] = "longer than 2 GiB",
+		[RTI_JSON_TOO_DEEP] = "nesting too deep",
+		[RTI_JSON_TOO_MANY_TOKENS] = "too many JSON tokens",
+		[RTI_JSON_NO_MEMORY] = "out of memory",
+		[RTI_JSON_TRUNCATED] = "truncated JSON value",
+		[RTI_JSON_SYNTAX] = "invalid JSON",
+		[RTI_JSON_EMPTY] = "no JSON value",
+		[RTI_JSON_TRAILING] = "unexpected data after the JSON value",
+		[RTI_JSON_MEMBER] = "object member without a single value",
+		[RTI_JSON_BAD_STRING] = "invalid string",
+	};
+
+	if (err->problem == RTI_JSON_BAD_STRING && err->why)
+		return err->why;
+	if ((size_t)err->problem >= sizeof(msg) / sizeof(msg[0]))
+		return "invalid JSON";
+	return msg[err->problem];
+}
+
+/* The decoder's words for what rti_json_check() found (its stderr lines
+ * are compared by tests: they stay as they were). */
+static void decode_problem(const struct rti_json_decoder *d, const struct rti_json_error *je,
+			   struct rti_decode_error *err)
+{
+	err->offset = je->offset;
+	switch (je->problem) {
+	case RTI_JSON_TOO_MANY_TOKENS:
+		snprintf(err->msg, sizeof(err->msg), "record has more than %u JSON tokens", d->max);
+		break;
+	case RTI_JSON_NO_MEMORY:
+	case RTI_JSON_EMPTY:
+		err->offset = 0;
+		snprintf(err->msg, sizeof(err->msg), "%s",
+			 je->problem == RTI_JSON_EMPTY ? "empty record" : rti_json_strerror(je));
+		break;
+	case RTI_JSON_MEMBER:
+		snprintf(err->msg, sizeof(err->msg), "invalid JSON (%s)", rti_json_strerror(je));
+		break;
+	case RTI_JSON_TOO_LONG:
+		snprintf(err->msg, sizeof(err->msg), "record %s", rti_json_strerror(je));
+		break;
+	default:
+		snprintf(err->msg, sizeof(err->msg), "%s", rti_json_strerror(je));
+	}
+}
+
 int rti_json_decode(struct rti_json_decoder *d, const char *js, size_t len,
 		    struct rti_arena *arena, struct rti_event *ev,
 		    struct rti_decode_error *err)
 {
-	jsmn_parser p;
+	struct rti_json_error je;
 	struct dctx c;
 	int n;
 
 	memset(ev, 0, sizeof(*ev));
 	err->msg[0] = '\0';
 	err->offset = 0;
-	jsmn_init(&p);
-	for (;;) {
-		n = jsmn_parse(&p, js, len, d->tok, d->cap);
-		if (n != JSMN_ERROR_NOMEM)
-			break;
-		if (d->cap >= d->max) {
-			snprintf(err->msg, sizeof(err->msg),
-				 "record has more than %u JSON tokens", d->max);
-			err->offset = p.pos;
-			return -1;
-		}
-		{
-			unsigned ncap = d->cap * 2 > d->max ? d->max : d->cap * 2;
-			jsmntok_t *nt = realloc(d->tok, sizeof(*nt) * ncap);
-
-			if (!nt) {
-				snprintf(err->msg, sizeof(err->msg), "out of memory");
-				return -1;
-			}
-			d->tok = nt;
-			d->cap = ncap;
-		}
-	}
+	n = rti_json_check(d, js, len, NULL, &je);
 	if (n < 0) {
-		snprintf(err->msg, sizeof(err->msg), "%s",
-			 n == JSMN_ERROR_PART ? "truncated JSON value" : "invalid JSON");
-		err->offset = p.pos;
+		decode_problem(d, &je, err);
 		return -1;
-	}
-	if (n == 0) {
-		snprintf(err->msg, sizeof(err->msg), "empty record");
-		return -1;
-	}
-	if (d->tok[0].end < 0 || p.toksuper != -1) {
-		snprintf(err->msg, sizeof(err->msg), "truncated JSON value");
-		err->offset = len;
-		return -1;
-	}
-	for (size_t x = (size_t)d->tok[0].end; x < len; x++) {
-		char ch = js[x];
-
-		if (ch != ' ' && ch != '\t' && ch != '\r' && ch != '\n') {
-			snprintf(err->msg, sizeof(err->msg),
-				 "unexpected data after the JSON value");
-			err->offset = x;
-			return -1;
-		}
-	}
-	/* jsmn (even strict) accepts a few malformed shapes: a key without
-	 * value, a value after a value, children of primitives. The decoder
-	 * relies on every object member being a key with exactly one value. */
-	for (int x = 1; x < n; x++) {
-		int par = d->tok[x].parent;
-		jsmntype_t pt = par >= 0 ? d->tok[par].type : JSMN_UNDEFINED;
-
-		if (par < 0 || pt == JSMN_PRIMITIVE ||
-		    (pt == JSMN_OBJECT && (d->tok[x].type != JSMN_STRING || d->tok[x].size != 1)) ||
-		    (pt == JSMN_STRING && d->tok[par].size != 1)) {
-			snprintf(err->msg, sizeof(err->msg), "invalid JSON (object member without a single value)");
-			err->offset = (size_t)d->tok[x].start;
-			return -1;
-		}
 	}
 	c.js = js;
 	c.t = d->tok;

@@ -13,17 +13,13 @@
 #include <stddef.h>
 
 #include "rti/event.h"
+#include "rti/json.h"
 #include "util/arena.h"
-
-struct rti_json_decoder;
 
 struct rti_decode_error {
 	char msg[320];   /* "field.path: reason" */
 	size_t offset;   /* byte offset in the record */
 };
-
-struct rti_json_decoder *rti_json_decoder_new(unsigned max_tokens);
-void rti_json_decoder_free(struct rti_json_decoder *d);
 
 /*
  * Decodes one JSON value. Strings are copied into arena (reset by the

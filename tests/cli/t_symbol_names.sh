@@ -116,4 +116,7 @@ for s in sorted(want - got):
 PY
 check "every name comes out unchanged ($(wc -l <missing.txt) missing)" test ! -s missing.txt
 head -5 missing.txt | sed 's/^/#   /'
+"$RTI" privacy check --quiet out.ndjson >check.out 2>&1
+check "privacy check judges symbols as the privacy stage does: nothing found" test $? -eq 0
+head -3 check.out | sed 's/^/#   /'
 done_testing
