@@ -96,7 +96,10 @@ void rti_agent_ctl_stop(struct rti_agent *a);
 /* writer thread, between two events: switch in a prepared reload */
 void rti_agent_apply_pending(struct rti_agent *a);
 
-/* agent.c: the reloadable settings of c (log, readiness grace, rotation) */
+#ifdef RTI_AGENT_HAVE_ROTATE
+void rti_agent_rotate_opts(const struct rti_config *c, struct rti_rotate_opts *ro);
+#endif
+/* settings.c: the reloadable settings of c (log, readiness grace, rotation) */
 void rti_agent_apply_settings(struct rti_agent *a, const struct rti_config *c);
 
 #endif
