@@ -45,12 +45,13 @@ static void install_signals(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
-/* --config FILE [--print] [--help]: 0, -1 (help printed), or EXIT_USAGE. */
+/* --config FILE [--print|--reference] [--help]: 0, -1 (help printed), or EXIT_USAGE. */
 static int parse(int argc, char **argv, const char *usage, const char **config, int *print)
 {
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "print", no_argument, NULL, 'P' },
+		{ "reference", no_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -60,8 +61,8 @@ static int parse(int argc, char **argv, const char *usage, const char **config, 
 	while ((c = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
 		if (c == 'c') {
 			*config = optarg;
-		} else if (c == 'P' && print) {
-			*print = 1;
+		} else if ((c == 'P' || c == 'R') && print) {
+			*print = c == 'P' ? 1 : 2;
 		} else if (c == 'h') {
 			fputs(usage, stdout);
 			return -1;
@@ -110,12 +111,13 @@ int cmd_agent(int argc, char **argv)
 int cmd_validate(int argc, char **argv)
 {
 	static const char usage[] =
-		"usage: stella-rti validate [--config FILE] [--print]\n"
+		"usage: stella-rti validate [--config FILE] [--print] | --reference\n"
 		"\n"
 		"Loads the agent's configuration like `agent` would (config.d/ drop-ins,\n"
 		"${VAR}, the files it names) and connects to nothing. Exit 0 when `agent`\n"
 		"would start, 2 with FILE:LINE:COL: key.path: reason when not. --print writes\n"
-		"the effective configuration (secrets as <redacted>).\n";
+		"the effective configuration (secrets as <redacted>); --reference the table\n"
+		"of every key (docs/agent.md).\n";
 	const char *path = RTI_CONFIG_DEFAULT_PATH;
 	struct rti_config *c;
 	char err[1024];
@@ -124,6 +126,8 @@ int cmd_validate(int argc, char **argv)
 
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
+	if (print == 2)
+		return rti_config_reference(stdout) ? EXIT_IO : EXIT_OK;
 	c = rti_config_load(path, err, sizeof(err));
 	if (!c) {
 		fprintf(stderr, "stella-rti: %s\n", err);
