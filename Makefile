@@ -49,7 +49,7 @@ TEST_BINS = $(TEST_SRCS:tests/unit/%.c=$(O)/tests/%)
 LIB       = $(O)/libstella-rti.a
 BIN       = $(O)/stella-rti
 
-.PHONY: all lib test test-rel test-asan demo fuzz bench deps clean check-banned
+.PHONY: all lib test test-rel test-asan demo fuzz bench soak deps clean check-banned
 all: $(BIN) $(TEST_BINS) $(EXTRA_BINS)
 
 lib: $(LIB)
@@ -101,6 +101,11 @@ bench: deps
 	@BUILD=$(BUILD) bash bench/grpc/run.sh
 	@bash bench/hotsym/run.sh $(BUILD)/rel
 	@bash bench/privacy/run.sh $(BUILD)/rel
+
+# hours: SOAK_EVENTS through the agent, RSS/fds flat, counts exact (docs/performance.md)
+soak: deps
+	@$(MAKE) -s --no-print-directory V=rel all
+	@BUILD=$(BUILD) bash scripts/soak.sh
 
 check-banned:
 	@! git grep -nE '\b(sprintf|vsprintf|strcpy|strcat|strncpy|strncat|gets|strtok)\s*\(' -- '*.c' '*.h' ':!src/util/banned.h'
