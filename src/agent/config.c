@@ -19,6 +19,7 @@
 struct cerr {
 	char *buf;
 	size_t len;
+	const char *file; /* the main file: errors of values not from a file */
 };
 
 static int fail(struct cerr *e, const struct yt_node *n, const char *key, const char *fmt, ...)
@@ -35,7 +36,7 @@ static int fail(struct cerr *e, const struct yt_node *n, const char *key, const 
 	if (n)
 		snprintf(e->buf, e->len, "%s:%u:%u: %s: %s", n->file, n->line, n->col, key, why);
 	else
-		snprintf(e->buf, e->len, "%s: %s", key, why);
+		snprintf(e->buf, e->len, "%s: %s: %s", e->file, key, why);
 	return -EINVAL;
 }
 
@@ -541,7 +542,7 @@ static int finish(struct rti_config *c, struct cerr *e)
 
 struct rti_config *rti_config_load(const char *path, char *err, size_t errlen)
 {
-	struct cerr e = { err, errlen };
+	struct cerr e = { err, errlen, path };
 	struct rti_config *c = calloc(1, sizeof(*c));
 	int rc = 0;
 
