@@ -90,7 +90,6 @@ static int open_output(struct rti_agent *a, const struct rti_sink_ops **ops, voi
 		return 0;
 	if (!strcmp(path, "-"))
 		return rti_ndjson_sink_new(1, 0, ops, sctx);
-#ifdef RTI_AGENT_HAVE_ROTATE
 	{
 		struct rti_rotate_opts ro;
 
@@ -102,18 +101,6 @@ static int open_output(struct rti_agent *a, const struct rti_sink_ops **ops, voi
 		}
 		return rti_rotate_sink(a->rot, ops, sctx);
 	}
-#else
-	a->out_fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
-			 (mode_t)rti_cfg_u(a->cfg, O_OUT_PERM));
-	if (a->out_fd < 0) {
-		snprintf(err, errlen, "output.path: %s: %s", path, strerror(errno));
-		return -errno;
-	}
-	if (rti_cfg_u(a->cfg, O_OUT_MAX_SIZE_MB) || rti_cfg_u(a->cfg, O_OUT_ROTATION_INTERVAL))
-		rti_log(&a->log, RTI_LOG_WARN, "output rotation is not built in: the event file grows",
-			"path", path, (const char *)NULL);
-	return rti_ndjson_sink_new(a->out_fd, 1, ops, sctx);
-#endif
 }
 
 static int open_hot(struct rti_agent *a, char *err, size_t errlen)
@@ -256,7 +243,6 @@ struct rti_agent *rti_agent_new(const struct rti_agent_opts *o, char *err, size_
 	rti_logger_init(&a->log, logf ? logf : stderr);
 	pthread_mutex_init(&a->snap_mu, NULL);
 	rti_policy_set_init(&a->policies);
-	a->out_fd = -1;
 	a->ino_fd = -1;
 	a->watch = RTI_OPTS_GET(o, watch, false);
 	a->cfg = rti_config_load(a->config_path, err, errlen);

@@ -14,13 +14,8 @@
 #include "rti/hotsym.h"
 #include "rti/live.h"
 #include "rti/pipeline.h"
-
-#if defined(__has_include)
-#if __has_include("rti/rotate.h")
 #include "rti/rotate.h"
-#define RTI_AGENT_HAVE_ROTATE 1
-#endif
-#endif
+
 
 /* What the writer thread publishes for the metrics thread: the HTTP
  * thread never reads the pipeline's own counters, which only the writer
@@ -53,10 +48,7 @@ struct rti_agent {
 	struct rti_hotsym *hot;
 	int (*out_flush)(void *ctx);
 	void *out_ctx;
-	int out_fd;
-#ifdef RTI_AGENT_HAVE_ROTATE
-	struct rti_rotate *rot;
-#endif
+	struct rti_rotate *rot;       /* the event file's (its sink owns it) */
 	uint8_t *req;
 	uint64_t next_publish_ms;
 	uint64_t last_written;
@@ -96,9 +88,7 @@ void rti_agent_ctl_stop(struct rti_agent *a);
 /* writer thread, between two events: switch in a prepared reload */
 void rti_agent_apply_pending(struct rti_agent *a);
 
-#ifdef RTI_AGENT_HAVE_ROTATE
 void rti_agent_rotate_opts(const struct rti_config *c, struct rti_rotate_opts *ro);
-#endif
 /* settings.c: the reloadable settings of c (log, readiness grace, rotation) */
 void rti_agent_apply_settings(struct rti_agent *a, const struct rti_config *c);
 

@@ -43,6 +43,12 @@ void rti_agent_publish(struct rti_agent *a, bool force)
 		a->work.last_event_wall_ns = rti_wall_ns();
 	}
 	a->work.st = *st;
+	if (a->rot) {
+		struct rti_rotate_stats rs;
+
+		rti_rotate_get_stats(a->rot, &rs);
+		a->work.out_rotations = rs.rotations;
+	}
 	if (a->hot) {
 		const struct rti_hotsym_stats *hs = rti_hotsym_stats(a->hot);
 

@@ -96,7 +96,7 @@ const struct rti_option rti_options[O__COUNT] = {
 		"rotate the event file at this size in MiB (0: never)",
 		0, 1u << 20, NULL, 0 },
 	[O_OUT_MAX_BACKUPS] = { "output.max_backups", NULL, RTI_OPT_UINT, "5",
-		"rotated files kept",
+		"rotated files kept (0: all, as Tetragon)",
 		0, 10000, NULL, 0 },
 	[O_OUT_COMPRESS] = { "output.compress", NULL, RTI_OPT_BOOL, "true",
 		"gzip rotated files",

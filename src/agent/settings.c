@@ -5,7 +5,6 @@
 
 #include "agent/agent_int.h"
 
-#ifdef RTI_AGENT_HAVE_ROTATE
 void rti_agent_rotate_opts(const struct rti_config *c, struct rti_rotate_opts *ro)
 {
 	memset(ro, 0, sizeof(*ro));
@@ -17,14 +16,12 @@ void rti_agent_rotate_opts(const struct rti_config *c, struct rti_rotate_opts *r
 	ro->interval_ms = rti_cfg_u(c, O_OUT_ROTATION_INTERVAL);
 	ro->perm = (unsigned)rti_cfg_u(c, O_OUT_PERM);
 }
-#endif
 
 void rti_agent_apply_settings(struct rti_agent *a, const struct rti_config *c)
 {
 	rti_logger_set(&a->log, (enum rti_log_level)rti_cfg_u(c, O_LOG_LEVEL),
 		       rti_cfg_u(c, O_LOG_FORMAT) == 1);
 	atomic_store(&a->ready_grace_ms, rti_cfg_u(c, O_TG_READY_GRACE));
-#ifdef RTI_AGENT_HAVE_ROTATE
 	if (a->rot) {
 		struct rti_rotate_opts ro;
 		int rc;
@@ -35,6 +32,5 @@ void rti_agent_apply_settings(struct rti_agent *a, const struct rti_config *c)
 			rti_log(&a->log, RTI_LOG_ERROR, "output rotation settings not applied", "error",
 				strerror(-rc), (const char *)NULL);
 	}
-#endif
 }
 
