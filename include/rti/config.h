@@ -32,6 +32,18 @@ int rti_config_print(const struct rti_config *c, FILE *f);
 /* The reference of every key, from the option table: a Markdown table. */
 int rti_config_reference(FILE *f);
 
+/*
+ * `run`'s flags come from the same option table: the help lines of every
+ * option that has a flag (with its default), and a flag's value checked
+ * and converted exactly as its key's. rti_config_flag_value: 0 with *u the
+ * value in the key's unit (bytes, milliseconds, a count; 1/0 for a bool;
+ * untouched for a string), -ENOENT for a flag the table does not have, or
+ * -EINVAL with err "--flag: 'text': reason".
+ */
+int rti_config_flag_help(FILE *f);
+int rti_config_flag_value(const char *flag, const char *text, unsigned long long *u, char *err,
+			  size_t errlen);
+
 /* The files the configuration was read from, in order (the main file,
  * then the drop-ins); NULL past the end. */
 const char *rti_config_file(const struct rti_config *c, unsigned i);

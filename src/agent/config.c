@@ -603,3 +603,28 @@ void rti_cfg_filter(const struct rti_config *c, enum rti_opt_id id, struct rti_g
 	f->binary_regex = (const char *const *)cf->v[3];
 	f->n_binary_regex = cf->n[3];
 }
+
+int rti_config_flag_value(const char *flag, const char *text, unsigned long long *u, char *err,
+			  size_t errlen)
+{
+	for (int id = 0; id < O__COUNT; id++) {
+		const struct rti_option *o = &rti_options[id];
+		struct rti_cval v;
+		char why[300];
+
+		if (!o->flag || strcmp(o->flag, flag))
+			continue;
+		memset(&v, 0, sizeof(v));
+		if (o->type == RTI_OPT_BOOL) {
+			*u = !(o->flags & RTI_OPT_INVERT);
+			return 0;
+		}
+		if (scalar_value(o, text, &v, why, sizeof(why))) {
+			snprintf(err, errlen, "--%s: %s", flag, why);
+			return -EINVAL;
+		}
+		*u = v.u;
+		return 0;
+	}
+	return -ENOENT;
+}

@@ -195,3 +195,81 @@ int rti_config_reference(FILE *f)
 	}
 	return ferror(f) ? -EIO : 0;
 }
+
+static const char *arg_word(const struct rti_option *o)
+{
+	static const char *const names[][2] = {
+		{ "tetragon", "TARGET" }, { "privacy", "NAME|FILE" }, { "privacy-key", "FILE" },
+		{ "proc-root", "DIR" }, { "host-root", "DIR" }, { "debug-dir", "DIR" },
+		{ "kallsyms", "FILE" }, { "output", "FILE" }, { "hot-index", "URL" },
+		{ "record", "FILE" }, { "node", "NAME" },
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(o->flag, names[i][0]))
+			return names[i][1];
+	switch (o->type) {
+	case RTI_OPT_BOOL: return NULL;
+	case RTI_OPT_UINT: return "N";
+	case RTI_OPT_SIZE: return "SIZE";
+	case RTI_OPT_DURATION: return "DURATION";
+	case RTI_OPT_ENUM: return o->choices;
+	case RTI_OPT_LIST: return "PATH";
+	default: return "VALUE";
+	}
+}
+
+/* "      --flag ARG" padded to 25 columns, then the help wrapped at 78. */
+static void help_line(FILE *f, const char *flag, const char *arg, const char *help,
+		      const char *def, const char *key)
+{
+	char head[128], text[600];
+	int col;
+
+	snprintf(head, sizeof(head), "      --%s%s%s", flag, arg ? " " : "", arg ? arg : "");
+	if (!def)
+		snprintf(text, sizeof(text), "%s (key %s: false)", help, key);
+	else if (*def && strcmp(def, "[]") && strcmp(def, "false"))
+		snprintf(text, sizeof(text), "%s (default %s; key %s)", help, def, key);
+	else
+		snprintf(text, sizeof(text), "%s (key %s)", help, key);
+	fputs(head, f);
+	col = (int)strlen(head);
+	if (col >= 25) {
+		fputc('\n', f);
+		col = 0;
+	}
+	fprintf(f, "%*s", 25 - col, "");
+	col = 25;
+	for (const char *w = text; *w;) {
+		size_t n = strcspn(w, " ");
+
+		if (col + 1 + (int)n > 78 && col > 25) {
+			fprintf(f, "\n%25s", "");
+			col = 25;
+		} else if (col > 25) {
+			fputc(' ', f);
+			col++;
+		}
+		fprintf(f, "%.*s", (int)n, w);
+		col += (int)n;
+		w += n;
+		w += strspn(w, " ");
+	}
+	fputc('\n', f);
+}
+
+int rti_config_flag_help(FILE *f)
+{
+	for (int id = 0; id < O__COUNT; id++) {
+		const struct rti_option *o = &rti_options[id];
+
+		if (o->flag)
+			help_line(f, o->flag, arg_word(o), o->help,
+				  o->flags & RTI_OPT_INVERT ? NULL : o->def ? o->def : "", o->key);
+	}
+	for (int i = 0; i < RTI_FILTER_FLAGS; i++)
+		help_line(f, rti_filter_flags[i].flag, "LIST", rti_filter_flags[i].help, "",
+			  rti_filter_flags[i].key);
+	return ferror(f) ? -EIO : 0;
+}

@@ -75,7 +75,7 @@ const struct rti_option rti_options[O__COUNT] = {
 		"permit the profile off (emits secrets; warns)",
 		0, 0, NULL, 0 },
 	[O_SYM_ENABLED] = { "symbolize.enabled", "no-symbolize", RTI_OPT_BOOL, "true",
-		"symbol resolution from the ELF files (false: path code_ids, Tetragon's symbols only)",
+		"symbol resolution from the ELF files (off: path code_ids, Tetragon's symbols only, no file access)",
 		0, 0, NULL, RTI_OPT_RESTART | RTI_OPT_INVERT },
 	[O_SYM_PROC_ROOT] = { "symbolize.proc_root", "proc-root", RTI_OPT_STR, "/proc",
 		"procfs of the traced processes (/host/proc in a container)",
@@ -126,9 +126,21 @@ const struct rti_option rti_options[O__COUNT] = {
 		"log lines on stderr: logfmt or json",
 		0, 0, "logfmt|json", 0 },
 	[O_LOG_SUMMARY] = { "log.summary", "quiet", RTI_OPT_BOOL, "true",
-		"print the run's summary when it ends",
+		"the run's summary when it ends (off: --quiet)",
 		0, 0, NULL, RTI_OPT_INVERT },
 	[O_DELIVERY] = { "delivery", NULL, RTI_OPT_STR, NULL,
 		"delivery to Stella Ops (spec agent.md §5): not supported yet",
 		0, 0, NULL, RTI_OPT_NOTYET | RTI_OPT_RESTART },
+};
+
+const struct rti_filter_flag rti_filter_flags[RTI_FILTER_FLAGS] = {
+	{ "event-types", "tetragon.allow[0].event_types",
+	  "e.g. PROCESS_KPROBE,PROCESS_EXEC (or kprobe,exec)" },
+	{ "namespace", "tetragon.allow[0].namespaces", "Kubernetes namespaces ('' = host processes)" },
+	{ "pod-regex", "tetragon.allow[0].pod_regex", "pod name regular expressions" },
+	{ "binary-regex", "tetragon.allow[0].binary_regex", "binary path regular expressions" },
+	{ "deny-event-types", "tetragon.deny[0].event_types", "event types to leave out" },
+	{ "deny-namespace", "tetragon.deny[0].namespaces", "namespaces to leave out" },
+	{ "deny-pod-regex", "tetragon.deny[0].pod_regex", "pods to leave out" },
+	{ "deny-binary-regex", "tetragon.deny[0].binary_regex", "binaries to leave out" },
 };

@@ -89,6 +89,16 @@ enum rti_opt_id {
 
 extern const struct rti_option rti_options[O__COUNT];
 
+/* run's flags for the fields of tetragon.allow[0] / tetragon.deny[0]
+ * (comma lists, repeatable). */
+struct rti_filter_flag {
+	const char *flag;  /* "event-types", "deny-event-types" */
+	const char *key;   /* "tetragon.allow[0].event_types" */
+	const char *help;
+};
+#define RTI_FILTER_FLAGS 8
+extern const struct rti_filter_flag rti_filter_flags[RTI_FILTER_FLAGS];
+
 /* The default metrics port (none of Tetragon's 2112, 2113, 6060, 6789,
  * 8118, 54321). */
 #define RTI_METRICS_PORT "9470"

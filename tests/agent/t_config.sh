@@ -88,6 +88,28 @@ printf 'tetragon:\n  allow:\n    - {event_types: [PROCESS_KPROBE], namespaces: [
 check "a filter: printed back" grep -qx '  allow: \[{event_types: \["PROCESS_KPROBE"\], namespaces: \[""\]}\]' print
 rm etc/config.d/60.yaml
 
+# run's flags come from the same table: run knows every flag the table
+# names, its --help lists them with their keys, and a value is checked as
+# the key's (same words as the config's errors)
+FLAGS=$("$RTI" validate --reference | awk -F'|' 'NR > 2 && $3 ~ /--/ { gsub(/[ `]/, "", $3); print $3 }')
+unknown=
+for f in $FLAGS; do
+  # a positional argument makes run stop after parsing: it never connects
+  timeout 20 "$RTI" run "$f" 1 extra >/dev/null 2>run.err </dev/null
+  grep -q 'unrecognized option' run.err && unknown="$unknown $f"
+done
+check "run accepts every flag of the option table ($(echo $FLAGS | wc -w))" test -z "$unknown"
+[ -n "$unknown" ] && echo "#   unknown to run:$unknown"
+"$RTI" run --help >runhelp
+missing=
+for f in $FLAGS; do grep -qE "^ +$f( |\$)" runhelp || missing="$missing $f"; done
+check "run --help lists every flag of the table" test -z "$missing"
+check "run --help names the key" grep -qE 'tetragon.queue_size\)' runhelp
+"$RTI" run --queue-size 1KiB 2>err
+check "run: a flag's value checked as the key's" grep -qx "stella-rti: --queue-size: '1KiB': out of range (64KiB to 1GiB)" err
+"$RTI" run --keepalive 5parsecs 2>err
+check "run: durations as in the config" grep -qx "stella-rti: --keepalive: '5parsecs': expected a duration (500ms, 10s, 5m, 1h)" err
+
 # the reference in docs/agent.md is the option table
 "$RTI" validate --reference >ref.md
 sed -n '/<!-- reference:begin -->/,/<!-- reference:end -->/p' "$RTI_ROOT/docs/agent.md" | sed '1d;$d' >doc.md
