@@ -95,6 +95,7 @@ int cmd_agent(int argc, char **argv)
 
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
+	signal(SIGHUP, SIG_IGN); /* a reload while starting: the file is read now anyway */
 	the_agent = rti_agent_new(&o, err, sizeof(err));
 	if (!the_agent) {
 		fprintf(stderr, "stella-rti: %s\n", err);

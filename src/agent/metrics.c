@@ -134,9 +134,9 @@ static void render_stream(FILE *f, struct rti_agent *a, const struct rti_live_st
 	help(f, "stella_rti_tetragon_received_bytes_total", "counter", "gRPC payload bytes received");
 	put_u(f, "stella_rti_tetragon_received_bytes_total", "", ls->wire_bytes);
 	help(f, "stella_rti_queue_bytes", "gauge", "bytes queued between the reader and the writer");
-	/* messages taken vs received: the queue in flight, in bytes at the high water mark */
-	put_u(f, "stella_rti_queue_bytes", "", ls->messages > ls->processed + ls->queue_dropped
-						   ? ls->queue_high_water : 0);
+	put_u(f, "stella_rti_queue_bytes", "", ls->queue_bytes);
+	help(f, "stella_rti_queue_high_water_bytes", "gauge", "most bytes queued at once");
+	put_u(f, "stella_rti_queue_high_water_bytes", "", ls->queue_high_water);
 	help(f, "stella_rti_queue_capacity_bytes", "gauge", "capacity of the reader-writer queue");
 	put_u(f, "stella_rti_queue_capacity_bytes", "", ls->queue_capacity);
 	help(f, "stella_rti_config_reloads_total", "counter", "configuration reloads, by result");

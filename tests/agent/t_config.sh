@@ -79,6 +79,15 @@ bad "delivery: not supported yet" $'delivery:\n  spool: {dir: /x}' "$D:2:3: deli
 bad "two filters: not supported yet" $'tetragon:\n  allow:\n    - {namespaces: [a]}\n    - {namespaces: [b]}' "$D:4:7: tetragon.allow: more than 1 filter: not supported yet"
 bad "filter field" $'tetragon:\n  allow:\n    - {namespace: [a]}' "$D:3:8: tetragon.allow\\[0\\].namespace: unknown key .*"
 bad "backoff_max < backoff_initial" $'tetragon:\n  backoff_initial: 10s\n  backoff_max: 1s' "$D:3:16: tetragon.backoff_max: shorter than tetragon.backoff_initial"
+# the agent refuses to start on the same errors, with the same words
+printf 'log:\n  level: loud\n' >etc/config.d/50-bad.yaml
+"$RTI" agent --config $C 2>err
+check "agent: a configuration error is exit 2 at FILE:LINE:COL" \
+  test $? -eq 2 -a "$(cat err)" = "stella-rti: $D:2:10: log.level: 'loud': expected one of debug|info|warn|error"
+rm etc/config.d/50-bad.yaml
+RTI_TEST_OUT=/nonexistent/dir "$RTI" agent --config $C 2>err
+check "agent: an output that cannot be opened is exit 3, named" \
+  test $? -eq 3 -a "$(cat err)" = "stella-rti: output.path: /nonexistent/dir/events.ndjson: No such file or directory"
 "$RTI" validate --config etc/missing.yaml 2>err
 check "a missing main file: exit 2, named" test $? -eq 2 -a "$(cat err)" = "stella-rti: etc/missing.yaml: No such file or directory"
 
