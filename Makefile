@@ -1,6 +1,7 @@
 # stella-rti build. `make` builds the library and CLI; `make test` runs the
 # whole suite twice (release, then ASan+UBSan) and ends with one line
-# "N passed, N failed"; `make demo`, `make fuzz`, `make bench`.
+# "N passed, N failed"; `make demo`, `make fuzz`, `make bench`, `make install`
+# (mk/install.mk: PREFIX, DESTDIR).
 #
 # Sources are found by wildcard: src/<stage>/*.c form libstella-rti.a,
 # cmd/stella-rti/*.c the CLI, tests/unit/test_*.c one test program each.
@@ -57,6 +58,10 @@ lib: $(LIB)
 $(O)/%.o: %.c | gen
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+# cmd/ is built on the public API only: without -Isrc, a private header
+# there does not compile (docs/architecture.md)
+$(CMD_OBJS): CFLAGS := $(filter-out -Isrc,$(CFLAGS))
 
 $(LIB): $(LIB_OBJS)
 	@mkdir -p $(dir $@)

@@ -15,7 +15,7 @@ void rti_common_init(struct rti_common *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->out_fd = -1;
-	c->sym.sz = sizeof(c->sym);
+	c->sym = RTI_OPTS_INIT(rti_symbolizer_opts);
 }
 
 int rti_symbolize_opt(struct rti_symbolizer_opts *so, int opt, const char *arg)

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "rti/opts.h"
 #include "rti/io.h"
 #include "cli.h"
 #include "rti/canon.h"
@@ -173,13 +174,10 @@ static int parse(int argc, char **argv, struct hot_args *a)
 
 static struct rti_hotsym *open_index(const struct hot_args *a)
 {
-	struct rti_hotsym_opts o;
+	struct rti_hotsym_opts o = RTI_OPTS_INIT(rti_hotsym_opts, .read_only = true);
 	struct rti_hotsym *h;
 	char err[768];
 
-	memset(&o, 0, sizeof(o));
-	o.sz = sizeof(o);
-	o.read_only = true;
 	h = rti_hotsym_open(a->url, &o, err, sizeof(err));
 	if (!h) {
 		int e = errno;
@@ -413,7 +411,7 @@ static int hot_query(int argc, char **argv)
 
 static int hot_export(int argc, char **argv)
 {
-	struct rti_hot_export_opts eo;
+	struct rti_hot_export_opts eo = RTI_OPTS_INIT(rti_hot_export_opts);
 	struct rti_hotsym *h;
 	struct hot_args a;
 	int rc = parse(argc, argv, &a);
@@ -426,8 +424,6 @@ static int hot_export(int argc, char **argv)
 			argv[optind]);
 		return EXIT_USAGE;
 	}
-	memset(&eo, 0, sizeof(eo));
-	eo.sz = sizeof(eo);
 	if (!a.format) {
 		fprintf(stderr, "stella-rti hot export: --format is required "
 				"(signals-ndjson, execution-evidence or trace-blob)\n");

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "rti/opts.h"
 #include "rti/privacy.h"
 
 static int usage(FILE *f, int rc)
@@ -35,16 +36,13 @@ static int explain(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct rti_privacy_opts o;
+	struct rti_privacy_opts o = RTI_OPTS_INIT(rti_privacy_opts, .inspect_only = true);
 	struct rti_privacy *p;
 	const char *spec = "strict";
 	bool json = false;
 	char err[512];
 	int c, rc;
 
-	memset(&o, 0, sizeof(o));
-	o.sz = sizeof(o);
-	o.inspect_only = true;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
 		switch (c) {

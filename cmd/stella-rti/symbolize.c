@@ -15,9 +15,9 @@
 #include "common.h"
 #include "rti/buf.h"
 #include "rti/cjson.h"
+#include "rti/frame.h"
+#include "rti/maps.h"
 #include "rti/symbolize.h"
-#include "stack/frames.h"
-#include "stack/maps.h"
 
 static void symbolize_usage(FILE *f)
 {
@@ -61,65 +61,73 @@ struct out {
 	bool text;
 };
 
-static void emit(struct out *o, const char *space, const char *module, uint64_t offset,
-		 const struct rti_sym_result *r)
+/* The canonical frame of a symbolizer answer, as the stack stage builds it
+ * (without a privacy profile: a local debugging tool). *path_code_id gets
+ * the heap copy of a "path:" code_id, for the caller to free. 0 or -ENOMEM. */
+static int to_frame(enum rti_space space, const char *module, uint64_t offset,
+		    const struct rti_sym_result *r, struct rti_frame *f, char **path_code_id)
 {
-	char pathid[4200];
-	const char *code_id = r->code_id;
-	char frame_id[RTI_FRAME_ID_LEN + 1];
-	char ident[4300];
-	int n;
+	bool kernel = space == RTI_SPACE_KERNEL;
 
-	memcpy(frame_id, r->frame_id, sizeof(frame_id));
-	if (!strcmp(space, "kernel")) {
-		n = snprintf(ident, sizeof(ident), "kernel!%s+0x%llx", r->symbol ? r->symbol : "",
-			     (unsigned long long)(r->symbol ? r->symbol_offset : 0));
-		rti_frame_id(ident, (size_t)n < sizeof(ident) ? (size_t)n : sizeof(ident) - 1,
-			     frame_id);
-		offset = r->symbol ? r->symbol_offset : 0;
-	} else if (!code_id) {
-		snprintf(pathid, sizeof(pathid), "path:%s", module && *module ? module : "[anon]");
-		code_id = pathid;
-		n = snprintf(ident, sizeof(ident), "%s@0x%llx", code_id, (unsigned long long)offset);
-		rti_frame_id(ident, (size_t)n < sizeof(ident) ? (size_t)n : sizeof(ident) - 1,
-			     frame_id);
+	memset(f, 0, sizeof(*f));
+	*path_code_id = NULL;
+	f->space = space;
+	f->module = module;
+	f->code_id = r->code_id;
+	/* a kernel frame is known by its symbol: never the address */
+	f->offset = !kernel ? offset : r->symbol ? r->symbol_offset : 0;
+	f->symbol = r->symbol;
+	f->symbol_offset = r->symbol_offset;
+	f->has_symbol_offset = r->symbol && !kernel;
+	f->resolved_by = rti_resolved_name(r->by);
+	f->unresolved = r->symbol ? NULL : rti_unresolved_name(r->why);
+	memcpy(f->frame_id, r->frame_id, sizeof(f->frame_id));
+	if (kernel)
+		return rti_frame_id_of(space, r->symbol ? r->symbol : "", f->offset, f->frame_id);
+	if (!f->code_id) {
+		const char *m = module && *module ? module : "[anon]";
+		size_t n = strlen(m);
+
+		*path_code_id = malloc(n + RTI_PATH_CODE_ID_EXTRA);
+		if (!*path_code_id)
+			return -ENOMEM;
+		rti_path_code_id(*path_code_id, m, n);
+		f->code_id = *path_code_id;
+		return rti_frame_id_of(space, f->code_id, f->offset, f->frame_id);
+	}
+	return 0;
+}
+
+/* 0, or 1 when out of memory. */
+static int emit(struct out *o, enum rti_space space, const char *module, uint64_t offset,
+		const struct rti_sym_result *r)
+{
+	struct rti_frame f;
+	char *path_code_id;
+
+	if (to_frame(space, module, offset, r, &f, &path_code_id)) {
+		free(path_code_id);
+		fprintf(stderr, "stella-rti: symbolize: %s\n", strerror(ENOMEM));
+		return 1;
 	}
 	rti_buf_reset(&o->b);
 	if (o->text) {
-		rti_buf_addf(&o->b, "0x%llx %s", (unsigned long long)offset,
-			     r->symbol ? r->symbol : "??");
-		if (r->symbol && strcmp(space, "kernel"))
-			rti_buf_addf(&o->b, "+0x%llx", (unsigned long long)r->symbol_offset);
-		rti_buf_addf(&o->b, " (%s) %s %s\n",
-			     r->symbol ? rti_resolved_name(r->by) : rti_unresolved_name(r->why),
-			     code_id, module && *module ? module : "-");
+		rti_buf_addf(&o->b, "0x%llx %s", (unsigned long long)f.offset,
+			     f.symbol ? f.symbol : "??");
+		if (f.has_symbol_offset)
+			rti_buf_addf(&o->b, "+0x%llx", (unsigned long long)f.symbol_offset);
+		rti_buf_addf(&o->b, " (%s) %s %s\n", f.symbol ? f.resolved_by : f.unresolved,
+			     f.code_id, module && *module ? module : "-");
 	} else {
 		struct rti_cjw w;
 
 		rti_cjw_init(&w, &o->b);
-		rti_cjw_obj_open(&w);
-		rti_cjw_key(&w, "code_id");
-		rti_cjw_cstr(&w, code_id);
-		rti_cjw_key(&w, "frame_id");
-		rti_cjw_cstr(&w, frame_id);
-		rti_cjw_kv_str(&w, "module", module);
-		rti_cjw_key(&w, "offset");
-		rti_cjw_hex(&w, offset);
-		rti_cjw_key(&w, "resolved_by");
-		rti_cjw_cstr(&w, rti_resolved_name(r->by));
-		rti_cjw_key(&w, "space");
-		rti_cjw_cstr(&w, space);
-		rti_cjw_kv_str(&w, "symbol", r->symbol);
-		if (r->symbol && strcmp(space, "kernel")) {
-			rti_cjw_key(&w, "symbol_offset");
-			rti_cjw_hex(&w, r->symbol_offset);
-		}
-		if (!r->symbol)
-			rti_cjw_kv_str(&w, "unresolved", rti_unresolved_name(r->why));
-		rti_cjw_obj_close(&w);
+		rti_frame_json(&w, &f);
 		rti_buf_addch(&o->b, '\n');
 	}
 	fwrite(o->b.p, 1, o->b.len, stdout);
+	free(path_code_id);
+	return 0;
 }
 
 enum mode { M_NONE, M_ELF, M_PID, M_KERNEL };
@@ -145,10 +153,10 @@ static int one(struct ctx *c, const char *arg)
 	}
 	if (c->mode == M_ELF) {
 		rti_symbolize_elf(c->sym, c->elf, v, &r);
-		emit(&c->out, "user", c->elf, v, &r);
+		return emit(&c->out, RTI_SPACE_USER, c->elf, v, &r);
 	} else if (c->mode == M_KERNEL) {
 		rti_symbolize_kernel(c->sym, v, &r);
-		emit(&c->out, "kernel", r.symbol ? r.module : "[kernel]", v, &r);
+		return emit(&c->out, RTI_SPACE_KERNEL, r.symbol ? r.module : "[kernel]", v, &r);
 	} else {
 		const struct rti_map *m = rti_maps_find(&c->maps, v);
 		struct rti_sym_query q;
@@ -165,9 +173,8 @@ static int one(struct ctx *c, const char *arg)
 		q.offset = v - m->start + m->offset;
 		q.pid = c->pid;
 		rti_symbolize_user(c->sym, &q, &r);
-		emit(&c->out, "user", path, q.offset, &r);
+		return emit(&c->out, RTI_SPACE_USER, path, q.offset, &r);
 	}
-	return 0;
 }
 
 enum { OPT_ELF = 0x200, OPT_PID, OPT_KERNEL, OPT_TEXT, OPT_SYM_HELP = 'h' };
@@ -183,12 +190,10 @@ int cmd_symbolize(int argc, char **argv)
 		{ "help", no_argument, NULL, OPT_SYM_HELP },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct rti_symbolizer_opts so;
+	struct rti_symbolizer_opts so = RTI_OPTS_INIT(rti_symbolizer_opts, .disabled = false);
 	struct ctx c;
 	int rc = EXIT_OK, opt;
 
-	memset(&so, 0, sizeof(so));
-	so.sz = sizeof(so);
 	memset(&c, 0, sizeof(c));
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {

@@ -24,6 +24,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "rti/io.h"
+
 struct rti_input;
 struct rti_hotsym;
 
@@ -102,13 +104,7 @@ void rti_input_count_lines(struct rti_input *in, uint64_t lines_through);
 const struct rti_input_stats *rti_input_stats(struct rti_input *in);
 void rti_input_free(struct rti_input *in);
 
-/*
- * Crash repair of an output that a restarted run appends to: SIGKILL can
- * cut a large write() short and leave a partial last line, which would glue
- * onto the next one. Cuts it off (regular files only) and says how many
- * bytes went in *dropped (0: the output ended with a whole line).
- * 0 or -errno.
- */
-int rti_output_repair(int fd, uint64_t *dropped);
+/* The crash repair of an output a restarted run appends to,
+ * rti_output_repair(), is in rti/io.h. */
 
 #endif

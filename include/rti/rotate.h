@@ -28,7 +28,8 @@
  *
  * Lines are buffered (64 KiB); rti_rotate_flush() writes them out and
  * performs a due interval rotation, so a caller with an interval calls it
- * when idle. One thread writes (the sink, flush); rti_rotate_reconfigure()
+ * when idle, and a hot index's before_commit calls it (lines of committed
+ * records must be in the file before the commit, include/rti/hotsym.h). One thread writes (the sink, flush); rti_rotate_reconfigure()
  * and rti_rotate_get_stats() may be called from any thread.
  */
 #ifndef RTI_ROTATE_H

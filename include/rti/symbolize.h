@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "rti/canon.h"
+#include "rti/opts.h"
 
 /* `resolved_by` of a frame. */
 enum rti_resolved {

@@ -5,6 +5,7 @@
 
 #include "adapt/canon_write.h"
 #include "rti/cjson.h"
+#include "rti/frame.h"
 #include "util/hash.h"
 #include "util/timefmt.h"
 
@@ -254,105 +255,6 @@ static void put_process(struct rti_cjw *w, const struct rti_process *p)
 	rti_cjw_obj_close(w);
 }
 
-static void put_frame_slow(struct rti_cjw *w, const struct rti_frame *f)
-{
-	rti_cjw_obj_open(w);
-	rti_cjw_key(w, "code_id");
-	rti_cjw_cstr(w, f->code_id);
-	rti_cjw_key(w, "frame_id");
-	rti_cjw_str(w, f->frame_id, RTI_FRAME_ID_LEN);
-	rti_cjw_kv_str(w, "module", f->module);
-	rti_cjw_key(w, "offset");
-	rti_cjw_hex(w, f->offset);
-	rti_cjw_key(w, "resolved_by");
-	rti_cjw_cstr(w, f->resolved_by);
-	rti_cjw_key(w, "space");
-	rti_cjw_cstr(w, f->space == RTI_SPACE_KERNEL ? "kernel" : "user");
-	rti_cjw_kv_str(w, "symbol", f->symbol);
-	if (f->has_symbol_offset) {
-		rti_cjw_key(w, "symbol_offset");
-		rti_cjw_hex(w, f->symbol_offset);
-	}
-	rti_cjw_kv_str(w, "unresolved", f->unresolved);
-	rti_cjw_obj_close(w);
-}
-
-/* Appends a literal. */
-#define LIT(b, k, lit)                                  \
-	do {                                            \
-		memcpy((b) + (k), lit, sizeof(lit) - 1); \
-		(k) += sizeof(lit) - 1;                 \
-	} while (0)
-
-/* "0x..." with its quotes */
-static size_t put_hex_str(char *o, uint64_t v)
-{
-	size_t k = 0;
-
-	o[k++] = '"';
-	k += rti_hex_u64(o + k, v);
-	o[k++] = '"';
-	return k;
-}
-
-/*
- * Frames are most of an event's output: write one in a stack buffer with
- * its member names as literals, in canonical order (the goldens hold the
- * bytes the general writer produced before this path existed), and hand it
- * to the writer as one value. Frames too large for the buffer take the
- * general path, put_frame_slow.
- */
-#define FRAME_BUF 2048
-static void put_frame(struct rti_cjw *w, const struct rti_frame *f)
-{
-	const char *code_id = f->code_id ? f->code_id : "";
-	size_t lc = strlen(code_id);
-	size_t lm = f->module ? strlen(f->module) : 0;
-	size_t lr = strlen(f->resolved_by);
-	size_t ls = f->symbol ? strlen(f->symbol) : 0;
-	size_t lu = f->unresolved ? strlen(f->unresolved) : 0;
-	char b[FRAME_BUF];
-	size_t k = 0;
-
-	/* worst case: every string byte a \u00xx escape, plus the fixed part */
-	if ((lc + lm + lr + ls + lu) > (FRAME_BUF - 256) / 6) {
-		put_frame_slow(w, f);
-		return;
-	}
-	LIT(b, k, "{\"code_id\":");
-	k += rti_cjson_escape(b + k, code_id, lc);
-	LIT(b, k, ",\"frame_id\":\"");
-	memcpy(b + k, f->frame_id, RTI_FRAME_ID_LEN);
-	k += RTI_FRAME_ID_LEN;
-	b[k++] = '"';
-	if (lm) {
-		LIT(b, k, ",\"module\":");
-		k += rti_cjson_escape(b + k, f->module, lm);
-	}
-	LIT(b, k, ",\"offset\":");
-	k += put_hex_str(b + k, f->offset);
-	LIT(b, k, ",\"resolved_by\":");
-	k += rti_cjson_escape(b + k, f->resolved_by, lr);
-	if (f->space == RTI_SPACE_KERNEL)
-		LIT(b, k, ",\"space\":\"kernel\"");
-	else
-		LIT(b, k, ",\"space\":\"user\"");
-	if (ls) {
-		LIT(b, k, ",\"symbol\":");
-		k += rti_cjson_escape(b + k, f->symbol, ls);
-	}
-	if (f->has_symbol_offset) {
-		LIT(b, k, ",\"symbol_offset\":");
-		k += put_hex_str(b + k, f->symbol_offset);
-	}
-	if (lu) {
-		LIT(b, k, ",\"unresolved\":");
-		k += rti_cjson_escape(b + k, f->unresolved, lu);
-	}
-	b[k++] = '}';
-	rti_cjw_raw(w, b, k);
-}
-
 int rti_canon_write(const struct rti_event *ev, const struct rti_canon *cn,
 		    struct rti_buf *out)
 {
@@ -435,7 +337,7 @@ int rti_canon_write(const struct rti_event *ev, const struct rti_canon *cn,
 		rti_cjw_key(&w, "stack");
 		rti_cjw_arr_open(&w);
 		for (unsigned i = 0; i < cn->n_frames; i++)
-			put_frame(&w, &cn->frames[i]);
+			rti_frame_json(&w, &cn->frames[i]);
 		rti_cjw_arr_close(&w);
 	}
 	put_time(&w, "time", &cn->time);

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "hotsym/hotsym_int.h"
+#include "util/numfmt.h"
 #include "util/timefmt.h"
 #include "hotsym/pq_load.h"
 #include "hotsym/store_sql.h"
@@ -288,18 +289,11 @@ static int copy_str(struct rti_buf *b, const char *v)
 /* Integers without printf: a batch has a million of them. */
 static int put_i64(struct rti_buf *b, int64_t v, char sep)
 {
-	char tmp[24];
-	size_t i = sizeof(tmp);
-	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	char tmp[RTI_DEC_MAX + 1];
+	size_t n = rti_dec_i64(tmp, v);
 
-	tmp[--i] = sep;
-	do {
-		tmp[--i] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	if (v < 0)
-		tmp[--i] = '-';
-	return rti_buf_add(b, tmp + i, sizeof(tmp) - i);
+	tmp[n++] = sep;
+	return rti_buf_add(b, tmp, n);
 }
 
 static int copy_send(struct pg_store *s, struct rti_buf *b, bool force)

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The input object (include/rti/input.h): a list of files read as one
- * stream of records, with the record loop, resume positions and the
- * output's crash repair in one place.
+ * stream of records, with the record loop and resume positions in one
+ * place (the output's crash repair is rti_output_repair, util/io.c).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -281,49 +281,4 @@ void rti_input_free(struct rti_input *in)
 	if (in->r)
 		rti_records_close(in->r);
 	free(in);
-}
-
-/* The offset just past the last newline of the file's first end bytes
- * (0: none). 0 or -errno. */
-static int last_newline(int fd, off_t end, off_t *after)
-{
-	char buf[4096];
-	off_t pos = end;
-
-	while (pos > 0) {
-		size_t n = pos > (off_t)sizeof(buf) ? sizeof(buf) : (size_t)pos;
-		ssize_t r = pread(fd, buf, n, pos - (off_t)n);
-
-		if (r != (ssize_t)n)
-			return -EIO;
-		for (size_t i = n; i > 0; i--) {
-			if (buf[i - 1] == '\n') {
-				*after = pos - (off_t)n + (off_t)i;
-				return 0;
-			}
-		}
-		pos -= (off_t)n;
-	}
-	*after = 0;
-	return 0;
-}
-
-int rti_output_repair(int fd, uint64_t *dropped)
-{
-	struct stat st;
-	off_t keep;
-	int err;
-
-	*dropped = 0;
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size == 0)
-		return 0;
-	err = last_newline(fd, st.st_size, &keep);
-	if (err)
-		return err;
-	if (keep == st.st_size)
-		return 0; /* ends with a whole line */
-	if (ftruncate(fd, keep))
-		return -errno;
-	*dropped = (uint64_t)(st.st_size - keep);
-	return 0;
 }

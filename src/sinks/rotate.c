@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,42 +47,11 @@ static int take_opts(struct rti_rotate_opts *dst, const struct rti_rotate_opts *
 	return 0;
 }
 
-/*
- * A live file appended to after a crash may end in a partial line (SIGKILL
- * in the middle of a write): cut it off, or the next line would glue onto
- * it. Its bytes are counted in repaired.
- */
-static int cut_partial_line(struct rti_rotate *r, uint64_t size)
-{
-	char buf[4096];
-	uint64_t pos = size;
-
-	while (pos > 0) {
-		size_t n = pos > sizeof(buf) ? sizeof(buf) : (size_t)pos;
-		ssize_t got = pread(r->fd, buf, n, (off_t)(pos - n));
-		size_t i = n;
-
-		if (got != (ssize_t)n)
-			return got < 0 ? -errno : -EIO;
-		if (pos == size && buf[n - 1] == '\n')
-			return 0; /* ends with a whole line */
-		while (i > 0 && buf[i - 1] != '\n')
-			i--;
-		pos -= n - i;
-		if (i > 0)
-			break;
-	}
-	if (ftruncate(r->fd, (off_t)pos))
-		return -errno;
-	atomic_fetch_add_explicit(&r->repaired, size - pos, memory_order_relaxed);
-	r->disk = pos;
-	return 0;
-}
-
 /* Opens (or creates) the live file for appending, mode exactly perm. */
 static int open_live(struct rti_rotate *r)
 {
 	struct stat st;
+	uint64_t cut;
 	int err;
 
 	r->fd = openat(r->dirfd, r->file, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, r->cur.perm);
@@ -95,10 +65,13 @@ static int open_live(struct rti_rotate *r)
 		err = -EINVAL;
 		goto fail;
 	}
-	r->disk = (uint64_t)st.st_size;
-	err = cut_partial_line(r, r->disk);
+	/* after a crash, a partial last line (SIGKILL in the middle of a
+	 * write) is cut off, or the next line would glue onto it */
+	err = rti_output_repair(r->fd, &cut);
 	if (err)
 		goto fail;
+	atomic_fetch_add_explicit(&r->repaired, cut, memory_order_relaxed);
+	r->disk = (uint64_t)st.st_size - cut;
 	r->started_ms = mono_ms(r);
 	return 0;
 fail:
@@ -358,6 +331,7 @@ static int split_path(struct rti_rotate *r, const char *path)
 
 static int rotate_init(struct rti_rotate *r, const struct rti_rotate_opts *o)
 {
+	sigset_t block, old;
 	int err = take_opts(&r->cur, o);
 
 	if (err)
@@ -380,7 +354,11 @@ static int rotate_init(struct rti_rotate *r, const struct rti_rotate_opts *o)
 	/* the first pass repairs what an earlier run left (.gz.tmp, plain
 	 * rotated files not yet compressed, too many backups) */
 	r->pending = true;
+	/* process signals go to the caller's threads, never to the worker */
+	sigfillset(&block);
+	pthread_sigmask(SIG_BLOCK, &block, &old);
 	err = -pthread_create(&r->worker, NULL, rot_worker, r);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	r->worker_started = !err;
 	return err;
 }

@@ -4,22 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "stack/frame_id.h"
 #include "stack/frames.h"
-#include "util/hash.h"
 #include "util/timefmt.h"
 
-#define IDENT_MAX 96 /* longer identities bypass the memo; 96 fits build-id idents */
-
-struct cache_slot {
-	uint64_t h;
-	uint16_t len;
-	char ident[IDENT_MAX];
-	char id[RTI_FRAME_ID_LEN + 1];
-};
-
 struct rti_stack {
-	struct cache_slot *slots;
-	unsigned nslots; /* power of two */
+	struct rti_frame_id_memo *ids; /* frame_ids of path code_ids and kernel frames */
 	struct rti_symbolizer *sym;
 	struct rti_stack_stats st;
 };
@@ -27,19 +17,13 @@ struct rti_stack {
 struct rti_stack *rti_stack_new(unsigned cache_slots, const struct rti_symbolizer_opts *so)
 {
 	struct rti_stack *s = calloc(1, sizeof(*s));
-	unsigned n = 1;
 	int e;
 
 	if (!s)
 		return NULL;
-	while (n < cache_slots && n < (1u << 20))
-		n <<= 1;
-	s->nslots = cache_slots ? n : 0;
-	if (s->nslots) {
-		s->slots = calloc(s->nslots, sizeof(*s->slots));
-		if (!s->slots)
-			goto fail;
-	}
+	s->ids = rti_frame_id_memo_new(cache_slots);
+	if (!s->ids)
+		goto fail;
 	s->sym = rti_symbolizer_new(so);
 	if (!s->sym)
 		goto fail;
@@ -56,7 +40,7 @@ void rti_stack_free(struct rti_stack *s)
 	if (!s)
 		return;
 	rti_symbolizer_free(s->sym);
-	free(s->slots);
+	rti_frame_id_memo_free(s->ids);
 	free(s);
 }
 
@@ -65,6 +49,7 @@ const struct rti_stack_stats *rti_stack_stats(struct rti_stack *s)
 	const struct rti_symbolize_stats *c = rti_symbolizer_stats(s->sym);
 	struct rti_symbolize_stats *d = &s->st.sym;
 
+	rti_frame_id_memo_counts(s->ids, &s->st.cache_hits, &s->st.cache_misses);
 	/* the symbolizer counts lookups and caches, we count outcomes */
 	d->found_proc_root = c->found_proc_root;
 	d->found_host = c->found_host;
@@ -82,94 +67,22 @@ const struct rti_stack_stats *rti_stack_stats(struct rti_stack *s)
 	return &s->st;
 }
 
-void rti_frame_id(const char *ident, size_t n, char out[RTI_FRAME_ID_LEN + 1])
+/* frame_id of a kernel frame, or of a user frame known by its path */
+static int frame_id(struct rti_stack *s, enum rti_space space, const char *name,
+		    uint64_t off, struct rti_frame *f)
 {
-	char hex[65];
-
-	rti_sha256_hex(ident, n, hex);
-	memcpy(out, "sha256:", 7);
-	memcpy(out + 7, hex, 32);
-	out[RTI_FRAME_ID_LEN] = '\0';
+	return rti_frame_id_memo_get(s->ids, space, name, off, f->frame_id) ? -ENOBUFS : 0;
 }
 
-/* Word at a time: this runs for every kernel frame. */
-static uint64_t ident_hash(const char *p, size_t n)
-{
-	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
-
-	while (n >= 8) {
-		memcpy(&w, p, 8);
-		h = (h ^ w) * 0xff51afd7ed558ccdULL;
-		h ^= h >> 32;
-		p += 8;
-		n -= 8;
-	}
-	w = 0;
-	memcpy(&w, p, n);
-	h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
-	return h ^ (h >> 29);
-}
-
-static void cached_frame_id(struct rti_stack *s, const char *ident, size_t n,
-			    char out[RTI_FRAME_ID_LEN + 1])
-{
-	struct cache_slot *slot;
-	uint64_t h;
-
-	if (!s->nslots || n >= IDENT_MAX) {
-		rti_frame_id(ident, n, out);
-		return;
-	}
-	h = ident_hash(ident, n);
-	slot = &s->slots[h & (s->nslots - 1)];
-	if (slot->h == h && slot->len == n && !memcmp(slot->ident, ident, n)) {
-		s->st.cache_hits++;
-		memcpy(out, slot->id, sizeof(slot->id));
-		return;
-	}
-	s->st.cache_misses++;
-	rti_frame_id(ident, n, out);
-	slot->h = h;
-	slot->len = (uint16_t)n;
-	memcpy(slot->ident, ident, n);
-	memcpy(slot->id, out, sizeof(slot->id));
-}
-
-/* Builds "<a><b><hex offset>" into a stack buffer or the arena. */
-static int frame_ident(struct rti_stack *s, struct rti_arena *a, const char *pre1,
-		       const char *pre2, const char *sep, uint64_t off,
-		       struct rti_frame *f)
-{
-	size_t l1 = strlen(pre1);
-	size_t l2 = strlen(pre2);
-	size_t ls = strlen(sep);
-	size_t n = l1 + l2 + ls + 18;
-	char sbuf[IDENT_MAX];
-	char *b = n <= sizeof(sbuf) ? sbuf : rti_arena_alloc(a, n);
-	size_t k = 0;
-
-	if (!b)
-		return -ENOBUFS;
-	memcpy(b + k, pre1, l1);
-	k += l1;
-	memcpy(b + k, pre2, l2);
-	k += l2;
-	memcpy(b + k, sep, ls);
-	k += ls;
-	k += rti_hex_u64(b + k, off);
-	cached_frame_id(s, b, k, f->frame_id);
-	return 0;
-}
-
+/* "path:<module>" in the arena */
 static const char *path_code_id(struct rti_arena *a, const char *module)
 {
 	size_t n = strlen(module);
-	char *c = rti_arena_alloc(a, n + 6);
+	char *c = rti_arena_alloc(a, n + RTI_PATH_CODE_ID_EXTRA);
 
 	if (!c)
 		return NULL;
-	memcpy(c, "path:", 5);
-	memcpy(c + 5, module, n + 1);
+	rti_path_code_id(c, module, n);
 	return c;
 }
 
@@ -250,7 +163,7 @@ static int kernel_frame(struct rti_stack *s, const struct rti_frame_filter *ff,
 	err_module = filter_string(ff, RTI_FRAME_KERNEL_MODULE, &f->module);
 	if (err_symbol || err_module)
 		return err_symbol ? err_symbol : err_module;
-	return frame_ident(s, a, "kernel!", f->symbol ? f->symbol : "", "+", f->offset, f);
+	return frame_id(s, RTI_SPACE_KERNEL, f->symbol ? f->symbol : "", f->offset, f);
 }
 
 static int user_frame(struct rti_stack *s, const struct rti_frame_filter *ff,
@@ -293,7 +206,7 @@ static int user_frame(struct rti_stack *s, const struct rti_frame_filter *ff,
 		const char *m = !e->module ? "[anon]" : f->module ? f->module : "[private]";
 
 		f->code_id = path_code_id(a, m);
-		if (!f->code_id || frame_ident(s, a, f->code_id, "", "@", f->offset, f))
+		if (!f->code_id || frame_id(s, RTI_SPACE_USER, f->code_id, f->offset, f))
 			return -ENOBUFS;
 	}
 	if (r.symbol) {

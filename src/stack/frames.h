@@ -6,9 +6,9 @@
  * symbolizer (include/rti/symbolize.h); Tetragon's symbol is used only
  * when ours fails (resolved_by "agent"). Kernel frames keep Tetragon's
  * symbol; address-only kernel frames resolve through kallsyms. Raw
- * addresses are never emitted. Path-based frame_ids are memoized in a
- * bounded direct-mapped cache: a pure function of (code_id, offset), so
- * the cache changes speed, never output.
+ * addresses are never emitted. Identities and frame_ids come from
+ * rti/frame.h; those of path code_ids and kernel frames are memoized
+ * (stack/frame_id.h).
  */
 #ifndef RTI_FRAMES_H
 #define RTI_FRAMES_H
@@ -71,8 +71,5 @@ void rti_stack_loader(struct rti_stack *s, const struct rti_event *ev);
  */
 const char *rti_stack_module_code_id(struct rti_stack *s, const struct rti_event *ev,
 				     const char *filtered, struct rti_arena *a);
-
-/* frame_id of spec §6 for an identity string ("code_id@0x..", "kernel!sym+0x.."). */
-void rti_frame_id(const char *ident, size_t n, char out[RTI_FRAME_ID_LEN + 1]);
 
 #endif

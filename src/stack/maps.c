@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "stack/maps.h"
+#include "rti/maps.h"
 
 #define MAPS_MAX_BYTES (256u << 20) /* a process with millions of mappings */
 

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "rti/cjson.h"
+#include "util/numfmt.h"
 #include "util/swar.h"
 
 static const char hexdig[] = "0123456789abcdef";
@@ -324,31 +325,18 @@ void rti_cjw_cstr(struct rti_cjw *w, const char *s)
 
 void rti_cjw_u64(struct rti_cjw *w, uint64_t v)
 {
-	char tmp[24];
-	size_t i = sizeof(tmp);
+	char tmp[RTI_DEC_MAX];
 
 	before_value(w);
-	do {
-		tmp[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	put(w, tmp + i, sizeof(tmp) - i);
+	put(w, tmp, rti_dec_u64(tmp, v));
 }
 
 void rti_cjw_i64(struct rti_cjw *w, int64_t v)
 {
-	char tmp[24];
-	size_t i = sizeof(tmp);
-	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	char tmp[RTI_DEC_MAX];
 
 	before_value(w);
-	do {
-		tmp[--i] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	if (v < 0)
-		tmp[--i] = '-';
-	put(w, tmp + i, sizeof(tmp) - i);
+	put(w, tmp, rti_dec_i64(tmp, v));
 }
 
 void rti_cjw_bool(struct rti_cjw *w, bool v)

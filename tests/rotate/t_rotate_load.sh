@@ -10,7 +10,8 @@ N=100000
 [ "$RTI_V" = asan ] && N=30000
 
 # check_dir DIR N MAX_SIZE FILE_MAX: the checker (MAX_SIZE as given to the
-# writer, FILE_MAX the largest max_size it had), one check per property
+# writer, FILE_MAX the largest max_size it had; N -1: as many lines as there
+# are, which must be lines 0.. with no gap), one check per property
 check_dir() {
   local r
   while IFS='|' read -r r what; do
@@ -40,7 +41,8 @@ over = [f for f, b in datas if len(b) > filemax and b.count(b'\n') > 1]
 tap(not over, 'no file over max_size but for one line: %s' % over[:3])
 tap(not stray, 'no stray file (.gz.tmp, plain beside .gz): %s' % stray[:3])
 got = b''.join(b for _, b in datas).decode()
-want_ok = got.count('\n') == n
+if n < 0:  # killed: whatever was written, a gapless prefix
+    n = got.count('\n')
 bad = None
 pos = 0
 for i in range(n):
@@ -82,4 +84,19 @@ mkdir -p "$T/prune"
 "$LOAD" "$T/prune/events.ndjson" $N 65536 0 3 1 0 >/dev/null || not_ok "prune run"
 check "prune: 3 rotated files kept, gzipped" test "$(ls "$T/prune" | grep -c '^events-.*\.ndjson\.gz$')" -eq 3
 check "prune: nothing else but the live file" test "$(ls "$T/prune" | wc -l)" -eq 4
+# killed (SIGKILL) while writing, rotating and compressing; reopened: the
+# next open cleans the .gz.tmp and compresses what was left plain, and the
+# lines on disk are lines 0..k-1, none split, none twice, none missing
+# (what was still in the 64 KiB buffer is lost: a restart resumes from the
+# hot index's committed position and writes it again)
+mkdir -p "$T/kill"
+"$LOAD" "$T/kill/events.ndjson" 400000 65536 0 0 1 0 >/dev/null 2>&1 &
+pid=$!
+gz_count() { [ "$(ls "$T/kill" | grep -c '\.gz$')" -ge "$1" ]; }
+check "kill: compressed files appear while writing" wait_for 60 gz_count 20
+kill -9 $pid; wait $pid 2>/dev/null
+echo "# at the kill: $(ls "$T/kill" | grep -c '\.gz\.tmp$') .gz.tmp, $(ls "$T/kill" | grep -c 'ndjson$') plain"
+check "kill: reopened (repair and compression at open)" sh -c '"$0" "$1" 0 65536 0 0 1 0 >/dev/null' "$LOAD" "$T/kill/events.ndjson"
+check "kill: no plain rotated file left" test "$(ls "$T/kill" | grep -c -- '-.*\.ndjson$')" -eq 0
+check_dir "$T/kill" -1 65536 65536
 done_testing

@@ -3,6 +3,7 @@
  * reconfiguration, errors. Time is driven through the clock hook. */
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -403,6 +404,52 @@ static void test_sink(void)
 	ops->destroy(ctx);
 }
 
+/* The background thread blocks every signal: a SIGHUP or SIGTERM meant for
+ * the caller's handler never lands on it (the caller's threads here block
+ * none of them). */
+static void test_worker_signals(void)
+{
+	struct rti_rotate *r;
+	struct dirent *de;
+	sigset_t none, old;
+	DIR *d;
+	int blocking = 0, threads = 0;
+
+	fresh_dir("signals");
+	sigemptyset(&none);
+	pthread_sigmask(SIG_SETMASK, &none, &old); /* whatever this process inherited */
+	r = open_with("events.ndjson", 0, 0, false, 0);
+	rti_rotate_settle(r); /* the worker runs (glibc sets its mask when it starts) */
+	d = opendir("/proc/self/task");
+	while (d && (de = readdir(d))) {
+		char path[300], buf[256];
+		FILE *f;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%s/status", de->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		threads++;
+		while (fgets(buf, sizeof(buf), f)) {
+			unsigned long long m;
+
+			/* SIGHUP, SIGINT, SIGTERM: bits 0, 1, 14 */
+			if (sscanf(buf, "SigBlk: %llx", &m) == 1 && (m & 0x4003ULL) == 0x4003ULL)
+				blocking++;
+		}
+		fclose(f);
+	}
+	if (d)
+		closedir(d);
+	ok(threads == 2 && blocking == 1,
+	   "of the caller's thread and the worker, the worker blocks SIGHUP, SIGINT, SIGTERM "
+	   "(%d of %d)", blocking, threads);
+	rti_rotate_close(r);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
 int main(void)
 {
 	test_size();
@@ -414,5 +461,6 @@ int main(void)
 	test_bad_opts();
 	test_errors();
 	test_sink();
+	test_worker_signals();
 	return done_testing();
 }

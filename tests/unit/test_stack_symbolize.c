@@ -7,6 +7,7 @@
  * must show the evictions. Plus option and error handling.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,6 +118,12 @@ int main(void)
 	q.start_ns = 8;
 	rti_symbolize_user(a, &q, &ra);
 	ok(!ra.code_id && ra.why == RTI_UNRES_NOT_FOUND, "another process: no join");
+	st = rti_symbolizer_stats(a);
+	ok(st->loader_ids == 1 && st->loader.entries == 1 && st->loader.hits == 1 &&
+		   st->loader.misses == 1 && st->loader_used == 1,
+	   "loader counters (stored %llu, hits %llu, misses %llu)",
+	   (unsigned long long)st->loader_ids, (unsigned long long)st->loader.hits,
+	   (unsigned long long)st->loader.misses);
 
 	/* odd queries */
 	q.pid = 0;
@@ -164,6 +171,26 @@ int main(void)
 		c = rti_symbolizer_new(NULL);
 		ok(c && rti_symbolizer_enabled(c), "NULL options: defaults");
 		rti_symbolizer_free(c);
+		/* an older caller's struct: up to kallsyms, the rest our defaults */
+		bad = RTI_OPTS_INIT(rti_symbolizer_opts, .kallsyms = "none", .max_files = 1);
+		bad.sz = offsetof(struct rti_symbolizer_opts, max_files);
+		c = rti_symbolizer_new(&bad);
+		ok(c != NULL, "older, shorter options struct accepted");
+		if (c) {
+			q.pid = 0;
+			q.module = libs[0];
+			rti_symbolize_user(c, &q, &ra);
+			q.module = libs[1];
+			rti_symbolize_user(c, &q, &ra);
+			st = rti_symbolizer_stats(c);
+			ok(st->files.entries == 2 && !st->files.evictions,
+			   "fields beyond its sz not read (max_files default, %llu files kept)",
+			   (unsigned long long)st->files.entries);
+		}
+		rti_symbolizer_free(c);
+		bad.sz = offsetof(struct rti_symbolizer_opts, kallsyms);
+		c = rti_symbolizer_new(&bad);
+		ok(!c && errno == EINVAL, "options struct shorter than the required fields: EINVAL");
 	}
 	return done_testing();
 }
