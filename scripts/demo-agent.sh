@@ -18,7 +18,7 @@ sed -e "s|unix:///var/run/tetragon/tetragon.sock|unix://$D/rp.sock|" \
     -e "s|\[/etc/tetragon/tetragon.tp.d\]|[$3]|" \
     -e "s|/var/log/stella-rti/events.ndjson|$D/agent-events.ndjson|" \
     -e "s|sqlite:/var/lib/stella-rti/hot.db|sqlite:$D/agent-hot.db|" \
-    -e "s|listen: 127.0.0.1:9470|listen: 127.0.0.1:0|" \
+    -e "s|listen: 127.0.0.1:9468|listen: 127.0.0.1:0|" \
     examples/agent.yaml >"$D/etc/config.yaml"
 export HOSTNAME=${HOSTNAME:-$(hostname)}
 echo "\$ stella-rti validate --config $D/etc/config.yaml && stella-rti agent --config $D/etc/config.yaml"

@@ -101,6 +101,6 @@ extern const struct rti_filter_flag rti_filter_flags[RTI_FILTER_FLAGS];
 
 /* The default metrics port (none of Tetragon's 2112, 2113, 6060, 6789,
  * 8118, 54321). */
-#define RTI_METRICS_PORT "9470"
+#define RTI_METRICS_PORT "9468"
 
 #endif

@@ -29,7 +29,7 @@ check "--print: exit 0" test $? -eq 0
 check "--print: \${VAR} replaced" grep -qx '  path: "/var/tmp/rti/events.ndjson"' print
 check "--print: sizes and durations in units" grep -qx '  queue_size: 8MiB' print
 check "--print: 2m" grep -qx '  keepalive: 2m' print
-check "--print: defaults filled in" grep -qx '  listen: "127.0.0.1:9470"' print
+check "--print: defaults filled in" grep -qx '  listen: "127.0.0.1:9468"' print
 check "--print: the database URL is a secret" grep -qx '  url: "<redacted>"' print
 check "--print: the password never appears" bash -c "! grep -q s3cret print"
 # the printed configuration is itself a valid configuration
