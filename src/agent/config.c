@@ -514,6 +514,28 @@ static int open_files(struct rti_config *c, struct cerr *e)
 	return 0;
 }
 
+/* The Tetragon address and filters, checked as the agent will use them. */
+static int check_stream(struct rti_config *c, struct cerr *e)
+{
+	static const enum rti_opt_id ids[2] = { O_TG_ALLOW, O_TG_DENY };
+	struct rti_grpc_addr addr;
+	char why[300];
+
+	if (rti_grpc_addr_parse(rti_cfg_str(c, O_TG_ADDRESS), &addr, why, sizeof(why)))
+		return fail(e, c->v[O_TG_ADDRESS].node, "tetragon.address", "%s", why);
+	for (int i = 0; i < 2; i++) {
+		struct rti_grpc_filter f;
+		uint8_t *req = NULL;
+		size_t len = 0;
+
+		rti_cfg_filter(c, ids[i], &f);
+		if (rti_grpc_events_request(&f, NULL, &req, &len, why, sizeof(why)))
+			return fail(e, c->v[ids[i]].node, rti_options[ids[i]].key, "%s", why);
+		free(req);
+	}
+	return 0;
+}
+
 static int finish(struct rti_config *c, struct cerr *e)
 {
 	const char *node = rti_cfg_str(c, O_NODE);
@@ -537,6 +559,8 @@ static int finish(struct rti_config *c, struct cerr *e)
 		    id != O_METRICS_LISTEN)
 			return fail(e, v->node, rti_options[id].key, "empty value");
 	}
+	if (check_stream(c, e))
+		return -EINVAL;
 	return open_files(c, e);
 }
 

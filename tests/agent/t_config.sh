@@ -77,6 +77,8 @@ bad "duplicate key" $'log:\n  level: info\n  level: warn' "$D:3:3: duplicate key
 bad "aliases refused" $'a: &x 1\nnode: *x' "$D:1:4: anchors are not supported"
 bad "delivery: not supported yet" $'delivery:\n  spool: {dir: /x}' "$D:2:3: delivery: not supported yet .*"
 bad "two filters: not supported yet" $'tetragon:\n  allow:\n    - {namespaces: [a]}\n    - {namespaces: [b]}' "$D:4:7: tetragon.allow: more than 1 filter: not supported yet"
+bad "unknown event type" $'tetragon:\n  deny:\n    - {event_types: [PROCESS_TELEPATHY]}' "$D:3:5: tetragon.deny: .*PROCESS_TELEPATHY.*"
+bad "bad address" $'tetragon:\n  address: "unix://"' "$D:2:12: tetragon.address: .*"
 bad "filter field" $'tetragon:\n  allow:\n    - {namespace: [a]}' "$D:3:8: tetragon.allow\\[0\\].namespace: unknown key .*"
 bad "backoff_max < backoff_initial" $'tetragon:\n  backoff_initial: 10s\n  backoff_max: 1s' "$D:3:16: tetragon.backoff_max: shorter than tetragon.backoff_initial"
 # the agent refuses to start on the same errors, with the same words
