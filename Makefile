@@ -10,7 +10,7 @@
 BUILD   ?= build
 CC      ?= cc
 CLANG   ?= clang
-PKGS    := zlib yaml-0.1 libcrypto libelf sqlite3 libpq libnghttp2 libprotobuf-c libcurl
+PKGS    := zlib yaml-0.1 libcrypto libelf sqlite3 libpq libnghttp2 libprotobuf-c libcurl libmicrohttpd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -50,7 +50,7 @@ TEST_BINS = $(TEST_SRCS:tests/unit/%.c=$(O)/tests/%)
 LIB       = $(O)/libstella-rti.a
 BIN       = $(O)/stella-rti
 
-.PHONY: all lib test test-rel test-asan demo fuzz bench deps clean check-banned
+.PHONY: all lib test test-rel test-asan demo fuzz bench soak deps clean check-banned
 all: $(BIN) $(TEST_BINS) $(EXTRA_BINS)
 
 lib: $(LIB)
@@ -106,6 +106,11 @@ bench: deps
 	@BUILD=$(BUILD) bash bench/grpc/run.sh
 	@bash bench/hotsym/run.sh $(BUILD)/rel
 	@bash bench/privacy/run.sh $(BUILD)/rel
+
+# hours: SOAK_EVENTS through the agent, RSS/fds flat, counts exact (docs/performance.md)
+soak: deps
+	@$(MAKE) -s --no-print-directory V=rel all
+	@BUILD=$(BUILD) bash scripts/soak.sh
 
 check-banned:
 	@! git grep -nE '\b(sprintf|vsprintf|strcpy|strcat|strncpy|strncat|gets|strtok)\s*\(' -- '*.c' '*.h' ':!src/util/banned.h'

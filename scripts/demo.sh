@@ -34,3 +34,7 @@ RTI=$RTI bash scripts/demo-grpc.sh --events 2000 --seconds 5 "$D/tetragon.log" 2
 echo
 echo "== 5. the hottest symbols of the demo capture: stella-rti hot top --hot-index sqlite:$D/hot.db --limit 15"
 "$RTI" hot top --hot-index "sqlite:$D/hot.db" --limit 15
+
+echo
+echo "== 6. the node agent: examples/agent.yaml against the replay server, /metrics and /readyz"
+RTI=$RTI bash scripts/demo-agent.sh "$(cd "$D" && pwd)" "$(cd "$D" && pwd)/tetragon.log" "$(cd "$D" && pwd)/policies.yaml" 2>&1 | sed 's/^/   /'

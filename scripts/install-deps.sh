@@ -9,13 +9,15 @@ PKGS=(
   libcurl4-openssl-dev libiberty-dev
   python3 python3-jsonschema python3-grpcio python3-grpc-tools python3-protobuf python3-yaml
   postgresql sqlite3 jq binutils elfutils libc6-dbg libsimdjson-dev g++ time
-  golang-go rustc
+  golang-go rustc libmicrohttpd-dev prometheus
   systemd man-db groff-base
   librtmp-dev libssh2-1-dev libpsl-dev libkrb5-dev libldap-dev libzstd-dev
+  libunistring-dev
 )
 # systemd (systemd-analyze), man-db and groff-base: tests/deploy checks the
-# unit and the man page. The last line: what `pkg-config --static libcurl`
-# names on Debian, for programs linked against the installed static library.
+# unit and the man page. The last two lines: what `pkg-config --static`
+# of libcurl and libmicrohttpd names on Debian, for programs linked against
+# the installed static library.
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -21,5 +21,7 @@ int cmd_hot(int argc, char **argv);
 int cmd_symbolize(int argc, char **argv);
 int cmd_privacy(int argc, char **argv);
 int cmd_privacy_check(int argc, char **argv); /* privacy_check.c */
+int cmd_agent(int argc, char **argv);    /* agent.c */
+int cmd_validate(int argc, char **argv); /* agent.c */
 
 #endif

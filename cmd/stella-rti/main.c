@@ -37,6 +37,12 @@ static const struct command {
 	{ "run", cmd_run,
 	  "run [--tetragon TARGET] [-o OUT] [--policy PATH]... [--record FILE]\n"
 	  "          live mode: Tetragon's gRPC stream -> canonical NDJSON" },
+	{ "agent", cmd_agent,
+	  "agent [--config FILE]\n"
+	  "          the node agent: configured by a file, /metrics, /healthz, /readyz, reload" },
+	{ "validate", cmd_validate,
+	  "validate [--config FILE] [--print]\n"
+	  "          check the agent's configuration; print the effective one" },
 	{ "replay", cmd_replay,
 	  "replay --listen TARGET [--rate N] [--loop] FILE...\n"
 	  "          serve captures and Tetragon JSON files as a GetEvents server" },

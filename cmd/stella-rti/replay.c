@@ -160,13 +160,15 @@ static void replay_usage(FILE *f)
 	      "      --end              end the stream with grpc-status 0 after the inputs\n"
 	      "      --gzip             compress messages (grpc-encoding gzip)\n"
 	      "      --max-bytes N      memory for the loaded messages (default 1 GiB)\n"
+	      "      --max-messages N   per stream, then hold (or --end); with --loop: a\n"
+	      "                         workload of exactly N messages (soak tests)\n"
 	      "      --ready-file FILE  write the address there once listening\n"
 	      "      --quiet            no summary on stderr\n",
 	      f);
 }
 
 enum { OPT_LISTEN = 'l', OPT_HELP = 'h', OPT_RATE = 0x200, OPT_LOOP, OPT_END, OPT_GZIP,
-       OPT_MAX_BYTES, OPT_READY, OPT_QUIET_R };
+       OPT_MAX_BYTES, OPT_READY, OPT_QUIET_R, OPT_MAX_MESSAGES };
 
 struct replay {
 	struct rti_grpc_server_opts so;
@@ -199,6 +201,14 @@ static int replay_opt(struct replay *rp, int c, const char *arg)
 		}
 		rp->max_bytes = (size_t)v;
 		return 0;
+	case OPT_MAX_MESSAGES:
+		v = strtoull(arg, &end, 10);
+		if (*end || end == arg || v == 0) {
+			fprintf(stderr, "stella-rti: --max-messages: expected a positive count\n");
+			return EXIT_USAGE;
+		}
+		rp->so.max_messages = v;
+		return 0;
 	default:
 		replay_usage(stderr);
 		return EXIT_USAGE;
@@ -212,6 +222,7 @@ static int replay_opts(struct replay *rp, int argc, char **argv)
 		{ "listen", required_argument, NULL, OPT_LISTEN },
 		{ "rate", required_argument, NULL, OPT_RATE },
 		{ "loop", no_argument, NULL, OPT_LOOP },
+		{ "max-messages", required_argument, NULL, OPT_MAX_MESSAGES },
 		{ "end", no_argument, NULL, OPT_END },
 		{ "gzip", no_argument, NULL, OPT_GZIP },
 		{ "max-bytes", required_argument, NULL, OPT_MAX_BYTES },

@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "common.h"
+#include "rti/config.h"
 #include "rti/grpc.h"
 #include "rti/live.h"
 #include "rti/opts.h"
@@ -32,37 +33,6 @@ struct run_args {
 	struct filter_args allow, deny;
 	struct rti_live_opts lo;
 };
-
-static int parse_secs(const char *s, unsigned *ms, double min, double max)
-{
-	char *end;
-	double v = strtod(s, &end);
-
-	if (end == s || *end || v < min || v > max)
-		return -1;
-	*ms = (unsigned)(v * 1000.0 + 0.5);
-	return 0;
-}
-
-/* 4096, 64K, 4M, 1G */
-static int parse_size(const char *s, size_t *out, size_t min, size_t max)
-{
-	char *end;
-	unsigned long long v = strtoull(s, &end, 10);
-
-	if (end == s)
-		return -1;
-	if (*end == 'k' || *end == 'K')
-		v <<= 10, end++;
-	else if (*end == 'm' || *end == 'M')
-		v <<= 20, end++;
-	else if (*end == 'g' || *end == 'G')
-		v <<= 30, end++;
-	if (*end || v < min || v > max)
-		return -1;
-	*out = (size_t)v;
-	return 0;
-}
 
 /* Splits a comma-separated list into fa->v[k]; "" is one empty item. */
 static int add_list(struct filter_args *fa, int k, char *arg, const char *opt)
@@ -105,32 +75,15 @@ static void run_usage(FILE *f)
 	      "\n"
 	      "Live mode: subscribes to Tetragon's gRPC event stream and writes canonical\n"
 	      "RuntimeCallEvent v1 NDJSON. Reconnects with exponential backoff; SIGINT or\n"
-	      "SIGTERM flush and exit.\n"
+	      "SIGTERM flush and exit. Every option is also a key of the agent's\n"
+	      "configuration file (docs/agent.md); sizes 64KiB/4MiB/1GiB, durations\n"
+	      "500ms/10s/5m (a bare number is seconds).\n"
 	      "\n"
-	      "  -t, --tetragon TARGET  unix:///path or host:port\n"
-	      "                         (default " RTI_GRPC_DEFAULT_TARGET ")\n"
-	      RTI_COMMON_HELP
-	      "Server-side filters (GetEventsRequest; comma lists, repeatable):\n"
-	      "      --event-types LIST  e.g. PROCESS_KPROBE,PROCESS_EXEC (or kprobe,exec)\n"
-	      "      --namespace LIST    Kubernetes namespaces ('' = host processes)\n"
-	      "      --pod-regex RE      --binary-regex RE\n"
-	      "      --deny-event-types, --deny-namespace, --deny-pod-regex,\n"
-	      "      --deny-binary-regex  the same for the deny list\n"
-	      "Stream:\n"
-	      "      --overflow drop|block  when the output falls behind (default drop:\n"
-	      "                         a stalled reader makes Tetragon drop silently)\n"
-	      "      --queue-size BYTES  reader->writer queue (default 4M)\n"
-	      "      --max-message-size BYTES  largest message accepted (default 16M)\n"
-	      "      --keepalive SECS    idle time before a PING (default 300)\n"
-	      "      --keepalive-timeout SECS  PING ack deadline (default 20)\n"
-	      "      --keepalive-pings N  PINGs per idle period (default 2, grpc's policy)\n"
-	      "      --connect-timeout SECS  (default 10)\n"
-	      "      --backoff-initial SECS, --backoff-max SECS  reconnect delays (0.5, 30)\n"
-	      "      --once              do not reconnect; exit when the stream ends\n"
-	      "      --record FILE       also store the raw messages (capture format)\n"
-	      "      --max-events N      stop after N messages\n"
-	      "      --duration SECS     stop after SECS\n",
+	      "  -t  --tetragon, -o --output, -p --policy: the short forms\n"
+	      "      --output -       stdout (the default for run; rotation settings are\n"
+	      "                       the agent's)\n",
 	      f);
+	rti_config_flag_help(f);
 }
 
 enum {
@@ -160,68 +113,52 @@ enum {
 };
 
 
-/* The options of the stream (not the pipeline's): 0, or an exit code. */
-static int stream_opt(struct rti_live_opts *lo, int c, const char *opt)
+/* The options of the stream (not the pipeline's), parsed as the option
+ * table says (rti/config.h): 0, or an exit code. */
+static int stream_opt(struct rti_live_opts *lo, int c, const char *name)
 {
+	unsigned long long v = 0;
+	char err[400];
+
+	if (rti_config_flag_value(name, optarg, &v, err, sizeof(err))) {
+		fprintf(stderr, "stella-rti: %s\n", err);
+		return EXIT_USAGE;
+	}
 	switch (c) {
 	case OPT_OVERFLOW:
-		if (!strcmp(optarg, "drop")) {
-			lo->overflow = RTI_LIVE_OVERFLOW_DROP;
-		} else if (!strcmp(optarg, "block")) {
-			lo->overflow = RTI_LIVE_OVERFLOW_BLOCK;
-		} else {
-			fprintf(stderr, "stella-rti: --overflow: expected drop or block\n");
-			return EXIT_USAGE;
-		}
-		return 0;
+		lo->overflow = v ? RTI_LIVE_OVERFLOW_BLOCK : RTI_LIVE_OVERFLOW_DROP;
+		break;
 	case OPT_QUEUE_SIZE:
-		if (parse_size(optarg, &lo->queue_size, 64 << 10, (size_t)1 << 30)) {
-			fprintf(stderr, "stella-rti: --queue-size: expected 64K..1G\n");
-			return EXIT_USAGE;
-		}
-		return 0;
+		lo->queue_size = (size_t)v;
+		break;
 	case OPT_MAX_MESSAGE:
-		if (parse_size(optarg, &lo->max_message, 1 << 10, (size_t)1 << 30)) {
-			fprintf(stderr, "stella-rti: --max-message-size: expected 1K..1G\n");
-			return EXIT_USAGE;
-		}
-		return 0;
-	case OPT_KEEPALIVE_PINGS: {
-		char *end;
-		unsigned long v = strtoul(optarg, &end, 10);
-
-		if (*end || end == optarg || v < 1 || v > 1000) {
-			fprintf(stderr, "stella-rti: --keepalive-pings: expected 1..1000\n");
-			return EXIT_USAGE;
-		}
+		lo->max_message = (size_t)v;
+		break;
+	case OPT_KEEPALIVE_PINGS:
 		lo->keepalive_pings = (unsigned)v;
-		return 0;
+		break;
+	case OPT_MAX_EVENTS:
+		lo->max_events = v;
+		break;
+	case OPT_KEEPALIVE:
+		lo->keepalive_ms = (unsigned)v;
+		break;
+	case OPT_KEEPALIVE_TIMEOUT:
+		lo->keepalive_timeout_ms = (unsigned)v;
+		break;
+	case OPT_CONNECT_TIMEOUT:
+		lo->connect_timeout_ms = (unsigned)v;
+		break;
+	case OPT_BACKOFF_INITIAL:
+		lo->backoff_initial_ms = (unsigned)v;
+		break;
+	case OPT_BACKOFF_MAX:
+		lo->backoff_max_ms = (unsigned)v;
+		break;
+	default:
+		lo->duration_ms = (unsigned)v;
 	}
-	case OPT_MAX_EVENTS: {
-		char *end;
-
-		lo->max_events = strtoull(optarg, &end, 10);
-		if (*end || end == optarg || lo->max_events == 0) {
-			fprintf(stderr, "stella-rti: --max-events: expected a positive number\n");
-			return EXIT_USAGE;
-		}
-		return 0;
-	}
-	default: {
-		unsigned *dst = c == OPT_KEEPALIVE ? &lo->keepalive_ms
-				: c == OPT_KEEPALIVE_TIMEOUT ? &lo->keepalive_timeout_ms
-				: c == OPT_CONNECT_TIMEOUT ? &lo->connect_timeout_ms
-				: c == OPT_BACKOFF_INITIAL ? &lo->backoff_initial_ms
-				: c == OPT_BACKOFF_MAX ? &lo->backoff_max_ms
-							 : &lo->duration_ms;
-
-		if (parse_secs(optarg, dst, 0.001, 7 * 86400.0)) {
-			fprintf(stderr, "stella-rti: %s: expected seconds (0.001 to 604800)\n", opt);
-			return EXIT_USAGE;
-		}
-		return 0;
-	}
-	}
+	return 0;
 }
 
 /* One option of run's own. 0, or an exit code (-1: --help, exit 0). */
@@ -268,6 +205,24 @@ static int run_opt(struct run_args *a, int c, const char *opt)
 	}
 }
 
+/* --hot-flush-interval, --hot-flush-every as the option table says:
+ * 1, or -1 (message printed). */
+static int hot_opt(struct rti_common *co, int c, const char *name)
+{
+	unsigned long long v = 0;
+	char err[400];
+
+	if (rti_config_flag_value(name, optarg, &v, err, sizeof(err))) {
+		fprintf(stderr, "stella-rti: %s\n", err);
+		return -1;
+	}
+	if (c == OPT_HOT_FLUSH_INTERVAL)
+		co->hot_interval = (unsigned)((v + 999) / 1000);
+	else
+		co->hot_every = v;
+	return 1;
+}
+
 /* The command line into *a. 0, or an exit code (-1: exit 0). */
 static int parse_args(struct run_args *a, int argc, char **argv)
 {
@@ -298,17 +253,21 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c;
+	int c, li = -1;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, RTI_COMMON_SHORTOPTS "t:h", longopts, NULL)) != -1) {
-		int k = rti_common_opt(&a->co, c, optarg);
+	while ((c = getopt_long(argc, argv, RTI_COMMON_SHORTOPTS "t:h", longopts, &li)) != -1) {
+		const char *name = li >= 0 ? longopts[li].name : "";
+		int k = c == OPT_HOT_FLUSH_INTERVAL || c == OPT_HOT_FLUSH_EVERY
+				? hot_opt(&a->co, c, name)
+				: rti_common_opt(&a->co, c, optarg);
 
+		li = -1;
 		if (k < 0)
 			return EXIT_USAGE;
 		if (k > 0)
 			continue;
-		k = run_opt(a, c, argv[optind - 1]);
+		k = run_opt(a, c, name);
 		if (k)
 			return k;
 	}

@@ -184,6 +184,7 @@ struct rti_grpc_server_opts {
 	enum rti_grpc_server_end end;
 	bool gzip;                /* compress messages (grpc-encoding gzip) */
 	unsigned max_conns;       /* 0 = 64 */
+	uint64_t max_messages;    /* per stream, then end as `end` says; 0 = no limit */
 };
 
 struct rti_grpc_server_stats {

@@ -145,6 +145,7 @@ struct rti_live_stats {
 	/* queue */
 	uint64_t queue_dropped, queue_dropped_bytes;
 	uint64_t queue_high_water;  /* most bytes queued at once */
+	uint64_t queue_bytes;       /* bytes queued now (metrics) */
 	size_t queue_capacity;
 	uint64_t queue_blocked_ns;  /* RTI_LIVE_OVERFLOW_BLOCK: reader waited */
 	/* writer */

@@ -147,6 +147,10 @@ static bool next_message(struct rti_grpc_server *srv, struct stream *st)
 	const uint8_t *p;
 	size_t n;
 
+	if (srv->o.max_messages && st->sent >= srv->o.max_messages) {
+		st->finished = true;
+		return false;
+	}
 	if (st->idx >= m->n) {
 		if (!srv->o.loop || m->n == 0) {
 			st->finished = true;

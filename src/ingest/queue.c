@@ -347,5 +347,11 @@ void rti_queue_get_stats(struct rti_queue *q, struct rti_queue_stats *st)
 	st->popped = atomic_load(&q->popped);
 	st->blocked_ns = atomic_load(&q->blocked_ns);
 	st->high_water = atomic_load(&q->high_water);
+	{
+		uint64_t out = atomic_load(&q->out_units);
+		uint64_t in = atomic_load(&q->in_units);
+
+		st->used = (in > out ? in - out : 0) + atomic_load(&q->ext_bytes);
+	}
 	st->capacity = q->cap;
 }

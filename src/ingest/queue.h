@@ -43,6 +43,7 @@ struct rti_queue_stats {
 	uint64_t popped;
 	uint64_t blocked_ns;               /* block mode: producer waited */
 	uint64_t high_water;               /* most bytes queued at once */
+	uint64_t used;                     /* bytes queued now */
 	size_t capacity;
 };
 

@@ -190,6 +190,7 @@ void rti_live_get_stats(const struct rti_live *l, struct rti_live_stats *st)
 	st->queue_dropped = qs.dropped;
 	st->queue_dropped_bytes = qs.dropped_bytes;
 	st->queue_high_water = qs.high_water;
+	st->queue_bytes = qs.used;
 	st->queue_capacity = qs.capacity;
 	st->queue_blocked_ns = qs.blocked_ns;
 	st->processed = atomic_load(&l->processed);

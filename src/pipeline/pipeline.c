@@ -166,6 +166,18 @@ int rti_pipeline_add_policy(struct rti_pipeline *p, const char *path, char *err,
 	return rti_adapter_load_policy(&p->adapter, path, err, errlen);
 }
 
+void rti_pipeline_swap_config(struct rti_pipeline *p, const struct rti_privacy **profile,
+			      struct rti_policy_set *ps)
+{
+	const struct rti_privacy *old = p->adapter.privacy.profile;
+	struct rti_policy_set tmp = p->adapter.policies;
+
+	p->adapter.privacy.profile = *profile;
+	*profile = old;
+	p->adapter.policies = *ps;
+	*ps = tmp;
+}
+
 int rti_pipeline_add_sink(struct rti_pipeline *p, const struct rti_sink_ops *ops,
 			  void *ctx)
 {
