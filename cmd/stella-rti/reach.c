@@ -31,7 +31,7 @@ static void reach_usage(FILE *f)
 	      "                           stella-vulnfn/v1 file, or a directory (repeatable)\n"
 	      "      --scope S            image:sha256:<hex> or host:<node> (default: all)\n"
 	      "      --since T, --until T the observation window (RFC 3339)\n"
-	      "      --format F           table (default), json, openvex\n"
+	      "      --format F           table (default), json, openvex, cyclonedx\n"
 	      "      --max-symbols N      matched symbols listed per row (json; default 16)\n"
 	      "      --strict             exit 1 when an advisory input was bad\n"
 	      "  -o, --output OUT         write to OUT (default: stdout)\n"
@@ -73,8 +73,10 @@ static int format_opt(const char *s, enum rti_reach_format *f)
 		*f = RTI_REACH_JSON;
 	else if (!strcmp(s, "openvex"))
 		*f = RTI_REACH_OPENVEX;
+	else if (!strcmp(s, "cyclonedx"))
+		*f = RTI_REACH_CYCLONEDX;
 	else {
-		fprintf(stderr, "stella-rti reach: --format: expected table, json or openvex\n");
+		fprintf(stderr, "stella-rti reach: --format: expected table, json, openvex or cyclonedx\n");
 		return -1;
 	}
 	return 0;

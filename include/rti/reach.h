@@ -61,6 +61,7 @@ enum rti_reach_format {
 	RTI_REACH_TABLE,
 	RTI_REACH_JSON,    /* canonical JSON, stella-reach/v1 */
 	RTI_REACH_OPENVEX, /* OpenVEX v0.2.0 */
+	RTI_REACH_CYCLONEDX, /* CycloneDX 1.6 JSON */
 };
 
 struct rti_reach_eval_opts {

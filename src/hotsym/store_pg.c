@@ -73,6 +73,10 @@ static const char *const migrations[HS_SCHEMA_VERSION] = {
 	" to_timestamp(h.last_seen / 1e9) AS last_seen, h.probe_types"
 	" FROM hot_symbols h JOIN hot_scopes s ON s.id = h.scope_id"
 	" JOIN hot_codes k ON k.id = h.code_ref;",
+	/* 3: exemplar call paths: per scope, those of the smallest digests */
+	"CREATE TABLE hot_exemplars ("
+	" scope_id bigint NOT NULL, stack_digest text COLLATE \"C\" NOT NULL,"
+	" frames text NOT NULL, PRIMARY KEY (scope_id, stack_digest));",
 };
 
 static void ignore_notice(void *arg, const char *msg)
@@ -411,6 +415,50 @@ static int copy_paths(struct pg_store *s, const struct hs_table *t, struct rti_b
 	return copy_end(s, b, err);
 }
 
+/* The batch's new exemplars (§5); then each scope keeps those of its cap
+ * smallest digests, the same set whatever the order of arrival. The trim
+ * of a scope holds a transaction lock on it, taken in scope order (the
+ * batch is sorted), so that concurrent writers trim one after the other. */
+static int pg_exemplars(struct pg_store *s, const struct hs_table *t, uint64_t cap)
+{
+	char digest[HS_DIGEST_LEN + 1], capv[24];
+	const char *last = NULL; /* interned: one pointer per scope */
+	int err = 0;
+
+	snprintf(capv, sizeof(capv), "%" PRIu64, cap);
+	for (size_t i = 0; i < t->np && !err; i++) {
+		const struct hs_path *p = &t->p[i];
+		const char *v[3] = { p->scope, digest, p->frames };
+
+		if (!p->frames)
+			continue;
+		hs_digest_hex(p->digest, digest);
+		err = run(s, "adding an exemplar",
+			  "INSERT INTO hot_exemplars (scope_id, stack_digest, frames)"
+			  " SELECT s.id, $2, $3 FROM hot_scopes s WHERE s.scope = $1"
+			  " ON CONFLICT (scope_id, stack_digest) DO NOTHING",
+			  3, v, PGRES_COMMAND_OK, NULL);
+	}
+	for (size_t i = 0; i < t->np && !err; i++) {
+		const char *v[2] = { t->p[i].scope, capv };
+
+		if (!t->p[i].frames || t->p[i].scope == last)
+			continue;
+		last = t->p[i].scope;
+		err = run(s, "bounding the exemplars",
+			  "SELECT pg_advisory_xact_lock(hashtext('stella-rti exemplars ' || $1))",
+			  1, v, PGRES_TUPLES_OK, NULL);
+		if (!err)
+			err = run(s, "bounding the exemplars",
+				  "DELETE FROM hot_exemplars x USING hot_scopes s"
+				  " WHERE s.scope = $1 AND x.scope_id = s.id AND x.stack_digest >"
+				  " (SELECT stack_digest FROM hot_exemplars WHERE scope_id = s.id"
+				  " ORDER BY stack_digest LIMIT 1 OFFSET $2::bigint - 1)",
+				  2, v, PGRES_COMMAND_OK, NULL);
+	}
+	return err;
+}
+
 static int commit_once(struct pg_store *s, const char *node, const struct hs_batch *b,
 		       bool *dup, struct rti_buf *buf)
 {
@@ -498,6 +546,8 @@ static int commit_once(struct pg_store *s, const char *node, const struct hs_bat
 				  " last_seen = GREATEST(h.last_seen, excluded.last_seen)",
 				  0, NULL, PGRES_COMMAND_OK, NULL);
 	}
+	if (!err)
+		err = pg_exemplars(s, t, b->max_exemplars);
 	if (err)
 		goto out;
 	for (size_t i = 0; i < b->npos; i++) {
@@ -643,7 +693,8 @@ static int each_path(struct pg_store *s, PGresult *r, void *fn, void *arg)
 {
 	(void)s;
 	return ((hs_path_fn)fn)(arg, val(r, 0), val(r, 1),
-				strtoull(rti_pq.PQgetvalue(r, 0, 2), NULL, 10), num(r, 3), num(r, 4));
+				strtoull(rti_pq.PQgetvalue(r, 0, 2), NULL, 10), num(r, 3), num(r, 4),
+				val(r, 5));
 }
 
 static int each_scope(struct pg_store *s, PGresult *r, void *fn, void *arg)
@@ -739,6 +790,10 @@ int hs_pg_open(const char *conninfo, bool read_only, char *err, size_t errlen,
 				 "index schema version %lld is newer than this program's (%d)",
 				 (long long)v, HS_SCHEMA_VERSION);
 			rc = -EPROTO;
+		} else if (!rc && v < 3) {
+			/* readers never migrate: an older index has no exemplars */
+			rc = run(s, "opening", "CREATE TEMP TABLE hot_exemplars (scope_id bigint,"
+				 " stack_digest text, frames text)", 0, NULL, PGRES_COMMAND_OK, NULL);
 		}
 	} else {
 		rc = migrate(s);

@@ -315,6 +315,7 @@ int rti_reach_evaluate(struct rti_reach *r, struct rti_hotsym *h,
 	memset(&ev, 0, sizeof(ev));
 	memset(&f, 0, sizeof(f));
 	ev.r = r;
+	ev.h = h;
 	ev.o = opts;
 	f.scope = opts->scope;
 	f.since = opts->since;

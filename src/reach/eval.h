@@ -27,6 +27,7 @@ struct reach_cover {
 
 struct reach_eval {
 	struct rti_reach *r;
+	struct rti_hotsym *h;
 	const struct rti_reach_eval_opts *o;
 	char **scopes;
 	size_t nscopes, capscopes;

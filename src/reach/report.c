@@ -15,25 +15,13 @@
 #include "rti/hotsym.h"
 #include "rti/io.h"
 #include "util/hash.h"
-#include "reach/eval.h"
+#include "reach/paths.h"
 
 #define REPORT_MAX (1u << 30)
 
-enum status { ST_OBSERVED, ST_NOT_OBSERVED, ST_NO_FN };
-static const char *const status_name[] = { "observed_executing", "not_observed",
-					   "no_function_data" };
-static const char *const rule_name[] = { "exact", "normalized", "package_wide" };
 static const char *const role_name[] = { "unknown", "root", "derived" };
 
-struct row {
-	uint32_t scope, adv;
-	size_t lo, hi; /* hits */
-	enum status st;
-	bool covered;
-	uint64_t hits;
-	struct rti_time first, last;
-	uint32_t ptypes;
-};
+#define row reach_row
 
 static int hit_cmp(const void *a, const void *b, void *arg)
 {
@@ -120,18 +108,11 @@ static struct row *rows_build(struct reach_eval *ev, size_t *nrows)
 	return rows;
 }
 
-static void time_str(const struct rti_time *t, char out[RTI_TIME_STRLEN])
-{
-	struct rti_time zero = { 0, 0, true };
-
-	rti_time_format(t->set ? t : &zero, out);
-}
-
 static void kv_time(struct rti_cjw *w, const char *key, const struct rti_time *t)
 {
 	char ts[RTI_TIME_STRLEN];
 
-	time_str(t, ts);
+	reach_time_str(t, ts);
 	rti_cjw_key(w, key);
 	rti_cjw_cstr(w, ts);
 }
@@ -181,10 +162,54 @@ static void match_json(struct rti_cjw *w, const struct reach_hit *h)
 	rti_cjw_kv_str(w, "module", h->module);
 	ptypes_json(w, h->ptypes);
 	rti_cjw_kv_str(w, "role", role_name[h->fn->role]);
-	rti_cjw_kv_str(w, "rule", rule_name[h->rule]);
+	rti_cjw_kv_str(w, "rule", reach_rule_name[h->rule]);
 	rti_cjw_kv_str(w, "symbol", h->symbol);
 	rti_cjw_kv_str(w, "symbol_id", h->symbol_id);
 	rti_cjw_obj_close(w);
+}
+
+static void frame_kv(struct rti_cjw *w, const char *key, const char *v, size_t n)
+{
+	if (!n)
+		return;
+	rti_cjw_key(w, key);
+	rti_cjw_str(w, v, n);
+}
+
+/* The exemplar's frames, innermost first. */
+static void frames_json(struct rti_cjw *w, const char *frames)
+{
+	rti_cjw_key(w, "frames");
+	rti_cjw_arr_open(w);
+	REACH_EACH_LINE(frames, s, n) {
+		const char *f[5];
+		size_t len[5];
+
+		reach_frame_fields(s, n, f, len);
+		rti_cjw_obj_open(w);
+		frame_kv(w, "code_id", f[1], len[1]);
+		frame_kv(w, "module", f[3], len[3]);
+		frame_kv(w, "offset", f[2], len[2]);
+		frame_kv(w, "space", f[0], len[0]);
+		frame_kv(w, "symbol", f[4], len[4]);
+		rti_cjw_obj_close(w);
+	}
+	rti_cjw_arr_close(w);
+}
+
+static void paths_json(struct rti_cjw *w, const struct row *rw)
+{
+	rti_cjw_key(w, "call_paths");
+	rti_cjw_arr_open(w);
+	for (unsigned i = 0; i < rw->npaths; i++) {
+		rti_cjw_obj_open(w);
+		rti_cjw_kv_str(w, "digest", rw->paths[i].digest);
+		frames_json(w, rw->paths[i].frames);
+		rti_cjw_key(w, "hit_count");
+		rti_cjw_u64(w, rw->paths[i].hits);
+		rti_cjw_obj_close(w);
+	}
+	rti_cjw_arr_close(w);
 }
 
 static void row_json(struct reach_eval *ev, struct rti_cjw *w, const struct row *rw)
@@ -194,6 +219,7 @@ static void row_json(struct reach_eval *ev, struct rti_cjw *w, const struct row 
 
 	rti_cjw_obj_open(w);
 	list_json(w, "aliases", &a->aliases);
+	paths_json(w, rw);
 	rti_cjw_key(w, "coverage");
 	rti_cjw_obj_open(w);
 	rti_cjw_key(w, "package_seen");
@@ -216,7 +242,7 @@ static void row_json(struct reach_eval *ev, struct rti_cjw *w, const struct row 
 	if (rw->st == ST_OBSERVED)
 		ptypes_json(w, rw->ptypes);
 	rti_cjw_kv_str(w, "scope", ev->scopes[rw->scope]);
-	rti_cjw_kv_str(w, "status", status_name[rw->st]);
+	rti_cjw_kv_str(w, "status", reach_status_name[rw->st]);
 	rti_cjw_key(w, "version");
 	rti_cjw_obj_open(w);
 	rti_cjw_kv_str(w, "source", "none");
@@ -262,33 +288,6 @@ static void product_id(const char *scope, struct rti_buf *b)
 		rti_buf_addstr(b, scope);
 }
 
-static void vex_notes(struct reach_eval *ev, const struct row *rw, struct rti_buf *b)
-{
-	char s[RTI_TIME_STRLEN], e[RTI_TIME_STRLEN];
-
-	rti_buf_reset(b);
-	time_str(ev->o->since.set ? &ev->o->since : &ev->start, s);
-	time_str(ev->o->until.set ? &ev->o->until : &ev->end, e);
-	if (rw->st == ST_OBSERVED) {
-		const struct reach_hit *h = &ev->hits[rw->lo];
-
-		rti_buf_addf(b, "stella-rti runtime evidence: observed_executing, %llu hits "
-				"between %s and %s; %s (%s, rule %s) in %s [%s]",
-			     (unsigned long long)rw->hits, s, e, h->symbol, h->fn->given,
-			     rule_name[h->rule], h->module ? h->module : "(module withheld)",
-			     h->code_id);
-		if (rw->hi - rw->lo > 1)
-			rti_buf_addf(b, "; %zu matched symbols in all", rw->hi - rw->lo);
-		return;
-	}
-	rti_buf_addf(b, "stella-rti runtime evidence: %s in the window %s to %s; %s. "
-			"Not observing a function is not proof that it cannot run.",
-		     status_name[rw->st], s, e,
-		     rw->st == ST_NO_FN ? "the advisory names no functions"
-		     : rw->covered ? "its package or module was seen executing in this scope"
-				   : "its package or module was not seen executing in this scope");
-}
-
 static void vex_statement(struct reach_eval *ev, struct rti_cjw *w, const struct row *rw,
 			  struct rti_buf *b)
 {
@@ -307,7 +306,7 @@ static void vex_statement(struct reach_eval *ev, struct rti_cjw *w, const struct
 	rti_cjw_obj_close(w);
 	rti_cjw_arr_close(w);
 	rti_cjw_kv_str(w, "status", rw->st == ST_OBSERVED ? "affected" : "under_investigation");
-	vex_notes(ev, rw, b);
+	reach_row_notes(ev, rw, b);
 	rti_cjw_kv_str(w, "status_notes", b->p);
 	rti_cjw_key(w, "vulnerability");
 	rti_cjw_obj_open(w);
@@ -335,7 +334,7 @@ static int report_vex(struct reach_eval *ev, const struct row *rows, size_t n,
 		vex_statement(ev, &w, &rows[i], &tmp);
 	rti_cjw_arr_close(&w);
 	err = w.err;
-	time_str(ev->o->until.set ? &ev->o->until : &ev->end, ts);
+	reach_time_str(ev->o->until.set ? &ev->o->until : &ev->end, ts);
 	if (!err) {
 		rti_sha256_hex2(st.p, st.len, ts, strlen(ts), hex);
 		err = rti_buf_addf(out,
@@ -376,11 +375,11 @@ static int report_table(struct reach_eval *ev, const struct row *rows, size_t n,
 				snprintf(sc, sizeof(sc), "image:sha256:%.12s", scope + 13);
 			else
 				snprintf(sc, sizeof(sc), "%s", scope);
-			err = rti_buf_addf(out, "%-18s  %-25s  %-20s  %8llu  ", status_name[rw->st], sc,
+			err = rti_buf_addf(out, "%-18s  %-25s  %-20s  %8llu  ", reach_status_name[rw->st], sc,
 					   ev->r->adv[rw->adv].id, (unsigned long long)rw->hits);
 			if (!err && rw->st == ST_OBSERVED)
 				err = rti_buf_addf(out, "%s (%s)%s\n", ev->hits[rw->lo].symbol,
-						   rule_name[ev->hits[rw->lo].rule],
+						   reach_rule_name[ev->hits[rw->lo].rule],
 						   rw->hi - rw->lo > 1 ? " ..." : "");
 			else if (!err)
 				err = rti_buf_addf(out, "%s\n",
@@ -389,8 +388,8 @@ static int report_table(struct reach_eval *ev, const struct row *rows, size_t n,
 								 : "package not seen");
 		}
 	}
-	time_str(ev->o->since.set ? &ev->o->since : &ev->start, s);
-	time_str(ev->o->until.set ? &ev->o->until : &ev->end, e);
+	reach_time_str(ev->o->since.set ? &ev->o->since : &ev->start, s);
+	reach_time_str(ev->o->until.set ? &ev->o->until : &ev->end, e);
 	if (!err)
 		err = rti_buf_addf(out, "window %s .. %s; not_observed is not not_affected: "
 					"absence of observation is never proof\n", s, e);
@@ -407,7 +406,8 @@ int reach_report(struct reach_eval *ev, int fd)
 
 	if (!rows)
 		return -ENOMEM;
-	switch (ev->o->format) {
+	err = reach_attach_paths(ev, rows, n);
+	switch (err ? -1 : (int)ev->o->format) {
 	case RTI_REACH_JSON:
 		rti_cjw_init(&w, &out);
 		report_json(ev, rows, n, &w);
@@ -416,13 +416,18 @@ int reach_report(struct reach_eval *ev, int fd)
 	case RTI_REACH_OPENVEX:
 		err = report_vex(ev, rows, n, &out);
 		break;
-	default:
+	case RTI_REACH_CYCLONEDX:
+		err = reach_report_cdx(ev, rows, n, &out);
+		break;
+	case RTI_REACH_TABLE:
 		err = report_table(ev, rows, n, &out);
+		break;
+	default:
 		break;
 	}
 	if (!err && out.len)
 		err = rti_write_all(fd, out.p, out.len);
 	rti_buf_release(&out);
-	free(rows);
+	reach_rows_free(rows, n);
 	return err;
 }

@@ -148,6 +148,24 @@ check "no function data: no_function_data" has "$I GHSA-nofn-0000-0000 no_functi
 check "the Go advisory in the host scope: not_observed" has "host:n GO-2022-0969 not_observed"
 check "never not_affected anywhere" sh -c '! grep -q not_affected r.json'
 
+check "observed: the exemplar call path into the function (main.main -> Serve)" $PY -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+r = [r for r in d["results"] if r["scope"] == "image:" + sys.argv[2] and r["vulnerability"] == "GO-2022-0969"][0]
+p = r["call_paths"][0]
+assert p["hit_count"] == 2 and p["digest"].startswith("sha256:")
+assert [f.get("symbol") for f in p["frames"]] == ["net/http.(*Server).Serve", "main.main"], p
+assert all(not x["call_paths"] for x in d["results"] if x["status"] != "observed_executing")' r.json "$IMG"
+
+# --- exemplar call paths in the index: folded stacks -------------------------
+"$RTI" hot export --hot-index "sqlite:$T/hot.db" --format folded --scope "$I" -o f.txt
+check "hot export --format folded: root first, with counts" grep -qx 'main.main;net/http.(\*Server).Serve 2' f.txt
+"$RTI" hot export --hot-index "sqlite:$T/hot.db" --format folded -o fa.txt
+sed "s/^/# /" fa.txt
+check "folded without --scope: the scope is the root frame" grep -qx "host:n;parse_header 1" fa.txt
+check "folded: one line per call path, valid for flamegraph.pl (frames;... COUNT)" \
+  sh -c "test \$(wc -l <fa.txt) -eq 4 && ! grep -vqE '^[^ ].* [0-9]+\$' fa.txt"
+
 # --- OpenVEX ----------------------------------------------------------------
 R --format openvex -o r.vex 2>/dev/null
 R --format openvex -o r2.vex 2>/dev/null
@@ -166,6 +184,34 @@ n = st[(sys.argv[2], "CVE-2022-0778")]
 assert n["status"] == "under_investigation" and "justification" not in n
 assert all(s["status"] != "not_affected" for s in d["statements"])
 assert d["timestamp"] == "2026-12-07T10:00:00.000000000Z"' r.vex "$IMG"
+
+# --- CycloneDX -------------------------------------------------------------
+R --format cyclonedx -o r.cdx 2>/dev/null
+R --format cyclonedx -o r2.cdx 2>/dev/null
+same_file "cyclonedx: same inputs, same bytes" r2.cdx r.cdx
+check "cyclonedx: valid against the CycloneDX 1.6 schema (Draft 7, spdx + jsf)" $PY -c '
+import json, sys, os, jsonschema
+d = sys.argv[1]
+load = lambda n: json.load(open(os.path.join(d, n)))
+bom, spdx, jsf = load("bom-1.6.schema.json"), load("spdx.schema.json"), load("jsf-0.82.schema.json")
+store = {s["$id"]: s for s in (bom, spdx, jsf)}
+store.update({"spdx.schema.json": spdx, "jsf-0.82.schema.json": jsf})
+res = jsonschema.RefResolver.from_schema(bom, store=store)
+jsonschema.Draft7Validator(bom, resolver=res).validate(json.load(open(sys.argv[2])))' "$SHARED/schemas/cyclonedx-1.6" r.cdx
+check "cyclonedx: exploitable with evidence (occurrences, callstack), in_triage otherwise, never not_affected" $PY -c '
+import json, sys, re
+d = json.load(open(sys.argv[1]))
+assert re.match(r"^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$", d["serialNumber"])
+v = {(x["affects"][0]["ref"], x["id"]): x for x in d["vulnerabilities"]}
+img = "image:" + sys.argv[2]
+assert v[(img, "GO-2022-0969")]["analysis"]["state"] == "exploitable"
+assert v[(img, "CVE-2022-0778")]["analysis"]["state"] == "in_triage"
+assert all(x["analysis"]["state"] in ("exploitable", "in_triage") for x in d["vulnerabilities"])
+c = [c for c in d["components"] if c["bom-ref"] == img][0]
+go = [m for m in c["components"] if any(o["symbol"] == "net/http.(*Server).Serve" for o in m["evidence"]["occurrences"])][0]
+assert [f.get("function") for f in go["evidence"]["callstack"]["frames"]] == ["net/http.(*Server).Serve", "main.main"]
+props = {p["name"]: p["value"] for p in v[(img, "GO-2022-0969")]["properties"]}
+assert props["stella-rti:hit_count"] == "2" and "normalized" in props["stella-rti:matched"]' r.cdx "$IMG"
 
 # --- table, window, scope, errors -------------------------------------------
 R >r.txt 2>/dev/null
