@@ -1,9 +1,11 @@
 /* libFuzzer: the advisory readers of `reach` (OSV, CVE JSON 5,
- * stella-vulnfn/v1) and the symbol name normalizers (C, C++, Go, Rust). */
+ * stella-vulnfn/v1), the symbol name normalizers (C, C++, Go, Rust) and
+ * the Go build information parser (.go.buildinfo). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "rti/gobuildinfo.h"
 #include "rti/reach.h"
 
 static void diag(void *arg, const char *msg)
@@ -31,6 +33,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rti_reach_symbol_key('g', name, key, sizeof(key));
 	rti_reach_symbol_key('r', name, key, sizeof(key));
 	rti_reach_symbol_key('r', name, key, 8);
+	/* the .go.buildinfo section parser, on the same bytes */
+	rti_go_buildinfo_parse(data, size, key, sizeof(key));
+	rti_go_buildinfo_parse(data, size, key, 16);
 	free(name);
 	return 0;
 }

@@ -205,11 +205,12 @@ int cmd_reach(int argc, char **argv)
 		fprintf(stderr,
 			"reach: %llu advisories, %llu functions (%llu for other platforms), "
 			"%llu bad inputs; %llu rows: %llu observed_executing, %llu not_observed, "
-			"%llu no_function_data\n",
+			"%llu no_function_data; %llu with a version outside the affected ranges\n",
 			(unsigned long long)c->advisories, (unsigned long long)c->functions,
 			(unsigned long long)c->other_platform, (unsigned long long)c->bad_input,
 			(unsigned long long)c->results, (unsigned long long)c->observed_executing,
-			(unsigned long long)c->not_observed, (unsigned long long)c->no_function_data);
+			(unsigned long long)c->not_observed, (unsigned long long)c->no_function_data,
+			(unsigned long long)c->version_not_affected);
 	if (!rc && a.strict && c->bad_input)
 		rc = EXIT_BAD_INPUT;
 	rti_reach_free(r);

@@ -173,6 +173,11 @@ typedef int (*rti_hot_path_fn)(void *arg, const struct rti_hot_path *p);
 int rti_hotsym_scan_paths(struct rti_hotsym *h, const struct rti_hot_filter *f,
 			  rti_hot_path_fn fn, void *arg);
 
+/* The Go build information stored per code id (rti/gobuildinfo.h text
+ * form), by code id. fn returns 0 to go on. */
+typedef int (*rti_hot_buildinfo_fn)(void *arg, const char *code_id, const char *info);
+int rti_hotsym_scan_go_buildinfo(struct rti_hotsym *h, rti_hot_buildinfo_fn fn, void *arg);
+
 /* Appends the canonical JSON object of e with the field names of §7. */
 int rti_hot_entry_json(const struct rti_hot_entry *e, struct rti_buf *out);
 

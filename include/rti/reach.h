@@ -54,6 +54,7 @@ struct rti_reach_counts {
 	uint64_t bad_input;        /* problems reported through diag */
 	uint64_t results;          /* (scope, vulnerability) rows of the last evaluation */
 	uint64_t observed_executing, not_observed, no_function_data;
+	uint64_t version_not_affected; /* rows whose version is outside the ranges */
 };
 const struct rti_reach_counts *rti_reach_counts(const struct rti_reach *r);
 

@@ -42,6 +42,13 @@ int rti_hotsym_scan_paths(struct rti_hotsym *h, const struct rti_hot_filter *f,
 	return st->ops->scan_paths(st, f, each_path, &ps);
 }
 
+int rti_hotsym_scan_go_buildinfo(struct rti_hotsym *h, rti_hot_buildinfo_fn fn, void *arg)
+{
+	struct hs_store *st = hs_store_of(h);
+
+	return st->ops->scan_buildinfo(st, fn, arg);
+}
+
 /* A folded frame name: no ';' (the separator) and no newline. */
 static int put_name(struct rti_buf *b, const char *s, size_t n)
 {

@@ -133,6 +133,7 @@ struct hs_store;
 typedef int (*hs_path_fn)(void *arg, const char *scope, const char *digest,
 			  uint64_t hits, int64_t first_ns, int64_t last_ns, const char *frames);
 typedef int (*hs_scope_fn)(void *arg, const char *scope);
+typedef int (*hs_info_fn)(void *arg, const char *code_id, const char *info);
 
 struct hs_store_ops {
 	const char *name;
@@ -152,6 +153,8 @@ struct hs_store_ops {
 	/* distinct scopes with entries matching f, in byte order */
 	int (*scopes)(struct hs_store *s, const struct rti_hot_filter *f,
 		      hs_scope_fn fn, void *arg);
+	/* Go build information per code id (schema 3), by code id */
+	int (*scan_buildinfo)(struct hs_store *s, hs_info_fn fn, void *arg);
 	void (*close)(struct hs_store *s);
 };
 

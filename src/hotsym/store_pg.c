@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "hotsym/hotsym_int.h"
+#include "rti/gobuildinfo.h"
 #include "util/timefmt.h"
 #include "hotsym/pq_load.h"
 #include "hotsym/store_sql.h"
@@ -76,7 +77,8 @@ static const char *const migrations[HS_SCHEMA_VERSION] = {
 	/* 3: exemplar call paths: per scope, those of the smallest digests */
 	"CREATE TABLE hot_exemplars ("
 	" scope_id bigint NOT NULL, stack_digest text COLLATE \"C\" NOT NULL,"
-	" frames text NOT NULL, PRIMARY KEY (scope_id, stack_digest));",
+	" frames text NOT NULL, PRIMARY KEY (scope_id, stack_digest));"
+	"CREATE TABLE hot_go_buildinfo (code_ref bigint PRIMARY KEY, info text NOT NULL);",
 };
 
 static void ignore_notice(void *arg, const char *msg)
@@ -459,6 +461,31 @@ static int pg_exemplars(struct pg_store *s, const struct hs_table *t, uint64_t c
 	return err;
 }
 
+/* Go build information of the batch's code ids (rti/gobuildinfo.h). */
+static int pg_buildinfo(struct pg_store *s, const struct hs_ptrmap *codes)
+{
+	char *info = NULL;
+	int err = 0;
+
+	for (size_t i = 0; i < codes->cap && !err; i++) {
+		const char *v[2] = { codes->slot[i].k, NULL };
+
+		if (!v[0])
+			continue;
+		if (!info && !(info = malloc(RTI_GO_BUILDINFO_MAX)))
+			return -ENOMEM;
+		if (rti_go_buildinfo_lookup(v[0], info, RTI_GO_BUILDINFO_MAX) <= 0)
+			continue;
+		v[1] = info;
+		err = run(s, "adding Go build information",
+			  "INSERT INTO hot_go_buildinfo (code_ref, info) SELECT k.id, $2"
+			  " FROM hot_codes k WHERE k.code_id = $1 ON CONFLICT (code_ref) DO NOTHING",
+			  2, v, PGRES_COMMAND_OK, NULL);
+	}
+	free(info);
+	return err;
+}
+
 static int commit_once(struct pg_store *s, const char *node, const struct hs_batch *b,
 		       bool *dup, struct rti_buf *buf)
 {
@@ -548,6 +575,8 @@ static int commit_once(struct pg_store *s, const char *node, const struct hs_bat
 	}
 	if (!err)
 		err = pg_exemplars(s, t, b->max_exemplars);
+	if (!err)
+		err = pg_buildinfo(s, &codes);
 	if (err)
 		goto out;
 	for (size_t i = 0; i < b->npos; i++) {
@@ -703,6 +732,24 @@ static int each_scope(struct pg_store *s, PGresult *r, void *fn, void *arg)
 	return ((hs_scope_fn)fn)(arg, val(r, 0));
 }
 
+static int pg_scan_buildinfo(struct hs_store *bs, hs_info_fn fn, void *arg)
+{
+	struct pg_store *s = (struct pg_store *)bs;
+	PGresult *r = NULL;
+	int err = connected(s);
+
+	if (!err)
+		err = run(s, "reading the index",
+			  "SELECT k.code_id, g.info FROM hot_go_buildinfo g"
+			  " JOIN hot_codes k ON k.id = g.code_ref ORDER BY k.code_id",
+			  0, NULL, PGRES_TUPLES_OK, &r);
+	for (int i = 0; !err && i < rti_pq.PQntuples(r); i++)
+		err = fn(arg, rti_pq.PQgetvalue(r, i, 0), rti_pq.PQgetvalue(r, i, 1));
+	if (r)
+		rti_pq.PQclear(r);
+	return err;
+}
+
 static int pg_scan(struct hs_store *bs, const struct rti_hot_filter *f,
 		   rti_hot_entry_fn fn, void *arg)
 {
@@ -738,6 +785,7 @@ static const struct hs_store_ops pg_ops = {
 	.position = pg_position,
 	.scan = pg_scan,
 	.scan_paths = pg_scan_paths,
+	.scan_buildinfo = pg_scan_buildinfo,
 	.scopes = pg_scopes,
 	.close = pg_close,
 };
@@ -794,6 +842,10 @@ int hs_pg_open(const char *conninfo, bool read_only, char *err, size_t errlen,
 			/* readers never migrate: an older index has no exemplars */
 			rc = run(s, "opening", "CREATE TEMP TABLE hot_exemplars (scope_id bigint,"
 				 " stack_digest text, frames text)", 0, NULL, PGRES_COMMAND_OK, NULL);
+			if (!rc)
+				rc = run(s, "opening", "CREATE TEMP TABLE hot_go_buildinfo"
+					 " (code_ref bigint, info text)", 0, NULL,
+					 PGRES_COMMAND_OK, NULL);
 		}
 	} else {
 		rc = migrate(s);

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "hotsym/hotsym_int.h"
+#include "rti/gobuildinfo.h"
 #include "util/timefmt.h"
 #include "hotsym/store_sql.h"
 #include "util/clock.h"
@@ -25,6 +26,8 @@ struct sq_store {
 	struct hs_store base;
 	sqlite3 *db;
 	sqlite3_stmt *reserve, *batch, *sym, *path, *input, *position, *exemplar, *drop;
+	sqlite3_stmt *goinfo;
+	char *info;     /* RTI_GO_BUILDINFO_MAX: one build information text */
 	sqlite3_stmt *scope_ins, *scope_get, *code_ins, *code_get;
 };
 
@@ -65,7 +68,8 @@ static const char *const migrations[HS_SCHEMA_VERSION] = {
 	/* 3: exemplar call paths: per scope, those of the smallest digests */
 	"CREATE TABLE hot_exemplars ("
 	" scope_id INTEGER NOT NULL, stack_digest TEXT NOT NULL, frames TEXT NOT NULL,"
-	" PRIMARY KEY (scope_id, stack_digest)) WITHOUT ROWID;",
+	" PRIMARY KEY (scope_id, stack_digest)) WITHOUT ROWID;"
+	"CREATE TABLE hot_go_buildinfo (code_ref INTEGER PRIMARY KEY, info TEXT NOT NULL);",
 };
 
 static int fail(struct sq_store *s, const char *what)
@@ -315,6 +319,19 @@ static int sq_commit(struct hs_store *bs, const char *node, const struct hs_batc
 		if (err)
 			goto out;
 	}
+	for (size_t i = 0; i < codes.cap && !err; i++) {
+		long n = codes.slot[i].k ? rti_go_buildinfo_lookup(codes.slot[i].k, s->info,
+								   RTI_GO_BUILDINFO_MAX)
+					 : -1;
+
+		if (n <= 0)
+			continue;
+		sqlite3_bind_int64(s->goinfo, 1, codes.slot[i].v);
+		sqlite3_bind_text(s->goinfo, 2, s->info, (int)n, SQLITE_STATIC);
+		err = step_done(s, s->goinfo, "adding Go build information");
+	}
+	if (err)
+		goto out;
 	for (size_t i = 0; i < b->npos; i++) {
 		sqlite3_bind_text(s->input, 1, node, -1, SQLITE_STATIC);
 		sqlite3_bind_text(s->input, 2, b->pos[i].source, -1, SQLITE_STATIC);
@@ -464,6 +481,26 @@ static int sq_scopes(struct hs_store *bs, const struct rti_hot_filter *f, hs_sco
 	return err;
 }
 
+static int sq_scan_buildinfo(struct hs_store *bs, hs_info_fn fn, void *arg)
+{
+	struct sq_store *s = (struct sq_store *)bs;
+	sqlite3_stmt *st;
+	int rc, err = prep(s, &st, "SELECT k.code_id, g.info FROM hot_go_buildinfo g"
+				   " JOIN hot_codes k ON k.id = g.code_ref ORDER BY k.code_id");
+
+	if (err)
+		return err;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		err = col(st, 0) && col(st, 1) ? fn(arg, col(st, 0), col(st, 1)) : -ENOMEM;
+		if (err)
+			break;
+	}
+	if (!err && rc != SQLITE_DONE)
+		err = fail(s, "reading the index");
+	sqlite3_finalize(st);
+	return err;
+}
+
 static void sq_close(struct hs_store *bs)
 {
 	struct sq_store *s = (struct sq_store *)bs;
@@ -476,6 +513,8 @@ static void sq_close(struct hs_store *bs)
 	sqlite3_finalize(s->position);
 	sqlite3_finalize(s->exemplar);
 	sqlite3_finalize(s->drop);
+	sqlite3_finalize(s->goinfo);
+	free(s->info);
 	sqlite3_finalize(s->scope_ins);
 	sqlite3_finalize(s->scope_get);
 	sqlite3_finalize(s->code_ins);
@@ -491,6 +530,7 @@ static const struct hs_store_ops sqlite_ops = {
 	.position = sq_position,
 	.scan = sq_scan,
 	.scan_paths = sq_scan_paths,
+	.scan_buildinfo = sq_scan_buildinfo,
 	.scopes = sq_scopes,
 	.close = sq_close,
 };
@@ -510,6 +550,11 @@ int hs_sqlite_open(const char *path, bool read_only, char *err, size_t errlen,
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
+	s->info = malloc(RTI_GO_BUILDINFO_MAX);
+	if (!s->info) {
+		free(s);
+		return -ENOMEM;
+	}
 	s->base.ops = &sqlite_ops;
 	s->base.err = err;
 	s->base.errlen = errlen;
@@ -535,7 +580,9 @@ int hs_sqlite_open(const char *path, bool read_only, char *err, size_t errlen,
 		} else if (!rc && v < 3) {
 			/* readers never migrate: an older index has no exemplars */
 			rc = exec(s, "CREATE TEMP TABLE hot_exemplars (scope_id INTEGER,"
-				     " stack_digest TEXT, frames TEXT);");
+				     " stack_digest TEXT, frames TEXT);"
+				     "CREATE TEMP TABLE hot_go_buildinfo (code_ref INTEGER,"
+				     " info TEXT);");
 		}
 	} else {
 		rc = exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
@@ -597,6 +644,10 @@ int hs_sqlite_open(const char *path, bool read_only, char *err, size_t errlen,
 			  "DELETE FROM hot_exemplars WHERE scope_id = ?1 AND stack_digest >"
 			  " (SELECT stack_digest FROM hot_exemplars WHERE scope_id = ?1"
 			  " ORDER BY stack_digest LIMIT 1 OFFSET ?2 - 1)");
+	if (!rc)
+		rc = prep(s, &s->goinfo,
+			  "INSERT INTO hot_go_buildinfo (code_ref, info) VALUES (?1, ?2)"
+			  " ON CONFLICT (code_ref) DO NOTHING");
 	if (!rc)
 		rc = prep(s, &s->position,
 			  "SELECT position FROM hot_inputs WHERE node = ?1 AND source = ?2");

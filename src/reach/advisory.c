@@ -256,7 +256,9 @@ void rti_reach_free(struct rti_reach *r)
 		reach_list_free(&a->modules);
 		reach_list_free(&a->code_ids);
 		reach_list_free(&a->sources);
+		free(a->rsets);
 	}
+	reach_rsets_free(r);
 	for (size_t i = 0; i < r->nfn; i++) {
 		free(r->fn[i].key);
 		free(r->fn[i].given);

@@ -182,7 +182,11 @@ static void vuln(struct reach_eval *ev, struct rti_cjw *w, const struct reach_ro
 	rti_cjw_obj_open(w);
 	reach_row_notes(ev, rw, b);
 	rti_cjw_kv_str(w, "detail", b->p);
-	rti_cjw_kv_str(w, "state", rw->st == ST_OBSERVED ? "exploitable" : "in_triage");
+	if (rw->vst == V_NOT_AFFECTED)
+		rti_cjw_kv_str(w, "justification", "code_not_present");
+	rti_cjw_kv_str(w, "state", rw->vst == V_NOT_AFFECTED ? "not_affected"
+				   : rw->st == ST_OBSERVED ? "exploitable"
+							   : "in_triage");
 	rti_cjw_obj_close(w);
 	rti_buf_reset(b);
 	rti_buf_addf(b, "%s#%s", ev->scopes[rw->scope], a->id);

@@ -248,6 +248,55 @@ static int entry_pkgs(struct reach_eval *ev, const char *gk, const char *rk)
 	return err;
 }
 
+static int on_info(void *arg, const char *code_id, const char *info)
+{
+	struct reach_eval *ev = arg;
+
+	if (grow((void **)&ev->bi_code, &ev->capbi, ev->nbi, sizeof(*ev->bi_code)))
+		return -ENOMEM;
+	ev->bi_code[ev->nbi] = strdup(code_id);
+	ev->bi_info = realloc(ev->bi_info, ev->capbi * sizeof(*ev->bi_info));
+	if (!ev->bi_info || !ev->bi_code[ev->nbi])
+		return -ENOMEM;
+	ev->bi_info[ev->nbi] = strdup(info);
+	if (!ev->bi_info[ev->nbi++])
+		return -ENOMEM;
+	return 0;
+}
+
+long reach_bi_find(const struct reach_eval *ev, const char *code_id)
+{
+	size_t lo = 0, hi = ev->nbi;
+
+	while (code_id && lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(ev->bi_code[mid], code_id);
+
+		if (!c)
+			return (long)mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+/* a Go binary (with build information) seen in the current scope */
+static int note_go(struct reach_eval *ev, const struct rti_hot_entry *e)
+{
+	long b = ev->nbi ? reach_bi_find(ev, e->code_id) : -1;
+	struct reach_cover *last = ev->ngo ? &ev->goscope[ev->ngo - 1] : NULL;
+
+	if (b < 0 || (last && last->scope == ev->nscopes - 1 && last->adv == (uint32_t)b))
+		return 0;
+	if (grow((void **)&ev->goscope, &ev->capgo, ev->ngo, sizeof(*ev->goscope)))
+		return -ENOMEM;
+	ev->goscope[ev->ngo].scope = (uint32_t)(ev->nscopes - 1);
+	ev->goscope[ev->ngo++].adv = (uint32_t)b;
+	return 0;
+}
+
 static int on_entry(void *arg, const struct rti_hot_entry *e)
 {
 	struct reach_eval *ev = arg;
@@ -259,6 +308,9 @@ static int on_entry(void *arg, const struct rti_hot_entry *e)
 	if (err)
 		return err;
 	window_add(ev, e);
+	err = note_go(ev, e);
+	if (err)
+		return err;
 	if (!e->symbol || !*e->symbol || (e->code_id && !strcmp(e->code_id, "kernel")))
 		return 0;
 	if (rti_reach_symbol_key('c', e->symbol, ck, sizeof(ck)) > 0)
@@ -301,6 +353,13 @@ static void eval_release(struct reach_eval *ev)
 	free(ev->bypkg);
 	free(ev->advorder);
 	free(ev->last_module);
+	for (size_t i = 0; i < ev->nbi; i++) {
+		free(ev->bi_code[i]);
+		free(ev->bi_info[i]);
+	}
+	free(ev->bi_code);
+	free(ev->bi_info);
+	free(ev->goscope);
 }
 
 int rti_reach_evaluate(struct rti_reach *r, struct rti_hotsym *h,
@@ -322,6 +381,8 @@ int rti_reach_evaluate(struct rti_reach *r, struct rti_hotsym *h,
 	f.until = opts->until;
 	f.order = RTI_HOT_BY_KEY;
 	err = prepare(r, &ev);
+	if (!err)
+		err = rti_hotsym_scan_go_buildinfo(h, on_info, &ev);
 	if (!err)
 		err = rti_hotsym_scan(h, &f, on_entry, &ev);
 	if (!err && opts->scope && !ev.nscopes)

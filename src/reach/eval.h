@@ -39,8 +39,15 @@ struct reach_eval {
 	size_t npkg;
 	uint32_t *advorder;      /* advisories in byte order of their ids */
 	char *last_module;
+	char **bi_code, **bi_info; /* Go build information by code id (sorted) */
+	size_t nbi, capbi;
+	struct reach_cover *goscope; /* (scope, bi index): Go binaries seen per scope */
+	size_t ngo, capgo;
 	struct rti_time start, end; /* the span of the entries read */
 };
+
+/* eval.c: index of code_id's build information, or -1 */
+long reach_bi_find(const struct reach_eval *ev, const char *code_id);
 
 /* report.c */
 int reach_report(struct reach_eval *ev, int fd);

@@ -241,7 +241,9 @@ static int osv_affected(const struct reach_doc *d, int i, const char *path, void
 		reach_diag(d->r, "%s: %s: expected an object", d->file, p);
 		goto out;
 	}
-	if (c->lang == LANG_GO) {
+	if (c->lang == LANG_GO && name && *name)
+		err = reach_rset_add(d->r, c->a, d, reach_jget(d, i, "ranges"), name, path);
+	if (!err && c->lang == LANG_GO) {
 		char ip[PATHLEN];
 
 		jpath(ip, p, ".imports");

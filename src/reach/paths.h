@@ -25,6 +25,9 @@ struct reach_row {
 	uint32_t ptypes;
 	struct reach_row_path paths[REACH_MAX_ROW_PATHS];
 	unsigned npaths;
+	enum reach_vstatus vst; /* from Go build information, else V_UNKNOWN */
+	bool vsrc;              /* build information was evaluated */
+	char ver[64];
 };
 
 /* Splits an exemplar line into space, code_id, offset, module, symbol. */

@@ -36,6 +36,15 @@ struct reach_adv {
 	struct reach_str_list sources;   /* FILE of every record merged here */
 	uint64_t functions;              /* function entries, this platform */
 	bool has_function_data;          /* named functions (any platform) */
+	uint32_t *rsets;                 /* Go: SEMVER range sets (r->rsets) */
+	size_t nrsets;
+};
+
+/* One OSV affected[] entry's SEMVER ranges for a Go module. */
+struct reach_rset {
+	char *module;                    /* "stdlib" or a module path */
+	struct reach_str_list kinds;     /* "introduced", "fixed", "last_affected" */
+	struct reach_str_list versions;  /* parallel to kinds (not deduplicated) */
 };
 
 /* One function of an advisory, as a match key. */
@@ -59,6 +68,8 @@ struct rti_reach {
 	uint32_t *hidx;  /* open addressing on adv[].id: index + 1, 0 = empty */
 	size_t hcap;
 	bool sorted;
+	struct reach_rset *rsets;
+	size_t nrsets, caprsets;
 	struct rti_reach_counts counts;
 	struct rti_json_decoder *dec;
 };
@@ -88,6 +99,17 @@ char *reach_jstr(const struct reach_doc *d, int i);
 bool reach_jis(const struct reach_doc *d, int i, enum rti_json_type type);
 int reach_string_list(const struct reach_doc *d, int arr, const char *path,
 		      struct reach_str_list *out);
+
+/* version.c */
+int reach_rset_add(struct rti_reach *r, struct reach_adv *a, const struct reach_doc *d,
+		   int ranges, const char *module, const char *path);
+void reach_rsets_free(struct rti_reach *r);
+enum reach_vstatus { V_UNKNOWN, V_NOT_AFFECTED, V_AFFECTED };
+/* The advisory against one binary's build information; *ver: the version
+ * that decided (a pointer into a static buffer of the caller, 64 bytes). */
+enum reach_vstatus reach_version_eval(const struct rti_reach *r, const struct reach_adv *a,
+				      const char *info, char ver[64]);
+int reach_semver_cmp(const char *a, const char *b);
 
 /* osv.c: one record (OSV, CVE JSON 5, stella-vulnfn/v1) at token i */
 int reach_load_record(const struct reach_doc *d, int i, const char *path);

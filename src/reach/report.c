@@ -48,6 +48,42 @@ static int cov_cmp(const void *a, const void *b)
 	return (x->adv > y->adv) - (x->adv < y->adv);
 }
 
+static void version_apply(struct row *w, enum reach_vstatus st, const char *v, bool *aff,
+			  bool *naff)
+{
+	if (st == V_UNKNOWN)
+		return;
+	w->vsrc = true;
+	if ((st == V_AFFECTED && !*aff) || (st == V_NOT_AFFECTED && !*aff && !*naff))
+		memcpy(w->ver, v, sizeof(w->ver));
+	*aff |= st == V_AFFECTED;
+	*naff |= st == V_NOT_AFFECTED;
+}
+
+/* Observed: the binaries of the matched symbols; otherwise every Go
+ * binary of the scope. Affected if any is; not affected if all evaluated
+ * ones are outside the ranges. */
+static void row_version(struct reach_eval *ev, struct row *w)
+{
+	const struct reach_adv *a = &ev->r->adv[w->adv];
+	bool aff = false, naff = false;
+	char v[64];
+
+	if (!a->nrsets || !ev->nbi)
+		return;
+	for (size_t k = w->lo; k < w->hi; k++) {
+		long b = reach_bi_find(ev, ev->hits[k].code_id);
+
+		if (b >= 0)
+			version_apply(w, reach_version_eval(ev->r, a, ev->bi_info[b], v), v, &aff, &naff);
+	}
+	for (size_t g = 0; w->hi == w->lo && g < ev->ngo; g++)
+		if (ev->goscope[g].scope == w->scope)
+			version_apply(w, reach_version_eval(ev->r, a, ev->bi_info[ev->goscope[g].adv], v),
+				      v, &aff, &naff);
+	w->vst = aff ? V_AFFECTED : naff ? V_NOT_AFFECTED : V_UNKNOWN;
+}
+
 static void row_fill(struct reach_eval *ev, struct row *w, size_t *hp)
 {
 	const struct reach_adv *a = &ev->r->adv[w->adv];
@@ -75,6 +111,7 @@ static void row_fill(struct reach_eval *ev, struct row *w, size_t *hp)
 	w->covered = w->hi > w->lo ||
 		     (ev->ncov && bsearch(&key, ev->cov, ev->ncov, sizeof(key), cov_cmp));
 	w->st = w->hi > w->lo ? ST_OBSERVED : a->has_function_data ? ST_NOT_OBSERVED : ST_NO_FN;
+	row_version(ev, w);
 }
 
 static struct row *rows_build(struct reach_eval *ev, size_t *nrows)
@@ -96,6 +133,7 @@ static struct row *rows_build(struct reach_eval *ev, size_t *nrows)
 			rows[k].adv = ev->advorder[i];
 			row_fill(ev, &rows[k], &hp);
 			r->counts.results++;
+			r->counts.version_not_affected += rows[k].vst == V_NOT_AFFECTED;
 			if (rows[k].st == ST_OBSERVED)
 				r->counts.observed_executing++;
 			else if (rows[k].st == ST_NOT_OBSERVED)
@@ -245,8 +283,11 @@ static void row_json(struct reach_eval *ev, struct rti_cjw *w, const struct row 
 	rti_cjw_kv_str(w, "status", reach_status_name[rw->st]);
 	rti_cjw_key(w, "version");
 	rti_cjw_obj_open(w);
-	rti_cjw_kv_str(w, "source", "none");
-	rti_cjw_kv_str(w, "status", "unknown");
+	rti_cjw_kv_str(w, "source", rw->vsrc ? "go-buildinfo" : "none");
+	rti_cjw_kv_str(w, "status", rw->vst == V_AFFECTED	  ? "affected"
+				    : rw->vst == V_NOT_AFFECTED ? "not_affected"
+								 : "unknown");
+	rti_cjw_kv_str(w, "version", rw->vsrc ? rw->ver : NULL);
 	rti_cjw_obj_close(w);
 	rti_cjw_kv_str(w, "vulnerability", a->id);
 	rti_cjw_obj_close(w);
@@ -294,10 +335,18 @@ static void vex_statement(struct reach_eval *ev, struct rti_cjw *w, const struct
 	const struct reach_adv *a = &ev->r->adv[rw->adv];
 
 	rti_cjw_obj_open(w);
-	if (rw->st == ST_OBSERVED)
+	if (rw->vst == V_NOT_AFFECTED) {
+		rti_buf_reset(b);
+		rti_buf_addf(b, "Version %s (from the Go build information of the binary, "
+				"go-buildinfo) is outside the advisory's affected ranges.",
+			     rw->ver);
+		rti_cjw_kv_str(w, "impact_statement", b->p);
+		rti_cjw_kv_str(w, "justification", "vulnerable_code_not_present");
+	} else if (rw->st == ST_OBSERVED) {
 		rti_cjw_kv_str(w, "action_statement",
 			       "A vulnerable function was observed executing in production: "
 			       "upgrade the affected package or mitigate.");
+	}
 	rti_cjw_key(w, "products");
 	rti_cjw_arr_open(w);
 	rti_cjw_obj_open(w);
@@ -305,7 +354,9 @@ static void vex_statement(struct reach_eval *ev, struct rti_cjw *w, const struct
 	rti_cjw_kv_str(w, "@id", b->p);
 	rti_cjw_obj_close(w);
 	rti_cjw_arr_close(w);
-	rti_cjw_kv_str(w, "status", rw->st == ST_OBSERVED ? "affected" : "under_investigation");
+	rti_cjw_kv_str(w, "status", rw->vst == V_NOT_AFFECTED ? "not_affected"
+				    : rw->st == ST_OBSERVED ? "affected"
+							    : "under_investigation");
 	reach_row_notes(ev, rw, b);
 	rti_cjw_kv_str(w, "status_notes", b->p);
 	rti_cjw_key(w, "vulnerability");
@@ -377,6 +428,9 @@ static int report_table(struct reach_eval *ev, const struct row *rows, size_t n,
 				snprintf(sc, sizeof(sc), "%s", scope);
 			err = rti_buf_addf(out, "%-18s  %-25s  %-20s  %8llu  ", reach_status_name[rw->st], sc,
 					   ev->r->adv[rw->adv].id, (unsigned long long)rw->hits);
+			if (!err && rw->vsrc)
+				err = rti_buf_addf(out, "[%s %s] ", rw->ver,
+						   rw->vst == V_AFFECTED ? "affected" : rw->vst == V_NOT_AFFECTED ? "not affected" : "?");
 			if (!err && rw->st == ST_OBSERVED)
 				err = rti_buf_addf(out, "%s (%s)%s\n", ev->hits[rw->lo].symbol,
 						   reach_rule_name[ev->hits[rw->lo].rule],

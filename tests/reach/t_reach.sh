@@ -131,7 +131,8 @@ d = json.load(open(sys.argv[1]))
 assert d["format"] == "stella-reach/v1"
 for r in d["results"]:
     m = r["matches"][0] if r["matches"] else {}
-    print(r["scope"], r["vulnerability"], r["status"], r.get("hit_count", 0), m.get("rule", "-"), m.get("symbol", "-"), r["coverage"]["package_seen"])
+    v = r["version"]
+    print(r["scope"], r["vulnerability"], r["status"], r.get("hit_count", 0), m.get("rule", "-"), m.get("symbol", "-"), r["coverage"]["package_seen"], v["status"], v["source"], v.get("version", "-"))
 PY
 sed 's/^/# /' status.txt
 has() { grep -qF -- "$1" status.txt; }
@@ -145,8 +146,15 @@ check "C binary by code id: parse_header observed in the host scope" has "host:n
 check "a C function that never ran: not_observed, its module seen" has "host:n CVE-2099-0002 not_observed 0 - - True"
 check "the C code id constrains: not matched in the image scope" has "$I CVE-2099-0001 not_observed"
 check "no function data: no_function_data" has "$I GHSA-nofn-0000-0000 no_function_data"
-check "the Go advisory in the host scope: not_observed" has "host:n GO-2022-0969 not_observed"
-check "never not_affected anywhere" sh -c '! grep -q not_affected r.json'
+check "the Go advisory in the host scope: not_observed, no Go binary: version unknown" has "host:n GO-2022-0969 not_observed 0 - - False unknown none -"
+gov=$(/usr/bin/go version | awk '{ sub(/^go/, "", $3); print $3 }')
+check "Go build information: GO-2022-0969 is fixed in the binary's Go $gov: version not_affected" has "$I GO-2022-0969 observed_executing 2 normalized net/http.(*Server).Serve True not_affected go-buildinfo $gov"
+check "Go build information: GO-2023-2102 affects Go $gov: observed, version affected" has "$I GO-2023-2102 observed_executing 2 normalized net/http.(*Server).Serve True affected go-buildinfo $gov"
+check "no row's status is ever not_affected (only a version can be)" $PY -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert {r["status"] for r in d["results"]} <= {"observed_executing", "not_observed", "no_function_data"}' r.json
+check "the index stores the Go build information per code id" sh -c "sqlite3 '$T/hot.db' 'select info from hot_go_buildinfo' | grep -qx 'go	go$gov'"
 
 check "observed: the exemplar call path into the function (main.main -> Serve)" $PY -c '
 import json, sys
@@ -178,11 +186,13 @@ check "openvex: observed -> affected with an action statement; not observed -> u
 import json, sys
 d = json.load(open(sys.argv[1]))
 st = {(s["products"][0]["@id"], s["vulnerability"]["name"]): s for s in d["statements"]}
-a = st[(sys.argv[2], "GO-2022-0969")]
+a = st[(sys.argv[2], "GO-2023-2102")]
 assert a["status"] == "affected" and a["action_statement"] and "net/http" in a["status_notes"]
+f = st[(sys.argv[2], "GO-2022-0969")]
+assert f["status"] == "not_affected" and f["justification"] == "vulnerable_code_not_present" and "go-buildinfo" in f["impact_statement"]
 n = st[(sys.argv[2], "CVE-2022-0778")]
 assert n["status"] == "under_investigation" and "justification" not in n
-assert all(s["status"] != "not_affected" for s in d["statements"])
+assert [k for k, s in st.items() if s["status"] == "not_affected"] == [(sys.argv[2], "GO-2022-0969")]
 assert d["timestamp"] == "2026-12-07T10:00:00.000000000Z"' r.vex "$IMG"
 
 # --- CycloneDX -------------------------------------------------------------
@@ -204,21 +214,22 @@ d = json.load(open(sys.argv[1]))
 assert re.match(r"^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$", d["serialNumber"])
 v = {(x["affects"][0]["ref"], x["id"]): x for x in d["vulnerabilities"]}
 img = "image:" + sys.argv[2]
-assert v[(img, "GO-2022-0969")]["analysis"]["state"] == "exploitable"
+assert v[(img, "GO-2023-2102")]["analysis"]["state"] == "exploitable"
+assert v[(img, "GO-2022-0969")]["analysis"] == dict(v[(img, "GO-2022-0969")]["analysis"], state="not_affected", justification="code_not_present")
 assert v[(img, "CVE-2022-0778")]["analysis"]["state"] == "in_triage"
-assert all(x["analysis"]["state"] in ("exploitable", "in_triage") for x in d["vulnerabilities"])
+assert [k for k, x in v.items() if x["analysis"]["state"] not in ("exploitable", "in_triage")] == [(img, "GO-2022-0969")]
 c = [c for c in d["components"] if c["bom-ref"] == img][0]
 go = [m for m in c["components"] if any(o["symbol"] == "net/http.(*Server).Serve" for o in m["evidence"]["occurrences"])][0]
 assert [f.get("function") for f in go["evidence"]["callstack"]["frames"]] == ["net/http.(*Server).Serve", "main.main"]
-props = {p["name"]: p["value"] for p in v[(img, "GO-2022-0969")]["properties"]}
+props = {p["name"]: p["value"] for p in v[(img, "GO-2023-2102")]["properties"]}
 assert props["stella-rti:hit_count"] == "2" and "normalized" in props["stella-rti:matched"]' r.cdx "$IMG"
 
 # --- table, window, scope, errors -------------------------------------------
 R >r.txt 2>/dev/null
 check "table: observed rows first, the caveat last" sh -c 'sed -n 2p r.txt | grep -q ^observed_executing && tail -1 r.txt | grep -q "never proof"'
 R --format json --since 2027-01-01T00:00:00Z -o w.json 2>/dev/null
-check "a window with no observation: nothing observed, nothing not_affected" sh -c \
-  '! grep -q observed_executing w.json && ! grep -q not_affected w.json'
+check "a window with no observation: nothing observed, no status not_affected" sh -c \
+  '! grep -q observed_executing w.json && ! grep -q "\"status\":\"not_affected\",\"vulnerability" w.json'
 R --format json --scope "$I" -o s.json 2>/dev/null
 check "--scope: only that scope" sh -c "! grep -q host:n s.json && grep -q '$I' s.json"
 "$RTI" reach --hot-index "sqlite:$T/nope.db" --advisories adv >/dev/null 2>e.err
