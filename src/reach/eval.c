@@ -264,24 +264,6 @@ static int on_info(void *arg, const char *code_id, const char *info)
 	return 0;
 }
 
-long reach_bi_find(const struct reach_eval *ev, const char *code_id)
-{
-	size_t lo = 0, hi = ev->nbi;
-
-	while (code_id && lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(ev->bi_code[mid], code_id);
-
-		if (!c)
-			return (long)mid;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return -1;
-}
-
 /* a Go binary (with build information) seen in the current scope */
 static int note_go(struct reach_eval *ev, const struct rti_hot_entry *e)
 {

@@ -46,7 +46,7 @@ struct reach_eval {
 	struct rti_time start, end; /* the span of the entries read */
 };
 
-/* eval.c: index of code_id's build information, or -1 */
+/* paths.c: index of code_id's build information, or -1 */
 long reach_bi_find(const struct reach_eval *ev, const char *code_id);
 
 /* report.c */

@@ -222,3 +222,21 @@ size_t reach_frame_fields(const char *line, size_t n, const char *f[5], size_t l
 	}
 	return n;
 }
+
+long reach_bi_find(const struct reach_eval *ev, const char *code_id)
+{
+	size_t lo = 0, hi = ev->nbi;
+
+	while (code_id && lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(ev->bi_code[mid], code_id);
+
+		if (!c)
+			return (long)mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
