@@ -34,3 +34,12 @@ RTI=$RTI bash scripts/demo-grpc.sh --events 2000 --seconds 5 "$D/tetragon.log" 2
 echo
 echo "== 5. the hottest symbols of the demo capture: stella-rti hot top --hot-index sqlite:$D/hot.db --limit 15"
 "$RTI" hot top --hot-index "sqlite:$D/hot.db" --limit 15
+
+echo
+echo "== 6. which vulnerable functions ran: stella-rti reach --hot-index sqlite:$D/hot.db"
+echo "      --advisories examples/reach --advisories tests/reach/advisories"
+"$RTI" reach --hot-index "sqlite:$D/hot.db" --advisories examples/reach \
+  --advisories tests/reach/advisories -o "$D/reach.txt"
+# observed rows first; the rest of the table is in $D/reach.txt
+head -25 "$D/reach.txt" | cut -c1-160
+echo "   ... $(wc -l <"$D/reach.txt") lines in $D/reach.txt (not_observed is never not_affected; docs/reachability.md)"
