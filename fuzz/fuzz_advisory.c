@@ -1,5 +1,6 @@
 /* libFuzzer: the advisory readers of `reach` (OSV, CVE JSON 5,
- * stella-vulnfn/v1), the symbol name normalizers (C, C++, Go, Rust) and
+ * stella-vulnfn/v1), scanner findings (Grype, Trivy, CycloneDX, CSV), the
+ * symbol name normalizers (C, C++, Go, Rust) and
  * the Go build information parser (.go.buildinfo). */
 #include <stdint.h>
 #include <stdlib.h>
@@ -23,6 +24,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (r)
 		rti_reach_load_mem(r, "fuzz", (const char *)data, size);
+	rti_reach_free(r);
+	r = rti_reach_new(&o);
+	if (r)
+		rti_reach_load_findings_mem(r, "fuzz", (const char *)data, size);
 	rti_reach_free(r);
 	if (!name)
 		return 0;

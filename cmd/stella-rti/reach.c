@@ -29,6 +29,8 @@ static void reach_usage(FILE *f)
 	      "      --hot-index URL      sqlite:PATH or postgres://... (required)\n"
 	      "      --advisories PATH    OSV JSON (Go vulndb, RustSec, GitHub), CVE JSON 5 or\n"
 	      "                           stella-vulnfn/v1 file, or a directory (repeatable)\n"
+	      "      --findings FILE      scanner findings (Grype JSON, Trivy JSON, CycloneDX,\n"
+	      "                           CSV image_digest,vuln_id,package): only those pairs\n"
 	      "      --scope S            image:sha256:<hex> or host:<node> (default: all)\n"
 	      "      --since T, --until T the observation window (RFC 3339)\n"
 	      "      --format F           table (default), json, openvex, cyclonedx\n"
@@ -45,7 +47,7 @@ enum {
 };
 
 struct reach_args {
-	const char *url, *output;
+	const char *url, *output, *findings;
 	const char *adv[MAX_ADVISORY_PATHS];
 	unsigned nadv;
 	struct rti_reach_eval_opts eo;
@@ -112,10 +114,7 @@ static int parse(int argc, char **argv, struct reach_args *a)
 			else
 				a->adv[a->nadv++] = optarg;
 			break;
-		case R_FINDINGS:
-			bad = fprintf(stderr, "stella-rti reach: --findings is not supported yet: "
-					      "every advisory is evaluated against every scope\n");
-			break;
+		case R_FINDINGS: a->findings = optarg; break;
 		case R_SCOPE: a->eo.scope = optarg; break;
 		case R_SINCE: bad = time_opt("--since", optarg, &a->eo.since); break;
 		case R_UNTIL: bad = time_opt("--until", optarg, &a->eo.until); break;
@@ -195,6 +194,15 @@ int cmd_reach(int argc, char **argv)
 
 		if (err) {
 			fprintf(stderr, "stella-rti reach: %s: %s\n", a.adv[i], strerror(-err));
+			rti_reach_free(r);
+			return EXIT_IO;
+		}
+	}
+	if (a.findings) {
+		int err = rti_reach_load_findings(r, a.findings);
+
+		if (err) {
+			fprintf(stderr, "stella-rti reach: %s: %s\n", a.findings, strerror(-err));
 			rti_reach_free(r);
 			return EXIT_IO;
 		}

@@ -44,6 +44,16 @@ void rti_reach_free(struct rti_reach *r);
  * the rest is loaded.
  */
 int rti_reach_load(struct rti_reach *r, const char *path);
+/*
+ * Scanner findings: only (image, vulnerability) pairs they list are then
+ * evaluated. Grype JSON, Trivy JSON, a CycloneDX BOM/VEX with
+ * vulnerabilities[], or CSV "image_digest,vuln_id,package". A finding
+ * matches an advisory by its id or an alias; without an image digest it
+ * applies to every scope. 0, or -errno when the file cannot be read.
+ */
+int rti_reach_load_findings(struct rti_reach *r, const char *path);
+int rti_reach_load_findings_mem(struct rti_reach *r, const char *name, const char *s,
+				size_t len);
 /* The same for one JSON document in memory; name is used in messages. */
 int rti_reach_load_mem(struct rti_reach *r, const char *name, const char *js, size_t len);
 
@@ -52,6 +62,7 @@ struct rti_reach_counts {
 	uint64_t functions;        /* function entries (after platform filtering) */
 	uint64_t other_platform;   /* functions left out: goos/goarch/os/arch */
 	uint64_t bad_input;        /* problems reported through diag */
+	uint64_t findings;         /* (image, vulnerability) pairs of --findings */
 	uint64_t results;          /* (scope, vulnerability) rows of the last evaluation */
 	uint64_t observed_executing, not_observed, no_function_data;
 	uint64_t version_not_affected; /* rows whose version is outside the ranges */

@@ -67,15 +67,8 @@ struct reach_adv *reach_adv_get(struct rti_reach *r, const char *id, const char 
 	}
 	if ((r->nadv + 1) * 2 > r->hcap && hidx_grow(r))
 		return NULL;
-	if (r->nadv == r->capadv) {
-		size_t ncap = r->capadv ? r->capadv * 2 : 64;
-		struct reach_adv *na = realloc(r->adv, ncap * sizeof(*na));
-
-		if (!na)
-			return NULL;
-		r->adv = na;
-		r->capadv = ncap;
-	}
+	if (reach_grow((void **)&r->adv, &r->capadv, r->nadv, sizeof(*r->adv)))
+		return NULL;
 	a = &r->adv[r->nadv];
 	memset(a, 0, sizeof(*a));
 	a->id = strdup(id);
@@ -93,15 +86,8 @@ static int fn_push(struct rti_reach *r, struct reach_fn *f)
 {
 	if (r->nfn >= REACH_MAX_FUNCTIONS)
 		return -E2BIG;
-	if (r->nfn == r->capfn) {
-		size_t ncap = r->capfn ? r->capfn * 2 : 256;
-		struct reach_fn *nf = realloc(r->fn, ncap * sizeof(*nf));
-
-		if (!nf)
-			return -ENOMEM;
-		r->fn = nf;
-		r->capfn = ncap;
-	}
+	if (reach_grow((void **)&r->fn, &r->capfn, r->nfn, sizeof(*r->fn)))
+		return -ENOMEM;
 	r->fn[r->nfn++] = *f;
 	r->sorted = false;
 	r->counts.functions++;
@@ -259,6 +245,7 @@ void rti_reach_free(struct rti_reach *r)
 		free(a->rsets);
 	}
 	reach_rsets_free(r);
+	reach_findings_free(r);
 	for (size_t i = 0; i < r->nfn; i++) {
 		free(r->fn[i].key);
 		free(r->fn[i].given);

@@ -51,25 +51,9 @@ static int prepare(struct rti_reach *r, struct reach_eval *ev)
 	return 0;
 }
 
-static int grow(void **p, size_t *cap, size_t n, size_t elem)
-{
-	size_t ncap;
-	void *np;
-
-	if (n < *cap)
-		return 0;
-	ncap = *cap ? *cap * 2 : 64;
-	np = realloc(*p, ncap * elem);
-	if (!np)
-		return -ENOMEM;
-	*p = np;
-	*cap = ncap;
-	return 0;
-}
-
 static int cover_add(struct reach_eval *ev, uint32_t adv)
 {
-	if (grow((void **)&ev->cov, &ev->capcov, ev->ncov, sizeof(*ev->cov)))
+	if (reach_grow((void **)&ev->cov, &ev->capcov, ev->ncov, sizeof(*ev->cov)))
 		return -ENOMEM;
 	ev->cov[ev->ncov].scope = (uint32_t)(ev->nscopes - 1);
 	ev->cov[ev->ncov].adv = adv;
@@ -97,7 +81,7 @@ static int hit_add(struct reach_eval *ev, const struct reach_fn *f,
 {
 	struct reach_hit *h;
 
-	if (grow((void **)&ev->hits, &ev->caphits, ev->nhits, sizeof(*ev->hits)))
+	if (reach_grow((void **)&ev->hits, &ev->caphits, ev->nhits, sizeof(*ev->hits)))
 		return -ENOMEM;
 	h = &ev->hits[ev->nhits];
 	memset(h, 0, sizeof(*h));
@@ -192,7 +176,7 @@ static int scope_enter(struct reach_eval *ev, const char *scope)
 {
 	if (ev->nscopes && !strcmp(ev->scopes[ev->nscopes - 1], scope))
 		return 0;
-	if (grow((void **)&ev->scopes, &ev->capscopes, ev->nscopes, sizeof(*ev->scopes)))
+	if (reach_grow((void **)&ev->scopes, &ev->capscopes, ev->nscopes, sizeof(*ev->scopes)))
 		return -ENOMEM;
 	ev->scopes[ev->nscopes] = strdup(scope);
 	if (!ev->scopes[ev->nscopes])
@@ -252,7 +236,7 @@ static int on_info(void *arg, const char *code_id, const char *info)
 {
 	struct reach_eval *ev = arg;
 
-	if (grow((void **)&ev->bi_code, &ev->capbi, ev->nbi, sizeof(*ev->bi_code)))
+	if (reach_grow((void **)&ev->bi_code, &ev->capbi, ev->nbi, sizeof(*ev->bi_code)))
 		return -ENOMEM;
 	ev->bi_code[ev->nbi] = strdup(code_id);
 	ev->bi_info = realloc(ev->bi_info, ev->capbi * sizeof(*ev->bi_info));
@@ -272,7 +256,7 @@ static int note_go(struct reach_eval *ev, const struct rti_hot_entry *e)
 
 	if (b < 0 || (last && last->scope == ev->nscopes - 1 && last->adv == (uint32_t)b))
 		return 0;
-	if (grow((void **)&ev->goscope, &ev->capgo, ev->ngo, sizeof(*ev->goscope)))
+	if (reach_grow((void **)&ev->goscope, &ev->capgo, ev->ngo, sizeof(*ev->goscope)))
 		return -ENOMEM;
 	ev->goscope[ev->ngo].scope = (uint32_t)(ev->nscopes - 1);
 	ev->goscope[ev->ngo++].adv = (uint32_t)b;

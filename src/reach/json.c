@@ -144,3 +144,48 @@ int reach_string_list(const struct reach_doc *d, int arr, const char *path,
 	return 0;
 }
 
+/* Room for element n of an array doubling from 64: 0 or -ENOMEM. */
+int reach_grow(void **p, size_t *cap, size_t n, size_t elem)
+{
+	size_t ncap;
+	void *np;
+
+	if (n < *cap)
+		return 0;
+	ncap = *cap ? *cap * 2 : 64;
+	np = realloc(*p, ncap * elem);
+	if (!np)
+		return -ENOMEM;
+	*p = np;
+	*cap = ncap;
+	return 0;
+}
+
+/* ---- files ---- */
+
+int reach_read_file(struct rti_reach *r, const char *path, struct rti_buf *b)
+{
+	char chunk[65536];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t got;
+
+	if (fd < 0)
+		return -errno;
+	while ((got = read(fd, chunk, sizeof(chunk))) != 0) {
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			int err = -errno;
+
+			close(fd);
+			return err;
+		}
+		if (rti_buf_add(b, chunk, (size_t)got)) {
+			reach_diag(r, "%s: $: larger than %u MiB, skipped", path, REACH_MAX_FILE >> 20);
+			close(fd);
+			return 1;
+		}
+	}
+	close(fd);
+	return 0;
+}

@@ -64,30 +64,12 @@ int rti_reach_load_mem(struct rti_reach *r, const char *name, const char *js, si
 static int load_file(struct rti_reach *r, const char *path)
 {
 	struct rti_buf b = RTI_BUF_INIT(REACH_MAX_FILE);
-	char chunk[65536];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t got;
-	int err = 0;
+	int err = reach_read_file(r, path, &b);
 
-	if (fd < 0)
-		return -errno;
-	while ((got = read(fd, chunk, sizeof(chunk))) != 0) {
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			err = -errno;
-			break;
-		}
-		if (rti_buf_add(&b, chunk, (size_t)got)) {
-			reach_diag(r, "%s: $: larger than %u MiB, skipped", path, REACH_MAX_FILE >> 20);
-			break;
-		}
-	}
-	close(fd);
-	if (!err && b.len <= REACH_MAX_FILE && got == 0)
+	if (!err)
 		err = rti_reach_load_mem(r, path, b.p ? b.p : "", b.len);
 	rti_buf_release(&b);
-	return err;
+	return err > 0 ? 0 : err;
 }
 
 static bool is_json_name(const char *name)

@@ -70,6 +70,9 @@ struct rti_reach {
 	bool sorted;
 	struct reach_rset *rsets;
 	size_t nrsets, caprsets;
+	struct reach_finding *findings;
+	size_t nfindings, capfindings;
+	bool has_findings;
 	struct rti_reach_counts counts;
 	struct rti_json_decoder *dec;
 };
@@ -99,6 +102,20 @@ char *reach_jstr(const struct reach_doc *d, int i);
 bool reach_jis(const struct reach_doc *d, int i, enum rti_json_type type);
 int reach_string_list(const struct reach_doc *d, int arr, const char *path,
 		      struct reach_str_list *out);
+
+/* json.c: growth of an array */
+int reach_grow(void **p, size_t *cap, size_t n, size_t elem);
+/* json.c: a whole file into b (capped): 0, 1 too large (reported), -errno */
+struct rti_buf;
+int reach_read_file(struct rti_reach *r, const char *path, struct rti_buf *b);
+
+/* findings.c: (image digest or "", vulnerability id) pairs */
+struct reach_finding {
+	char *digest; /* "sha256:<hex>", "" = every scope */
+	char *vuln;
+};
+bool reach_finding_wanted(const struct rti_reach *r, const char *scope, const struct reach_adv *a);
+void reach_findings_free(struct rti_reach *r);
 
 /* version.c */
 int reach_rset_add(struct rti_reach *r, struct reach_adv *a, const struct reach_doc *d,

@@ -128,10 +128,14 @@ static struct row *rows_build(struct reach_eval *ev, size_t *nrows)
 		qsort(ev->cov, ev->ncov, sizeof(*ev->cov), cov_cmp);
 	memset(&r->counts.results, 0, sizeof(r->counts) - offsetof(struct rti_reach_counts, results));
 	for (uint32_t s = 0; s < ev->nscopes; s++) {
-		for (size_t i = 0; i < r->nadv; i++, k++) {
+		for (size_t i = 0; i < r->nadv; i++) {
 			rows[k].scope = s;
 			rows[k].adv = ev->advorder[i];
 			row_fill(ev, &rows[k], &hp);
+			if (!reach_finding_wanted(r, ev->scopes[s], &r->adv[rows[k].adv])) {
+				memset(&rows[k], 0, sizeof(rows[k]));
+				continue; /* the scanner did not report it for this image */
+			}
 			r->counts.results++;
 			r->counts.version_not_affected += rows[k].vst == V_NOT_AFFECTED;
 			if (rows[k].st == ST_OBSERVED)
@@ -140,6 +144,7 @@ static struct row *rows_build(struct reach_eval *ev, size_t *nrows)
 				r->counts.not_observed++;
 			else
 				r->counts.no_function_data++;
+			k++;
 		}
 	}
 	*nrows = k;

@@ -224,6 +224,43 @@ assert [f.get("function") for f in go["evidence"]["callstack"]["frames"]] == ["n
 props = {p["name"]: p["value"] for p in v[(img, "GO-2023-2102")]["properties"]}
 assert props["stella-rti:hit_count"] == "2" and "normalized" in props["stella-rti:matched"]' r.cdx "$IMG"
 
+# --- scanner findings: only the (image, vulnerability) pairs they list ------
+D=${IMG#sha256:}
+cat >grype.json <<JSON
+{"matches": [
+  {"vulnerability": {"id": "GHSA-4374-p667-p6c8", "dataSource": "https://github.com/advisories/GHSA-4374-p667-p6c8"},
+   "relatedVulnerabilities": [{"id": "CVE-2023-39325"}],
+   "artifact": {"name": "stdlib", "version": "go1.19.8", "type": "go-module"}},
+  {"vulnerability": {"id": "CVE-2021-25900"}, "artifact": {"name": "smallvec", "version": "1.6.0", "type": "rust-crate"}},
+  {"vulnerability": {}, "artifact": {"name": "x"}}],
+ "source": {"type": "image", "target": {"userInput": "registry.example.com/shop/app:1",
+   "imageID": "sha256:$(printf '2%.0s' $(seq 64))", "manifestDigest": "$IMG",
+   "repoDigests": ["registry.example.com/shop/app@$IMG"]}}}
+JSON
+R --findings grype.json --format json -o g.json 2>g.err
+check "findings (Grype): only the pairs it lists, by id or alias" $PY -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+got = sorted((r["scope"], r["vulnerability"]) for r in d["results"])
+img = "image:" + sys.argv[2]
+assert got == [(img, "GHSA-43w2-9j62-hq99"), (img, "GO-2023-2102"), (img, "RUSTSEC-2021-0003")], got' g.json "$IMG"
+check "findings: a match without an id is reported at its json path" grep -q 'grype.json: \$.matches\[2\].vulnerability.id: expected a vulnerability id' g.err
+cat >trivy.json <<JSON
+{"SchemaVersion": 2, "ArtifactName": "registry.example.com/shop/app:1", "ArtifactType": "container_image",
+ "Metadata": {"ImageID": "sha256:$(printf '3%.0s' $(seq 64))", "RepoDigests": ["registry.example.com/shop/app@$IMG"]},
+ "Results": [{"Target": "usr/lib/x86_64-linux-gnu/libz.so.1", "Class": "os-pkgs", "Type": "debian",
+   "Vulnerabilities": [{"VulnerabilityID": "CVE-2022-37434", "PkgName": "zlib1g", "InstalledVersion": "1:1.2.13.dfsg-1"}]}]}
+JSON
+R --findings trivy.json --format json -o t.json 2>/dev/null
+check "findings (Trivy): zlib only, in that image" $PY -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert [(r["scope"], r["vulnerability"], r["status"]) for r in d["results"]] == [("image:" + sys.argv[2], "CVE-2022-37434", "observed_executing")]' t.json "$IMG"
+printf 'image_digest,vuln_id,package\n,CVE-2099-0002,app\n"%s",CVE-2022-0778,openssl\nbad line\n' "$IMG" >f.csv
+R --findings f.csv --format json -o c.json 2>c.err
+check "findings (CSV): no digest = every scope; quoted fields; a bad line at FILE:LINE" sh -c \
+  "test \$($PY -c 'import json,sys; print(len(json.load(open(sys.argv[1]))[\"results\"]))' c.json) -eq 3 && grep -q 'f.csv:4: expected image_digest,vuln_id,package' c.err"
+
 # --- table, window, scope, errors -------------------------------------------
 R >r.txt 2>/dev/null
 check "table: observed rows first, the caveat last" sh -c 'sed -n 2p r.txt | grep -q ^observed_executing && tail -1 r.txt | grep -q "never proof"'
@@ -236,6 +273,8 @@ check "--scope: only that scope" sh -c "! grep -q host:n s.json && grep -q '$I' 
 check "a missing index: exit 3" test $? -eq 3
 "$RTI" reach --hot-index "sqlite:$T/hot.db" >/dev/null 2>&1
 check "no advisories: usage, exit 2" test $? -eq 2
+R --findings "$T/none.json" >/dev/null 2>&1
+check "unreadable findings: exit 3" test $? -eq 3
 R --strict >/dev/null 2>&1
 check "--strict with bad input: exit 1" test $? -eq 1
 done_testing
