@@ -5,7 +5,9 @@
 # functions advisories name, `convert --hot-index`, then `reach` against
 # reconstructed real advisory records (tests/reach/advisories) and
 # stella-vulnfn/v1 entries: every status, every format, determinism, bad
-# input, and a function that never ran is not_observed, never not_affected.
+# input, Go build information and SEMVER ranges, exemplar call paths and the
+# folded export, scanner findings (Grype, Trivy, CSV), and a function that
+# never ran is not_observed, never not_affected.
 . "$RTI_ROOT/tests/lib.sh"
 H="$PY $RTI_ROOT/tests/stack/elfsym.py"
 ADV=$RTI_ROOT/tests/reach/advisories
