@@ -38,3 +38,12 @@ echo "== 5. the hottest symbols of the demo capture: stella-rti hot top --hot-in
 echo
 echo "== 6. the node agent: examples/agent.yaml against the replay server, /metrics and /readyz"
 RTI=$RTI bash scripts/demo-agent.sh "$(cd "$D" && pwd)" "$(cd "$D" && pwd)/tetragon.log" "$(cd "$D" && pwd)/policies.yaml" 2>&1 | sed 's/^/   /'
+
+echo
+echo "== 7. which vulnerable functions ran: stella-rti reach --hot-index sqlite:$D/hot.db"
+echo "      --advisories examples/reach --advisories tests/reach/advisories"
+"$RTI" reach --hot-index "sqlite:$D/hot.db" --advisories examples/reach \
+  --advisories tests/reach/advisories -o "$D/reach.txt"
+# observed rows first; the rest of the table is in $D/reach.txt
+head -25 "$D/reach.txt" | cut -c1-160
+echo "   ... $(wc -l <"$D/reach.txt") lines in $D/reach.txt (not_observed is never not_affected; docs/reachability.md)"

@@ -19,6 +19,7 @@ int cmd_run(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_hot(int argc, char **argv);
 int cmd_symbolize(int argc, char **argv);
+int cmd_reach(int argc, char **argv);
 int cmd_privacy(int argc, char **argv);
 int cmd_privacy_check(int argc, char **argv); /* privacy_check.c */
 int cmd_agent(int argc, char **argv);    /* agent.c */

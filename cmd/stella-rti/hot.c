@@ -32,11 +32,12 @@ static void hot_usage(FILE *f)
 	      "          the hottest symbols (default 20; --limit 0 lists all)\n"
 	      "  query SYMBOL_ID [--scope S] [--format table|json]\n"
 	      "          one symbol in every scope; exit 1 when it was never observed\n"
-	      "  export --format signals-ndjson|execution-evidence|trace-blob\n"
+	      "  export --format signals-ndjson|execution-evidence|trace-blob|folded\n"
 	      "         [--scope S] [--since T] [--until T] [-o OUT]\n"
 	      "         [--environment ID] [--hot-symbols N]\n"
 	      "          Signals runtime facts, executionEvidence@v1 statements (one per\n"
-	      "          image), or the canonical trace blob of one scope\n"
+	      "          image), the canonical trace blob of one scope, or the exemplar\n"
+	      "          call paths as folded stacks for flame graphs\n"
 	      "\n"
 	      "options:\n"
 	      "      --hot-index URL    sqlite:PATH or postgres://... (required)\n"
@@ -426,12 +427,14 @@ static int hot_export(int argc, char **argv)
 	}
 	if (!a.format) {
 		fprintf(stderr, "stella-rti hot export: --format is required "
-				"(signals-ndjson, execution-evidence or trace-blob)\n");
+				"(signals-ndjson, execution-evidence, trace-blob or folded)\n");
 		return EXIT_USAGE;
 	} else if (!strcmp(a.format, "signals-ndjson")) {
 		eo.format = RTI_HOT_EXPORT_SIGNALS;
 	} else if (!strcmp(a.format, "execution-evidence")) {
 		eo.format = RTI_HOT_EXPORT_EVIDENCE;
+	} else if (!strcmp(a.format, "folded")) {
+		eo.format = RTI_HOT_EXPORT_FOLDED;
 	} else if (!strcmp(a.format, "trace-blob")) {
 		eo.format = RTI_HOT_EXPORT_TRACE_BLOB;
 		if (!a.f.scope) {
@@ -440,7 +443,7 @@ static int hot_export(int argc, char **argv)
 		}
 	} else {
 		fprintf(stderr, "stella-rti hot export: --format '%s': expected signals-ndjson, "
-				"execution-evidence or trace-blob\n",
+				"execution-evidence, trace-blob or folded\n",
 			a.format);
 		return EXIT_USAGE;
 	}
@@ -469,6 +472,10 @@ static int hot_export(int argc, char **argv)
 
 		fprintf(stderr, "stella-rti hot export: %s\n", *m ? m : strerror(-err));
 		rc = EXIT_IO;
+	} else if (eo.paths_without_exemplar && !a.quiet) {
+		fprintf(stderr, "stella-rti hot export: %llu call path(s) without an exemplar "
+				"(bounded per scope; docs/hot-index.md)\n",
+			(unsigned long long)eo.paths_without_exemplar);
 	} else if (eo.skipped_scopes && !a.quiet) {
 		fprintf(stderr, "stella-rti hot export: %llu host scope(s) skipped: execution "
 				"evidence is per image\n",

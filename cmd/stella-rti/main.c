@@ -49,6 +49,9 @@ static const struct command {
 	{ "hot", cmd_hot,
 	  "hot top|query|export --hot-index URL [options]\n"
 	  "          the hot symbol index: hottest symbols, one symbol, exports" },
+	{ "reach", cmd_reach,
+	  "reach --hot-index URL --advisories PATH... [--format table|json|openvex|cyclonedx]\n"
+	  "          which vulnerable functions were observed executing, per image" },
 	{ "symbolize", cmd_symbolize,
 	  "symbolize --elf FILE [OFFSET...] | --pid PID [ADDRESS...] | --kernel [ADDRESS...]\n"
 	  "          canonical stack frames, for checking what a binary resolves to" },

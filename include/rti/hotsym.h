@@ -55,6 +55,8 @@ struct rti_hotsym_opts {
 	 */
 	int (*before_commit)(void *arg);
 	void *before_commit_arg;
+	/* exemplar call paths kept per scope in the store; 0 = 1000 */
+	uint64_t max_exemplars;
 };
 
 struct rti_hotsym_stats {
@@ -71,6 +73,8 @@ struct rti_hotsym_stats {
 	uint64_t rows_flushed, paths_flushed;
 	uint64_t entries, paths;   /* held in memory now, not yet committed */
 	uint64_t last_flush_us;    /* duration of the last committed flush */
+	uint64_t exemplars;        /* new call paths whose exemplar was kept in memory */
+	uint64_t exemplars_skipped; /* ... not kept: the table's string memory was full */
 };
 
 #define RTI_HOTSYM_MAX_NAME 4096 /* bytes of a symbol, code_id or module */
@@ -151,6 +155,29 @@ typedef int (*rti_hot_entry_fn)(void *arg, const struct rti_hot_entry *e);
 int rti_hotsym_scan(struct rti_hotsym *h, const struct rti_hot_filter *f,
 		    rti_hot_entry_fn fn, void *arg);
 
+/* A call path (docs/hot-index.md §1) and its exemplar: the frames of the
+ * first event with that path, innermost first, one per line, fields
+ * separated by tabs: space, code_id, offset (0x...), module, symbol
+ * (empty when withheld or unknown). frames is NULL when none was kept. */
+struct rti_hot_path {
+	const char *scope;
+	const char *digest;        /* "sha256:<hex>" */
+	uint64_t hit_count;
+	struct rti_time first_seen, last_seen;
+	const char *frames;
+};
+
+typedef int (*rti_hot_path_fn)(void *arg, const struct rti_hot_path *p);
+/* Call paths of f->scope (NULL: all) within f->since/until, by scope then
+ * digest. fn returns 0 to go on. */
+int rti_hotsym_scan_paths(struct rti_hotsym *h, const struct rti_hot_filter *f,
+			  rti_hot_path_fn fn, void *arg);
+
+/* The Go build information stored per code id (rti/gobuildinfo.h text
+ * form), by code id. fn returns 0 to go on. */
+typedef int (*rti_hot_buildinfo_fn)(void *arg, const char *code_id, const char *info);
+int rti_hotsym_scan_go_buildinfo(struct rti_hotsym *h, rti_hot_buildinfo_fn fn, void *arg);
+
 /* Appends the canonical JSON object of e with the field names of §7. */
 int rti_hot_entry_json(const struct rti_hot_entry *e, struct rti_buf *out);
 
@@ -158,6 +185,7 @@ enum rti_hot_export {
 	RTI_HOT_EXPORT_SIGNALS,    /* Signals runtime facts NDJSON (§8) */
 	RTI_HOT_EXPORT_EVIDENCE,   /* executionEvidence in-toto statements, one per line */
 	RTI_HOT_EXPORT_TRACE_BLOB, /* the canonical trace blob trace_digest covers */
+	RTI_HOT_EXPORT_FOLDED,     /* exemplar call paths, folded stacks with counts */
 };
 
 struct rti_hot_export_opts {
@@ -168,6 +196,7 @@ struct rti_hot_export_opts {
 	const char *environment;   /* evidence environment_id; NULL = "default" */
 	unsigned hot_symbols;      /* evidence hot_symbols[] length; 0 = 25, max 1000 */
 	uint64_t skipped_scopes;   /* out: evidence, scopes without an artifact digest */
+	uint64_t paths_without_exemplar; /* out: folded, call paths beyond the bound */
 };
 
 /* Writes the export to fd. Deterministic: same index content, same bytes. */

@@ -291,12 +291,13 @@ static int evidence_row(void *arg, const struct rti_hot_entry *e)
 }
 
 static int evidence_path(void *arg, const char *scope, const char *digest, uint64_t hits,
-			 int64_t first_ns, int64_t last_ns)
+			 int64_t first_ns, int64_t last_ns, const char *frames)
 {
 	struct scope_acc *a = arg;
 	struct rti_cjw w;
 
 	(void)scope;
+	(void)frames;
 	span(a, first_ns, last_ns);
 	a->paths++;
 	rti_buf_reset(&a->line);
@@ -548,6 +549,8 @@ int rti_hotsym_export(struct rti_hotsym *h, struct rti_hot_export_opts *eo, int 
 	o.fd = fd;
 	rti_buf_init(&o.b, OUT_MAX);
 	eo->skipped_scopes = 0;
+	if (RTI_OPTS_HAS(eo, paths_without_exemplar))
+		eo->paths_without_exemplar = 0;
 	switch (eo->format) {
 	case RTI_HOT_EXPORT_SIGNALS: {
 		struct rti_hot_filter f;
@@ -581,6 +584,9 @@ int rti_hotsym_export(struct rti_hotsym *h, struct rti_hot_export_opts *eo, int 
 		rti_buf_release(&a.line);
 		break;
 	}
+	case RTI_HOT_EXPORT_FOLDED:
+		err = hs_export_folded(h, eo, fd);
+		break;
 	default:
 		err = -EINVAL;
 	}

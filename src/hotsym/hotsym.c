@@ -13,6 +13,7 @@
  *   - batches commit in order: a failed one is retried before the next.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <openssl/evp.h>
@@ -100,6 +101,7 @@ struct rti_hotsym {
 	EVP_MD_CTX *mdctx;
 	char *fbuf;               /* frame ids of one stack */
 	size_t fbuf_cap;
+	struct rti_buf xbuf;      /* the exemplar of a new call path */
 
 	bool broken;              /* an event was counted in part: commit no more */
 	struct rti_hotsym_stats st;
@@ -196,6 +198,8 @@ struct rti_hotsym *rti_hotsym_open(const char *url, const struct rti_hotsym_opts
 	h->interval_ns = (int64_t)(o->flush_interval_s ? o->flush_interval_s : 10) * 1000000000LL;
 	h->flush_every = o->flush_every ? o->flush_every : 1000000;
 	h->drop_when_full = o->drop_when_full;
+	h->batch.max_exemplars = RTI_OPTS_GET(o, max_exemplars, 0) ? o->max_exemplars : 1000;
+	rti_buf_init(&h->xbuf, HS_EXEMPLAR_MAX);
 	h->before_commit = o->before_commit;
 	h->before_commit_arg = o->before_commit_arg;
 	hs_table_init(&h->tab[0], h->max_entries, h->max_paths, h->max_bytes);
@@ -253,7 +257,12 @@ static void drop_batch(struct rti_hotsym *h)
 	for (size_t i = 0; i < h->batch.npos; i++)
 		free(h->batch.pos[i].source);
 	free(h->batch.pos);
-	memset(&h->batch, 0, sizeof(h->batch));
+	{
+		uint64_t cap = h->batch.max_exemplars;
+
+		memset(&h->batch, 0, sizeof(h->batch));
+		h->batch.max_exemplars = cap;
+	}
 	hs_table_reset(h->frozen);
 	h->pending = false;
 }
@@ -403,6 +412,7 @@ void rti_hotsym_close(struct rti_hotsym *h)
 	EVP_MD_CTX_free(h->mdctx);
 	EVP_MD_free(h->sha256);
 	free(h->fbuf);
+	rti_buf_release(&h->xbuf);
 	free(h->c);
 	free(h);
 }
@@ -687,6 +697,46 @@ static int add_candidates(struct rti_hotsym *h, size_t nc, const char *scope_i, 
 	return 0;
 }
 
+/* One frame of an exemplar: space, code_id, offset, module, symbol,
+ * tab-separated (tabs and newlines inside a value become spaces). */
+static int exemplar_field(struct rti_buf *b, const char *v, char end)
+{
+	int err = 0;
+
+	for (; v && *v && !err; v++)
+		err = rti_buf_addch(b, *v == '\t' || *v == '\n' ? ' ' : *v);
+	return err ? err : rti_buf_addch(b, end);
+}
+
+/* The frames of the first event of a new call path, innermost first (§5);
+ * kept when the table's string memory has room, else counted. */
+static void keep_exemplar(struct rti_hotsym *h, const struct rti_canon *cn)
+{
+	struct rti_buf *b = &h->xbuf;
+	int err = 0;
+
+	rti_buf_reset(b);
+	for (unsigned i = 0; i < cn->n_frames && !err; i++) {
+		const struct rti_frame *f = &cn->frames[i];
+
+		err = exemplar_field(b, f->space == RTI_SPACE_KERNEL ? "kernel" : "user", '\t');
+		if (!err)
+			err = exemplar_field(b, f->code_id, '\t');
+		if (!err)
+			err = rti_buf_addf(b, "0x%" PRIx64 "\t", f->offset);
+		if (!err)
+			err = exemplar_field(b, f->module, '\t');
+		if (!err)
+			err = exemplar_field(b, f->symbol, '\n');
+	}
+	if (!err && b->len && hs_table_has_room(h->act, 0, b->len + 64))
+		h->act->p[h->act->np - 1].frames = hs_intern(h->act, b->p, b->len);
+	if (h->act->p[h->act->np - 1].frames)
+		h->st.exemplars++;
+	else
+		h->st.exemplars_skipped++;
+}
+
 static int hs_event(void *ctx, const struct rti_event *ev, const struct rti_canon *cn,
 		    const char *line, size_t len)
 {
@@ -731,8 +781,11 @@ static int hs_event(void *ctx, const struct rti_event *ev, const struct rti_cano
 		r = stack_digest(h, cn, md);
 		if (r)
 			return r;
-		if (hs_table_add_path(h->act, scope_i, md, ns) < 0)
+		r = hs_table_add_path(h->act, scope_i, md, ns);
+		if (r < 0)
 			goto full;
+		if (r > 0)
+			keep_exemplar(h, cn);
 		h->st.path_observations++;
 	}
 	return 0;

@@ -13,7 +13,8 @@
 #include "rti/hotsym.h"
 #include "util/arena.h"
 
-#define HS_SCHEMA_VERSION 2
+#define HS_SCHEMA_VERSION 3
+#define HS_EXEMPLAR_MAX (64u << 10) /* bytes of one exemplar's frames */
 #define HS_MAX_SOURCES 256
 #define HS_DIGEST_LEN (7 + 64) /* "sha256:" + hex */
 
@@ -35,6 +36,7 @@ struct hs_path {
 	uint64_t hash;
 	const char *scope;
 	unsigned char digest[32]; /* SHA-256 of the stack's frame ids */
+	const char *frames;       /* exemplar (docs/hot-index.md §1), interned; or NULL */
 	uint64_t hits;
 	int64_t first_ns, last_ns;
 };
@@ -81,8 +83,15 @@ void hs_table_prefetch(const struct hs_table *t, uint64_t h, int stage);
 int hs_table_add(struct hs_table *t, uint64_t h, const char *scope, const char *code_id,
 		 const char *module, const char *symbol, size_t symlen,
 		 uint32_t ptype_bit, int64_t ns, uint64_t serial);
+/* 1 when the path is new in this table (its exemplar may be set), 0, -errno. */
 int hs_table_add_path(struct hs_table *t, const char *scope,
 		      const unsigned char digest[32], int64_t ns);
+#define RTI_MAX_FOLDED_FRAMES 1024
+/* folded.c: the folded-stack export of exemplar call paths */
+int hs_export_folded(struct rti_hotsym *h, struct rti_hot_export_opts *eo, int fd);
+
+/* "sha256:" + hex of d into out[HS_DIGEST_LEN + 1]. */
+void hs_digest_hex(const unsigned char d[32], char *out);
 /* Sorts entries by (scope, code_id, symbol) and paths by (scope, digest);
  * the hash index is invalid afterwards (reset to reuse). */
 void hs_table_freeze(struct hs_table *t);
@@ -113,15 +122,18 @@ struct hs_batch {
 	const struct hs_table *t;
 	struct hs_pos *pos;
 	size_t npos;
+	uint64_t max_exemplars; /* per scope, in the store */
 };
 
 /* ---- stores ---- */
 
 struct hs_store;
 
+/* frames: the path's exemplar, NULL when none was kept */
 typedef int (*hs_path_fn)(void *arg, const char *scope, const char *digest,
-			  uint64_t hits, int64_t first_ns, int64_t last_ns);
+			  uint64_t hits, int64_t first_ns, int64_t last_ns, const char *frames);
 typedef int (*hs_scope_fn)(void *arg, const char *scope);
+typedef int (*hs_info_fn)(void *arg, const char *code_id, const char *info);
 
 struct hs_store_ops {
 	const char *name;
@@ -141,6 +153,8 @@ struct hs_store_ops {
 	/* distinct scopes with entries matching f, in byte order */
 	int (*scopes)(struct hs_store *s, const struct rti_hot_filter *f,
 		      hs_scope_fn fn, void *arg);
+	/* Go build information per code id (schema 3), by code id */
+	int (*scan_buildinfo)(struct hs_store *s, hs_info_fn fn, void *arg);
 	void (*close)(struct hs_store *s);
 };
 

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "hotsym/hotsym_int.h"
+#include "rti/gobuildinfo.h"
 #include "util/numfmt.h"
 #include "util/timefmt.h"
 #include "hotsym/pq_load.h"
@@ -74,6 +75,11 @@ static const char *const migrations[HS_SCHEMA_VERSION] = {
 	" to_timestamp(h.last_seen / 1e9) AS last_seen, h.probe_types"
 	" FROM hot_symbols h JOIN hot_scopes s ON s.id = h.scope_id"
 	" JOIN hot_codes k ON k.id = h.code_ref;",
+	/* 3: exemplar call paths: per scope, those of the smallest digests */
+	"CREATE TABLE hot_exemplars ("
+	" scope_id bigint NOT NULL, stack_digest text COLLATE \"C\" NOT NULL,"
+	" frames text NOT NULL, PRIMARY KEY (scope_id, stack_digest));"
+	"CREATE TABLE hot_go_buildinfo (code_ref bigint PRIMARY KEY, info text NOT NULL);",
 };
 
 static void ignore_notice(void *arg, const char *msg)
@@ -405,6 +411,75 @@ static int copy_paths(struct pg_store *s, const struct hs_table *t, struct rti_b
 	return copy_end(s, b, err);
 }
 
+/* The batch's new exemplars (§5); then each scope keeps those of its cap
+ * smallest digests, the same set whatever the order of arrival. The trim
+ * of a scope holds a transaction lock on it, taken in scope order (the
+ * batch is sorted), so that concurrent writers trim one after the other. */
+static int pg_exemplars(struct pg_store *s, const struct hs_table *t, uint64_t cap)
+{
+	char digest[HS_DIGEST_LEN + 1], capv[24];
+	const char *last = NULL; /* interned: one pointer per scope */
+	int err = 0;
+
+	snprintf(capv, sizeof(capv), "%" PRIu64, cap);
+	for (size_t i = 0; i < t->np && !err; i++) {
+		const struct hs_path *p = &t->p[i];
+		const char *v[3] = { p->scope, digest, p->frames };
+
+		if (!p->frames)
+			continue;
+		hs_digest_hex(p->digest, digest);
+		err = run(s, "adding an exemplar",
+			  "INSERT INTO hot_exemplars (scope_id, stack_digest, frames)"
+			  " SELECT s.id, $2, $3 FROM hot_scopes s WHERE s.scope = $1"
+			  " ON CONFLICT (scope_id, stack_digest) DO NOTHING",
+			  3, v, PGRES_COMMAND_OK, NULL);
+	}
+	for (size_t i = 0; i < t->np && !err; i++) {
+		const char *v[2] = { t->p[i].scope, capv };
+
+		if (!t->p[i].frames || t->p[i].scope == last)
+			continue;
+		last = t->p[i].scope;
+		err = run(s, "bounding the exemplars",
+			  "SELECT pg_advisory_xact_lock(hashtext('stella-rti exemplars ' || $1))",
+			  1, v, PGRES_TUPLES_OK, NULL);
+		if (!err)
+			err = run(s, "bounding the exemplars",
+				  "DELETE FROM hot_exemplars x USING hot_scopes s"
+				  " WHERE s.scope = $1 AND x.scope_id = s.id AND x.stack_digest >"
+				  " (SELECT stack_digest FROM hot_exemplars WHERE scope_id = s.id"
+				  " ORDER BY stack_digest LIMIT 1 OFFSET $2::bigint - 1)",
+				  2, v, PGRES_COMMAND_OK, NULL);
+	}
+	return err;
+}
+
+/* Go build information of the batch's code ids (rti/gobuildinfo.h). */
+static int pg_buildinfo(struct pg_store *s, const struct hs_ptrmap *codes)
+{
+	char *info = NULL;
+	int err = 0;
+
+	for (size_t i = 0; i < codes->cap && !err; i++) {
+		const char *v[2] = { codes->slot[i].k, NULL };
+
+		if (!v[0])
+			continue;
+		if (!info && !(info = malloc(RTI_GO_BUILDINFO_MAX)))
+			return -ENOMEM;
+		if (rti_go_buildinfo_lookup(v[0], info, RTI_GO_BUILDINFO_MAX) <= 0)
+			continue;
+		v[1] = info;
+		err = run(s, "adding Go build information",
+			  "INSERT INTO hot_go_buildinfo (code_ref, info) SELECT k.id, $2"
+			  " FROM hot_codes k WHERE k.code_id = $1 ON CONFLICT (code_ref) DO NOTHING",
+			  2, v, PGRES_COMMAND_OK, NULL);
+	}
+	free(info);
+	return err;
+}
+
 static int commit_once(struct pg_store *s, const char *node, const struct hs_batch *b,
 		       bool *dup, struct rti_buf *buf)
 {
@@ -492,6 +567,10 @@ static int commit_once(struct pg_store *s, const char *node, const struct hs_bat
 				  " last_seen = GREATEST(h.last_seen, excluded.last_seen)",
 				  0, NULL, PGRES_COMMAND_OK, NULL);
 	}
+	if (!err)
+		err = pg_exemplars(s, t, b->max_exemplars);
+	if (!err)
+		err = pg_buildinfo(s, &codes);
 	if (err)
 		goto out;
 	for (size_t i = 0; i < b->npos; i++) {
@@ -637,13 +716,32 @@ static int each_path(struct pg_store *s, PGresult *r, void *fn, void *arg)
 {
 	(void)s;
 	return ((hs_path_fn)fn)(arg, val(r, 0), val(r, 1),
-				strtoull(rti_pq.PQgetvalue(r, 0, 2), NULL, 10), num(r, 3), num(r, 4));
+				strtoull(rti_pq.PQgetvalue(r, 0, 2), NULL, 10), num(r, 3), num(r, 4),
+				val(r, 5));
 }
 
 static int each_scope(struct pg_store *s, PGresult *r, void *fn, void *arg)
 {
 	(void)s;
 	return ((hs_scope_fn)fn)(arg, val(r, 0));
+}
+
+static int pg_scan_buildinfo(struct hs_store *bs, hs_info_fn fn, void *arg)
+{
+	struct pg_store *s = (struct pg_store *)bs;
+	PGresult *r = NULL;
+	int err = connected(s);
+
+	if (!err)
+		err = run(s, "reading the index",
+			  "SELECT k.code_id, g.info FROM hot_go_buildinfo g"
+			  " JOIN hot_codes k ON k.id = g.code_ref ORDER BY k.code_id",
+			  0, NULL, PGRES_TUPLES_OK, &r);
+	for (int i = 0; !err && i < rti_pq.PQntuples(r); i++)
+		err = fn(arg, rti_pq.PQgetvalue(r, i, 0), rti_pq.PQgetvalue(r, i, 1));
+	if (r)
+		rti_pq.PQclear(r);
+	return err;
 }
 
 static int pg_scan(struct hs_store *bs, const struct rti_hot_filter *f,
@@ -681,6 +779,7 @@ static const struct hs_store_ops pg_ops = {
 	.position = pg_position,
 	.scan = pg_scan,
 	.scan_paths = pg_scan_paths,
+	.scan_buildinfo = pg_scan_buildinfo,
 	.scopes = pg_scopes,
 	.close = pg_close,
 };
@@ -733,6 +832,14 @@ int hs_pg_open(const char *conninfo, bool read_only, char *err, size_t errlen,
 				 "index schema version %lld is newer than this program's (%d)",
 				 (long long)v, HS_SCHEMA_VERSION);
 			rc = -EPROTO;
+		} else if (!rc && v < 3) {
+			/* readers never migrate: an older index has no exemplars */
+			rc = run(s, "opening", "CREATE TEMP TABLE hot_exemplars (scope_id bigint,"
+				 " stack_digest text, frames text)", 0, NULL, PGRES_COMMAND_OK, NULL);
+			if (!rc)
+				rc = run(s, "opening", "CREATE TEMP TABLE hot_go_buildinfo"
+					 " (code_ref bigint, info text)", 0, NULL,
+					 PGRES_COMMAND_OK, NULL);
 		}
 	} else {
 		rc = migrate(s);

@@ -57,7 +57,9 @@ void hs_sql_build(struct hs_sql *q, enum hs_query what, const struct rti_hot_fil
 		break;
 	case HS_Q_PATHS:
 		add(q, &len, "SELECT s.scope, h.stack_digest, h.hit_count, h.first_seen,"
-			     " h.last_seen FROM hot_paths h JOIN hot_scopes s ON s.id = h.scope_id");
+			     " h.last_seen, x.frames FROM hot_paths h JOIN hot_scopes s ON s.id = h.scope_id"
+			     " LEFT JOIN hot_exemplars x ON x.scope_id = h.scope_id"
+			     " AND x.stack_digest = h.stack_digest");
 		break;
 	case HS_Q_SCOPES:
 		add(q, &len, "SELECT s.scope FROM hot_scopes s WHERE EXISTS (SELECT 1"

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "hotsym/hotsym_int.h"
+#include "rti/gobuildinfo.h"
 #include "util/timefmt.h"
 #include "hotsym/store_sql.h"
 #include "util/clock.h"
@@ -24,7 +25,9 @@
 struct sq_store {
 	struct hs_store base;
 	sqlite3 *db;
-	sqlite3_stmt *reserve, *batch, *sym, *path, *input, *position;
+	sqlite3_stmt *reserve, *batch, *sym, *path, *input, *position, *exemplar, *drop;
+	sqlite3_stmt *goinfo;
+	char *info;     /* RTI_GO_BUILDINFO_MAX: one build information text */
 	sqlite3_stmt *scope_ins, *scope_get, *code_ins, *code_get;
 };
 
@@ -62,6 +65,11 @@ static const char *const migrations[HS_SCHEMA_VERSION] = {
 	" h.probe_types AS probe_types"
 	" FROM hot_symbols h JOIN hot_scopes s ON s.id = h.scope_id"
 	" JOIN hot_codes k ON k.id = h.code_ref;",
+	/* 3: exemplar call paths: per scope, those of the smallest digests */
+	"CREATE TABLE hot_exemplars ("
+	" scope_id INTEGER NOT NULL, stack_digest TEXT NOT NULL, frames TEXT NOT NULL,"
+	" PRIMARY KEY (scope_id, stack_digest)) WITHOUT ROWID;"
+	"CREATE TABLE hot_go_buildinfo (code_ref INTEGER PRIMARY KEY, info TEXT NOT NULL);",
 };
 
 static int fail(struct sq_store *s, const char *what)
@@ -215,6 +223,30 @@ static int dict_id(struct sq_store *s, sqlite3_stmt *ins, sqlite3_stmt *get, con
 	return err ? err : hs_ptrmap_put(m, v, *id);
 }
 
+/* The exemplar of (scope, digest) (§5); when the scope's last path of
+ * the batch is reached, the scope keeps those of its cap smallest digests:
+ * the same set whatever the order of arrival. *trim: an exemplar was added
+ * to the scope in this batch. */
+static int sq_exemplar(struct sq_store *s, int64_t sid, const char *digest,
+		       const struct hs_path *p, bool last_of_scope, uint64_t cap, bool *trim)
+{
+	int err = 0;
+
+	if (p->frames) {
+		sqlite3_bind_int64(s->exemplar, 1, sid);
+		sqlite3_bind_text(s->exemplar, 2, digest, HS_DIGEST_LEN, SQLITE_TRANSIENT);
+		sqlite3_bind_text(s->exemplar, 3, p->frames, -1, SQLITE_STATIC);
+		err = step_done(s, s->exemplar, "adding an exemplar");
+		*trim |= !err && sqlite3_changes(s->db);
+	}
+	if (err || !last_of_scope || !*trim)
+		return err;
+	*trim = false;
+	sqlite3_bind_int64(s->drop, 1, sid);
+	sqlite3_bind_int64(s->drop, 2, (int64_t)cap);
+	return step_done(s, s->drop, "bounding the exemplars");
+}
+
 static int sq_commit(struct hs_store *bs, const char *node, const struct hs_batch *b,
 		     bool *dup)
 {
@@ -223,6 +255,7 @@ static int sq_commit(struct hs_store *bs, const char *node, const struct hs_batc
 	char digest[HS_DIGEST_LEN + 1];
 	struct hs_ptrmap scopes = { NULL, 0, 0 }, codes = { NULL, 0, 0 };
 	int64_t sid = 0, cref = 0;
+	bool trim = false;
 	int err;
 
 	*dup = false;
@@ -266,28 +299,39 @@ static int sq_commit(struct hs_store *bs, const char *node, const struct hs_batc
 		if (err)
 			goto out;
 	}
-	memcpy(digest, "sha256:", 7);
 	for (size_t i = 0; i < t->np; i++) {
 		const struct hs_path *p = &t->p[i];
-		static const char hx[] = "0123456789abcdef";
 
 		err = dict_id(s, s->scope_ins, s->scope_get, p->scope, &scopes, &sid);
 		if (err)
 			goto out;
-		for (int k = 0; k < 32; k++) {
-			digest[7 + 2 * k] = hx[p->digest[k] >> 4];
-			digest[8 + 2 * k] = hx[p->digest[k] & 15];
-		}
-		digest[HS_DIGEST_LEN] = '\0';
+		hs_digest_hex(p->digest, digest);
 		sqlite3_bind_int64(s->path, 1, sid);
 		sqlite3_bind_text(s->path, 2, digest, HS_DIGEST_LEN, SQLITE_TRANSIENT);
 		sqlite3_bind_int64(s->path, 3, (int64_t)p->hits);
 		sqlite3_bind_int64(s->path, 4, p->first_ns);
 		sqlite3_bind_int64(s->path, 5, p->last_ns);
 		err = step_done(s, s->path, "adding call paths");
+		if (!err)
+			err = sq_exemplar(s, sid, digest, p,
+					  i + 1 == t->np || t->p[i + 1].scope != p->scope,
+					  b->max_exemplars, &trim);
 		if (err)
 			goto out;
 	}
+	for (size_t i = 0; i < codes.cap && !err; i++) {
+		long n = codes.slot[i].k ? rti_go_buildinfo_lookup(codes.slot[i].k, s->info,
+								   RTI_GO_BUILDINFO_MAX)
+					 : -1;
+
+		if (n <= 0)
+			continue;
+		sqlite3_bind_int64(s->goinfo, 1, codes.slot[i].v);
+		sqlite3_bind_text(s->goinfo, 2, s->info, (int)n, SQLITE_STATIC);
+		err = step_done(s, s->goinfo, "adding Go build information");
+	}
+	if (err)
+		goto out;
 	for (size_t i = 0; i < b->npos; i++) {
 		sqlite3_bind_text(s->input, 1, node, -1, SQLITE_STATIC);
 		sqlite3_bind_text(s->input, 2, b->pos[i].source, -1, SQLITE_STATIC);
@@ -403,7 +447,7 @@ static int sq_scan_paths(struct hs_store *bs, const struct rti_hot_filter *f,
 			break;
 		}
 		err = fn(arg, col(st, 0), col(st, 1), (uint64_t)sqlite3_column_int64(st, 2),
-			 sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 4));
+			 sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 4), col(st, 5));
 		if (err)
 			break;
 	}
@@ -437,6 +481,26 @@ static int sq_scopes(struct hs_store *bs, const struct rti_hot_filter *f, hs_sco
 	return err;
 }
 
+static int sq_scan_buildinfo(struct hs_store *bs, hs_info_fn fn, void *arg)
+{
+	struct sq_store *s = (struct sq_store *)bs;
+	sqlite3_stmt *st;
+	int rc, err = prep(s, &st, "SELECT k.code_id, g.info FROM hot_go_buildinfo g"
+				   " JOIN hot_codes k ON k.id = g.code_ref ORDER BY k.code_id");
+
+	if (err)
+		return err;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		err = col(st, 0) && col(st, 1) ? fn(arg, col(st, 0), col(st, 1)) : -ENOMEM;
+		if (err)
+			break;
+	}
+	if (!err && rc != SQLITE_DONE)
+		err = fail(s, "reading the index");
+	sqlite3_finalize(st);
+	return err;
+}
+
 static void sq_close(struct hs_store *bs)
 {
 	struct sq_store *s = (struct sq_store *)bs;
@@ -447,6 +511,10 @@ static void sq_close(struct hs_store *bs)
 	sqlite3_finalize(s->path);
 	sqlite3_finalize(s->input);
 	sqlite3_finalize(s->position);
+	sqlite3_finalize(s->exemplar);
+	sqlite3_finalize(s->drop);
+	sqlite3_finalize(s->goinfo);
+	free(s->info);
 	sqlite3_finalize(s->scope_ins);
 	sqlite3_finalize(s->scope_get);
 	sqlite3_finalize(s->code_ins);
@@ -462,6 +530,7 @@ static const struct hs_store_ops sqlite_ops = {
 	.position = sq_position,
 	.scan = sq_scan,
 	.scan_paths = sq_scan_paths,
+	.scan_buildinfo = sq_scan_buildinfo,
 	.scopes = sq_scopes,
 	.close = sq_close,
 };
@@ -481,6 +550,11 @@ int hs_sqlite_open(const char *path, bool read_only, char *err, size_t errlen,
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
+	s->info = malloc(RTI_GO_BUILDINFO_MAX);
+	if (!s->info) {
+		free(s);
+		return -ENOMEM;
+	}
 	s->base.ops = &sqlite_ops;
 	s->base.err = err;
 	s->base.errlen = errlen;
@@ -503,6 +577,12 @@ int hs_sqlite_open(const char *path, bool read_only, char *err, size_t errlen,
 				 "index schema version %lld is newer than this program's (%d)",
 				 (long long)v, HS_SCHEMA_VERSION);
 			rc = -EPROTO;
+		} else if (!rc && v < 3) {
+			/* readers never migrate: an older index has no exemplars */
+			rc = exec(s, "CREATE TEMP TABLE hot_exemplars (scope_id INTEGER,"
+				     " stack_digest TEXT, frames TEXT);"
+				     "CREATE TEMP TABLE hot_go_buildinfo (code_ref INTEGER,"
+				     " info TEXT);");
 		}
 	} else {
 		rc = exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
@@ -555,6 +635,19 @@ int hs_sqlite_open(const char *path, bool read_only, char *err, size_t errlen,
 			  " ON CONFLICT (code_id) DO NOTHING");
 	if (!rc)
 		rc = prep(s, &s->code_get, "SELECT id FROM hot_codes WHERE code_id = ?1");
+	if (!rc)
+		rc = prep(s, &s->exemplar,
+			  "INSERT INTO hot_exemplars (scope_id, stack_digest, frames)"
+			  " VALUES (?1, ?2, ?3) ON CONFLICT (scope_id, stack_digest) DO NOTHING");
+	if (!rc)
+		rc = prep(s, &s->drop,
+			  "DELETE FROM hot_exemplars WHERE scope_id = ?1 AND stack_digest >"
+			  " (SELECT stack_digest FROM hot_exemplars WHERE scope_id = ?1"
+			  " ORDER BY stack_digest LIMIT 1 OFFSET ?2 - 1)");
+	if (!rc)
+		rc = prep(s, &s->goinfo,
+			  "INSERT INTO hot_go_buildinfo (code_ref, info) VALUES (?1, ?2)"
+			  " ON CONFLICT (code_ref) DO NOTHING");
 	if (!rc)
 		rc = prep(s, &s->position,
 			  "SELECT position FROM hot_inputs WHERE node = ?1 AND source = ?2");

@@ -329,10 +329,11 @@ int hs_table_add_path(struct hs_table *t, const char *scope,
 	p->hash = h;
 	p->scope = scope;
 	memcpy(p->digest, digest, 32);
+	p->frames = NULL;
 	p->hits = 1;
 	p->first_ns = p->last_ns = ns;
 	t->pidx[i] = SLOT(h, ++t->np);
-	return 0;
+	return 1;
 }
 
 static int entry_cmp(const void *a, const void *b)
@@ -409,4 +410,16 @@ int hs_ptrmap_put(struct hs_ptrmap *m, const char *k, int64_t v)
 	m->slot[i].k = k;
 	m->slot[i].v = v;
 	return 0;
+}
+
+void hs_digest_hex(const unsigned char d[32], char *out)
+{
+	static const char hx[] = "0123456789abcdef";
+
+	memcpy(out, "sha256:", 7);
+	for (int k = 0; k < 32; k++) {
+		out[7 + 2 * k] = hx[d[k] >> 4];
+		out[8 + 2 * k] = hx[d[k] & 15];
+	}
+	out[HS_DIGEST_LEN] = '\0';
 }

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "rti/gobuildinfo.h"
 #include "stack/debug_file.h"
 #include "stack/modules.h"
 #include "stack/root_open.h"
@@ -227,6 +228,8 @@ static struct rti_obj *parse_file(struct rti_modules *m, int fd, const struct st
 		add_debug_file(m, o, root, path, has_link ? link : NULL, crc, st, &tables);
 	if (!o->bid_len)
 		set_file_code(m, o, fd, (uint64_t)st->st_size);
+	if (!o->why)
+		rti_go_buildinfo_note(o->code_id, fd); /* Go binaries: for `reach` */
 	if (o->why) {
 		rti_symtab_builder_release(&m->sb);
 		o->bytes = sizeof(*o) + o->nsegs * sizeof(*o->segs);

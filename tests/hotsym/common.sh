@@ -96,5 +96,6 @@ hs_exports() {
   local url=$1 p=$2
   "$RTI" hot export --hot-index "$url" --format signals-ndjson -o $p.signals.ndjson &&
   "$RTI" hot export --hot-index "$url" --format execution-evidence --quiet -o $p.evidence.ndjson &&
+  "$RTI" hot export --hot-index "$url" --format folded -o $p.folded &&
   "$RTI" hot top --hot-index "$url" --limit 15 >$p.top.txt
 }

@@ -45,6 +45,8 @@ hs_exports "sqlite:$T/lite.db" lite
 same_file "signals export: PostgreSQL = SQLite, byte for byte" pg.signals.ndjson lite.signals.ndjson
 same_file "execution evidence: PostgreSQL = SQLite, byte for byte" pg.evidence.ndjson lite.evidence.ndjson
 same_file "hot top: PostgreSQL = SQLite" pg.top.txt lite.top.txt
+same_file "exemplar call paths (folded): PostgreSQL = SQLite, byte for byte" pg.folded lite.folded
+check "exemplar call paths were kept ($(wc -l <pg.folded) folded stacks)" test -s pg.folded
 hs_exports "$four" pg2
 same_file "execution evidence: byte-identical across runs" pg2.evidence.ndjson pg.evidence.ndjson
 

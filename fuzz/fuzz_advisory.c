@@ -1,0 +1,46 @@
+/* libFuzzer: the advisory readers of `reach` (OSV, CVE JSON 5,
+ * stella-vulnfn/v1), scanner findings (Grype, Trivy, CycloneDX, CSV), the
+ * symbol name normalizers (C, C++, Go, Rust) and
+ * the Go build information parser (.go.buildinfo). */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rti/gobuildinfo.h"
+#include "rti/reach.h"
+
+static void diag(void *arg, const char *msg)
+{
+	(void)arg;
+	(void)msg;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct rti_reach_opts o = { .sz = sizeof(o), .diag = diag };
+	struct rti_reach *r = rti_reach_new(&o);
+	char *name = malloc(size + 1);
+	char key[16384];
+
+	if (r)
+		rti_reach_load_mem(r, "fuzz", (const char *)data, size);
+	rti_reach_free(r);
+	r = rti_reach_new(&o);
+	if (r)
+		rti_reach_load_findings_mem(r, "fuzz", (const char *)data, size);
+	rti_reach_free(r);
+	if (!name)
+		return 0;
+	memcpy(name, data, size);
+	name[size] = '\0';
+	rti_reach_symbol_key('c', name, key, sizeof(key));
+	rti_reach_symbol_key('C', name, key, sizeof(key));
+	rti_reach_symbol_key('g', name, key, sizeof(key));
+	rti_reach_symbol_key('r', name, key, sizeof(key));
+	rti_reach_symbol_key('r', name, key, 8);
+	/* the .go.buildinfo section parser, on the same bytes */
+	rti_go_buildinfo_parse(data, size, key, sizeof(key));
+	rti_go_buildinfo_parse(data, size, key, 16);
+	free(name);
+	return 0;
+}

@@ -1,0 +1,282 @@
+#!/usr/bin/env bash
+# stella-rti reach (issue 16): real binaries built here (C with gcc, Go with
+# Debian golang-go, Rust with Debian rustc) and a system library (zlib),
+# Tetragon events whose user stacks carry the real file offsets of the
+# functions advisories name, `convert --hot-index`, then `reach` against
+# reconstructed real advisory records (tests/reach/advisories) and
+# stella-vulnfn/v1 entries: every status, every format, determinism, bad
+# input, Go build information and SEMVER ranges, exemplar call paths and the
+# folded export, scanner findings (Grype, Trivy, CSV), and a function that
+# never ran is not_observed, never not_affected.
+. "$RTI_ROOT/tests/lib.sh"
+H="$PY $RTI_ROOT/tests/stack/elfsym.py"
+ADV=$RTI_ROOT/tests/reach/advisories
+LIBZ=/usr/lib/x86_64-linux-gnu/libz.so.1
+cd "$T" || exit 1
+
+# --- the binaries ---------------------------------------------------------
+cat >app.c <<'C'
+#include <stdio.h>
+__attribute__((noinline)) int parse_header(const char *s) { return s[0] * 7; }
+__attribute__((noinline)) int never_called(int x) { return x * 13; }
+int main(int argc, char **argv) { printf("%d\n", parse_header(argv[0])); return argc > 5 ? never_called(argc) : 0; }
+C
+gcc -O1 -g -o app-c app.c
+check "a C binary is built (gcc)" test -x app-c
+cat >srv.go <<'GO'
+package main
+
+import (
+	"net"
+	"net/http"
+)
+
+func main() {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return
+	}
+	l.Close()
+	_ = http.Serve(l, nil)
+}
+GO
+HOME=$T GOCACHE=$T/gocache GOPATH=$T/gopath GO111MODULE=off /usr/bin/go build -o app-go srv.go 2>go.err
+check "a Go binary is built (Debian golang-go)" test -x app-go
+cat >smallvec.rs <<'RS'
+pub struct SmallVec { v: Vec<u32> }
+impl SmallVec {
+    #[inline(never)]
+    pub fn insert_many(&mut self, at: usize, it: &[u32]) { for (k, x) in it.iter().enumerate() { self.v.insert(at + k, *x); } }
+}
+fn main() {
+    let mut s = SmallVec { v: vec![1] };
+    s.insert_many(0, &[std::env::args().count() as u32]);
+    println!("{:?}", s.v);
+}
+RS
+/usr/bin/rustc -g -C opt-level=1 --crate-name smallvec -o app-rs smallvec.rs 2>rs.err
+check "a Rust binary is built (Debian rustc, crate smallvec)" test -x app-rs
+
+# real file offsets (the middle of each function) from binutils
+read -r _ c_off _ < <($H app-c parse_header)
+read -r _ g_off _ < <($H app-go 'net/http.(*Server).Serve')
+read -r _ gm_off _ < <($H app-go main.main)
+rs_raw=$(nm app-rs | awk '$3 ~ /insert_many/ { print $3; exit }')
+read -r _ r_off _ < <($H app-rs "$rs_raw")
+read -r _ z_off _ < <($H $LIBZ inflateGetHeader)
+check "offsets found (C $c_off, Go $g_off, Rust $r_off, zlib $z_off)" \
+  test -n "$c_off" -a -n "$g_off" -a -n "$gm_off" -a -n "$r_off" -a -n "$z_off"
+c_bid=$($H --build-id app-c)
+
+IMG=sha256:1111111111111111111111111111111111111111111111111111111111111111
+now=2026-12-07T10:00:00.000000000Z
+ev() { # PID IMAGE|- FRAMES
+  local pod=
+  [ "$2" != - ] && pod=",\"pod\":{\"namespace\":\"shop\",\"name\":\"p\",\"container\":{\"id\":\"containerd://c$1\",\"name\":\"c\",\"image\":{\"id\":\"registry.example.com/shop/app@$2\",\"name\":\"registry.example.com/shop/app:1\"}}}"
+  printf '{"process_kprobe":{"process":{"exec_id":"ZXg%s","pid":%s,"start_time":"%s","binary":"/usr/bin/app"%s},"function_name":"tcp_connect","user_stack_trace":[%s]},"node_name":"n","time":"%s"}\n' \
+    "$1" "$1" "$now" "$pod" "$3" "$now"
+}
+fr() { printf '{"offset":"%d","module":"%s"}' "$1" "$2"; }
+{
+  ev 1 "$IMG" "$(fr "$g_off" "$T/app-go"),$(fr "$gm_off" "$T/app-go")"
+  ev 1 "$IMG" "$(fr "$g_off" "$T/app-go"),$(fr "$gm_off" "$T/app-go")"
+  ev 2 "$IMG" "$(fr "$r_off" "$T/app-rs")"
+  ev 3 "$IMG" "$(fr "$z_off" $LIBZ)"
+  ev 4 - "$(fr "$c_off" "$T/app-c")"
+} >ev.jsonl
+"$RTI" convert ev.jsonl --hot-index "sqlite:$T/hot.db" -o ev.ndjson 2>conv.err
+check "convert --hot-index exits 0" test $? -eq 0
+"$RTI" hot top --hot-index "sqlite:$T/hot.db" --limit 0 --format json >top.json
+check "the index holds the Go, Rust, C and zlib symbols" sh -c \
+  'grep -q "net/http.(\*Server).Serve" top.json && grep -q "smallvec::SmallVec::insert_many" top.json && grep -q "!parse_header" top.json && grep -q "!inflateGetHeader" top.json'
+
+# --- advisories -------------------------------------------------------------
+mkdir adv
+cp "$ADV"/*.json adv/
+cat >adv/native.json <<JSON
+{"format": "stella-vulnfn/v1",
+ "entries": [
+  {"vuln_id": "CVE-2022-37434", "aliases": [], "package": "pkg:deb/debian/zlib",
+   "modules": ["libz.so.*"], "code_ids": [],
+   "symbols": [{"name": "inflateGetHeader", "role": "root"}]},
+  {"vuln_id": "CVE-2022-0778", "aliases": [], "package": "pkg:deb/debian/openssl",
+   "modules": ["libcrypto.so.*"], "code_ids": [],
+   "symbols": [{"name": "BN_mod_sqrt", "role": "root"}]},
+  {"vuln_id": "CVE-2099-0001", "package": "pkg:generic/app",
+   "modules": [], "code_ids": ["gnu-build-id:$c_bid"],
+   "symbols": [{"name": "parse_header", "role": "root"}, {"name": "never_called", "role": "derived"}]},
+  {"vuln_id": "CVE-2099-0002", "package": "pkg:generic/app",
+   "modules": [], "code_ids": ["gnu-build-id:$c_bid"],
+   "symbols": [{"name": "never_called", "role": "root"}]}
+ ]}
+JSON
+cat >adv/GHSA-nofn-0000-0000.json <<'JSON'
+{"schema_version": "1.4.0", "id": "GHSA-nofn-0000-0000", "aliases": ["CVE-2099-0003"],
+ "affected": [{"package": {"ecosystem": "crates.io", "name": "smallvec"},
+               "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}]}]}]}
+JSON
+mkdir adv/bad
+printf '{"id": "GO-BAD", "affected": [{"package": {"ecosystem": "Go", "name": "x"}, "ecosystem_specific": {"imports": [{"symbols": ["F"]}]}}]}' >adv/bad/bad-field.json
+printf '{"id": "GO-TRUNC", "affected": [' >adv/bad/truncated.json
+
+R() { "$RTI" reach --hot-index "sqlite:$T/hot.db" --advisories adv "$@"; }
+R --format json -o r.json 2>r.err
+check "reach exits 0 despite bad input" test $? -eq 0
+check "bad input: FILE: json.path: reason" grep -q 'adv/bad/bad-field.json: \$.affected\[0\].ecosystem_specific.imports\[0\].path: missing' r.err
+check "bad input: a truncated file named with its byte offset" grep -q 'adv/bad/truncated.json: \$: .*at byte' r.err
+check "bad input counted" grep -q "2 bad inputs" r.err
+R --format json -o r2.json 2>/dev/null
+same_file "json: same inputs, same bytes" r2.json r.json
+$PY - r.json <<'PY' >status.txt
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["format"] == "stella-reach/v1"
+for r in d["results"]:
+    m = r["matches"][0] if r["matches"] else {}
+    v = r["version"]
+    print(r["scope"], r["vulnerability"], r["status"], r.get("hit_count", 0), m.get("rule", "-"), m.get("symbol", "-"), r["coverage"]["package_seen"], v["status"], v["source"], v.get("version", "-"))
+PY
+sed 's/^/# /' status.txt
+has() { grep -qF -- "$1" status.txt; }
+I="image:$IMG"
+check "Go vulndb: net/http.(*Server).Serve observed, rule normalized, 2 hits" has "$I GO-2022-0969 observed_executing 2 normalized net/http.(*Server).Serve True"
+check "RustSec: smallvec::SmallVec::insert_many observed" has "$I RUSTSEC-2021-0003 observed_executing 1 exact smallvec::SmallVec::insert_many True"
+check "GitHub affected_functions: observed" has "$I GHSA-43w2-9j62-hq99 observed_executing 1 exact smallvec::SmallVec::insert_many True"
+check "zlib (stella-vulnfn + CVE JSON 5): inflateGetHeader observed, exact" has "$I CVE-2022-37434 observed_executing 1 exact inflateGetHeader True"
+check "OpenSSL function never ran: not_observed, libcrypto not seen" has "$I CVE-2022-0778 not_observed 0 - - False"
+check "C binary by code id: parse_header observed in the host scope" has "host:n CVE-2099-0001 observed_executing 1 exact parse_header True"
+check "a C function that never ran: not_observed, its module seen" has "host:n CVE-2099-0002 not_observed 0 - - True"
+check "the C code id constrains: not matched in the image scope" has "$I CVE-2099-0001 not_observed"
+check "no function data: no_function_data" has "$I GHSA-nofn-0000-0000 no_function_data"
+check "the Go advisory in the host scope: not_observed, no Go binary: version unknown" has "host:n GO-2022-0969 not_observed 0 - - False unknown none -"
+gov=$(/usr/bin/go version | awk '{ sub(/^go/, "", $3); print $3 }')
+check "Go build information: GO-2022-0969 is fixed in the binary's Go $gov: version not_affected" has "$I GO-2022-0969 observed_executing 2 normalized net/http.(*Server).Serve True not_affected go-buildinfo $gov"
+check "Go build information: GO-2023-2102 affects Go $gov: observed, version affected" has "$I GO-2023-2102 observed_executing 2 normalized net/http.(*Server).Serve True affected go-buildinfo $gov"
+check "no row's status is ever not_affected (only a version can be)" $PY -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert {r["status"] for r in d["results"]} <= {"observed_executing", "not_observed", "no_function_data"}' r.json
+check "the index stores the Go build information per code id" sh -c "sqlite3 '$T/hot.db' 'select info from hot_go_buildinfo' | grep -qx 'go	go$gov'"
+
+check "observed: the exemplar call path into the function (main.main -> Serve)" $PY -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+r = [r for r in d["results"] if r["scope"] == "image:" + sys.argv[2] and r["vulnerability"] == "GO-2022-0969"][0]
+p = r["call_paths"][0]
+assert p["hit_count"] == 2 and p["digest"].startswith("sha256:")
+assert [f.get("symbol") for f in p["frames"]] == ["net/http.(*Server).Serve", "main.main"], p
+assert all(not x["call_paths"] for x in d["results"] if x["status"] != "observed_executing")' r.json "$IMG"
+
+# --- exemplar call paths in the index: folded stacks -------------------------
+"$RTI" hot export --hot-index "sqlite:$T/hot.db" --format folded --scope "$I" -o f.txt
+check "hot export --format folded: root first, with counts" grep -qx 'main.main;net/http.(\*Server).Serve 2' f.txt
+"$RTI" hot export --hot-index "sqlite:$T/hot.db" --format folded -o fa.txt
+sed "s/^/# /" fa.txt
+check "folded without --scope: the scope is the root frame" grep -qx "host:n;parse_header 1" fa.txt
+check "folded: one line per call path, valid for flamegraph.pl (frames;... COUNT)" \
+  sh -c "test \$(wc -l <fa.txt) -eq 4 && ! grep -vqE '^[^ ].* [0-9]+\$' fa.txt"
+
+# --- OpenVEX ----------------------------------------------------------------
+R --format openvex -o r.vex 2>/dev/null
+R --format openvex -o r2.vex 2>/dev/null
+same_file "openvex: same inputs, same bytes" r2.vex r.vex
+check "openvex: valid against the OpenVEX 0.2.0 schema (Draft 2020-12)" $PY -c '
+import json, sys, jsonschema
+s = json.load(open(sys.argv[1])); d = json.load(open(sys.argv[2]))
+jsonschema.Draft202012Validator(s).validate(d)' "$SHARED/schemas/openvex-0.2.0/openvex_json_schema.json" r.vex
+check "openvex: observed -> affected with an action statement; not observed -> under_investigation" $PY -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+st = {(s["products"][0]["@id"], s["vulnerability"]["name"]): s for s in d["statements"]}
+a = st[(sys.argv[2], "GO-2023-2102")]
+assert a["status"] == "affected" and a["action_statement"] and "net/http" in a["status_notes"]
+f = st[(sys.argv[2], "GO-2022-0969")]
+assert f["status"] == "not_affected" and f["justification"] == "vulnerable_code_not_present" and "go-buildinfo" in f["impact_statement"]
+n = st[(sys.argv[2], "CVE-2022-0778")]
+assert n["status"] == "under_investigation" and "justification" not in n
+assert [k for k, s in st.items() if s["status"] == "not_affected"] == [(sys.argv[2], "GO-2022-0969")]
+assert d["timestamp"] == "2026-12-07T10:00:00.000000000Z"' r.vex "$IMG"
+
+# --- CycloneDX -------------------------------------------------------------
+R --format cyclonedx -o r.cdx 2>/dev/null
+R --format cyclonedx -o r2.cdx 2>/dev/null
+same_file "cyclonedx: same inputs, same bytes" r2.cdx r.cdx
+check "cyclonedx: valid against the CycloneDX 1.6 schema (Draft 7, spdx + jsf)" $PY -c '
+import json, sys, os, jsonschema
+d = sys.argv[1]
+load = lambda n: json.load(open(os.path.join(d, n)))
+bom, spdx, jsf = load("bom-1.6.schema.json"), load("spdx.schema.json"), load("jsf-0.82.schema.json")
+store = {s["$id"]: s for s in (bom, spdx, jsf)}
+store.update({"spdx.schema.json": spdx, "jsf-0.82.schema.json": jsf})
+res = jsonschema.RefResolver.from_schema(bom, store=store)
+jsonschema.Draft7Validator(bom, resolver=res).validate(json.load(open(sys.argv[2])))' "$SHARED/schemas/cyclonedx-1.6" r.cdx
+check "cyclonedx: exploitable with evidence (occurrences, callstack), in_triage otherwise, never not_affected" $PY -c '
+import json, sys, re
+d = json.load(open(sys.argv[1]))
+assert re.match(r"^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$", d["serialNumber"])
+v = {(x["affects"][0]["ref"], x["id"]): x for x in d["vulnerabilities"]}
+img = "image:" + sys.argv[2]
+assert v[(img, "GO-2023-2102")]["analysis"]["state"] == "exploitable"
+assert v[(img, "GO-2022-0969")]["analysis"] == dict(v[(img, "GO-2022-0969")]["analysis"], state="not_affected", justification="code_not_present")
+assert v[(img, "CVE-2022-0778")]["analysis"]["state"] == "in_triage"
+assert [k for k, x in v.items() if x["analysis"]["state"] not in ("exploitable", "in_triage")] == [(img, "GO-2022-0969")]
+c = [c for c in d["components"] if c["bom-ref"] == img][0]
+go = [m for m in c["components"] if any(o["symbol"] == "net/http.(*Server).Serve" for o in m["evidence"]["occurrences"])][0]
+assert [f.get("function") for f in go["evidence"]["callstack"]["frames"]] == ["net/http.(*Server).Serve", "main.main"]
+props = {p["name"]: p["value"] for p in v[(img, "GO-2023-2102")]["properties"]}
+assert props["stella-rti:hit_count"] == "2" and "normalized" in props["stella-rti:matched"]' r.cdx "$IMG"
+
+# --- scanner findings: only the (image, vulnerability) pairs they list ------
+D=${IMG#sha256:}
+cat >grype.json <<JSON
+{"matches": [
+  {"vulnerability": {"id": "GHSA-4374-p667-p6c8", "dataSource": "https://github.com/advisories/GHSA-4374-p667-p6c8"},
+   "relatedVulnerabilities": [{"id": "CVE-2023-39325"}],
+   "artifact": {"name": "stdlib", "version": "go1.19.8", "type": "go-module"}},
+  {"vulnerability": {"id": "CVE-2021-25900"}, "artifact": {"name": "smallvec", "version": "1.6.0", "type": "rust-crate"}},
+  {"vulnerability": {}, "artifact": {"name": "x"}}],
+ "source": {"type": "image", "target": {"userInput": "registry.example.com/shop/app:1",
+   "imageID": "sha256:$(printf '2%.0s' $(seq 64))", "manifestDigest": "$IMG",
+   "repoDigests": ["registry.example.com/shop/app@$IMG"]}}}
+JSON
+R --findings grype.json --format json -o g.json 2>g.err
+check "findings (Grype): only the pairs it lists, by id or alias" $PY -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+got = sorted((r["scope"], r["vulnerability"]) for r in d["results"])
+img = "image:" + sys.argv[2]
+assert got == [(img, "GHSA-43w2-9j62-hq99"), (img, "GO-2023-2102"), (img, "RUSTSEC-2021-0003")], got' g.json "$IMG"
+check "findings: a match without an id is reported at its json path" grep -q 'grype.json: \$.matches\[2\].vulnerability.id: expected a vulnerability id' g.err
+cat >trivy.json <<JSON
+{"SchemaVersion": 2, "ArtifactName": "registry.example.com/shop/app:1", "ArtifactType": "container_image",
+ "Metadata": {"ImageID": "sha256:$(printf '3%.0s' $(seq 64))", "RepoDigests": ["registry.example.com/shop/app@$IMG"]},
+ "Results": [{"Target": "usr/lib/x86_64-linux-gnu/libz.so.1", "Class": "os-pkgs", "Type": "debian",
+   "Vulnerabilities": [{"VulnerabilityID": "CVE-2022-37434", "PkgName": "zlib1g", "InstalledVersion": "1:1.2.13.dfsg-1"}]}]}
+JSON
+R --findings trivy.json --format json -o t.json 2>/dev/null
+check "findings (Trivy): zlib only, in that image" $PY -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert [(r["scope"], r["vulnerability"], r["status"]) for r in d["results"]] == [("image:" + sys.argv[2], "CVE-2022-37434", "observed_executing")]' t.json "$IMG"
+printf 'image_digest,vuln_id,package\n,CVE-2099-0002,app\n"%s",CVE-2022-0778,openssl\nbad line\n' "$IMG" >f.csv
+R --findings f.csv --format json -o c.json 2>c.err
+check "findings (CSV): no digest = every scope; quoted fields; a bad line at FILE:LINE" sh -c \
+  "test \$($PY -c 'import json,sys; print(len(json.load(open(sys.argv[1]))[\"results\"]))' c.json) -eq 3 && grep -q 'f.csv:4: expected image_digest,vuln_id,package' c.err"
+
+# --- table, window, scope, errors -------------------------------------------
+R >r.txt 2>/dev/null
+check "table: observed rows first, the caveat last" sh -c 'sed -n 2p r.txt | grep -q ^observed_executing && tail -1 r.txt | grep -q "never proof"'
+R --format json --since 2027-01-01T00:00:00Z -o w.json 2>/dev/null
+check "a window with no observation: nothing observed, no status not_affected" sh -c \
+  '! grep -q observed_executing w.json && ! grep -q "\"status\":\"not_affected\",\"vulnerability" w.json'
+R --format json --scope "$I" -o s.json 2>/dev/null
+check "--scope: only that scope" sh -c "! grep -q host:n s.json && grep -q '$I' s.json"
+"$RTI" reach --hot-index "sqlite:$T/nope.db" --advisories adv >/dev/null 2>e.err
+check "a missing index: exit 3" test $? -eq 3
+"$RTI" reach --hot-index "sqlite:$T/hot.db" >/dev/null 2>&1
+check "no advisories: usage, exit 2" test $? -eq 2
+R --findings "$T/none.json" >/dev/null 2>&1
+check "unreadable findings: exit 3" test $? -eq 3
+R --strict >/dev/null 2>&1
+check "--strict with bad input: exit 1" test $? -eq 1
+done_testing
