@@ -10,7 +10,7 @@
 BUILD   ?= build
 CC      ?= cc
 CLANG   ?= clang
-PKGS    := zlib yaml-0.1 libcrypto libelf sqlite3 libpq libnghttp2 libprotobuf-c libcurl libmicrohttpd
+PKGS    := zlib yaml-0.1 libcrypto libelf sqlite3 libpq libnghttp2 libprotobuf-c libcurl libmicrohttpd libzip
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

@@ -1,7 +1,8 @@
 /* libFuzzer: the advisory readers of `reach` (OSV, CVE JSON 5,
- * stella-vulnfn/v1), scanner findings (Grype, Trivy, CycloneDX, CSV), the
- * symbol name normalizers (C, C++, Go, Rust) and
- * the Go build information parser (.go.buildinfo). */
+ * stella-vulnfn/v1, zip archives of them: rti_reach_load_mem reads an
+ * archive by its magic), scanner findings (Grype, Trivy, CycloneDX, CSV),
+ * the symbol name normalizers (C, C++, Go, Rust) and the Go build
+ * information parser (.go.buildinfo). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

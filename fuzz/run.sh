@@ -8,8 +8,8 @@ cd "$(dirname "$0")/.."
 secs=${1:-60}
 BUILD=${BUILD:-build}
 B=$BUILD/fuzz
-CFLAGS="-std=c11 -D_GNU_SOURCE -g -O1 -include src/util/banned.h -Iinclude -Isrc -I$BUILD/gen $(pkg-config --cflags zlib yaml-0.1 libcrypto libelf sqlite3 libpq libnghttp2 libprotobuf-c libcurl libmicrohttpd)"
-LIBS="$(pkg-config --libs zlib yaml-0.1 libcrypto libelf sqlite3 libpq libnghttp2 libprotobuf-c libcurl libmicrohttpd) -liberty -lpthread -lm"
+CFLAGS="-std=c11 -D_GNU_SOURCE -g -O1 -include src/util/banned.h -Iinclude -Isrc -I$BUILD/gen $(pkg-config --cflags zlib yaml-0.1 libcrypto libelf sqlite3 libpq libnghttp2 libprotobuf-c libcurl libmicrohttpd libzip)"
+LIBS="$(pkg-config --libs zlib yaml-0.1 libcrypto libelf sqlite3 libpq libnghttp2 libprotobuf-c libcurl libmicrohttpd libzip) -liberty -lpthread -lm"
 [ -f "$B/libstella-rti.a" ] || make --no-print-directory V=fuzz BUILD="$BUILD" lib
 mkdir -p "$B/fuzz" fuzz/out
 status=0

@@ -6,7 +6,7 @@ PKGS=(
   build-essential pkg-config clang libclang-rt-14-dev
   libjsmn-dev zlib1g-dev libyaml-dev libssl-dev libelf-dev libsqlite3-dev
   libpq-dev libnghttp2-dev libprotobuf-c-dev protobuf-c-compiler libprotobuf-dev
-  libcurl4-openssl-dev libiberty-dev
+  libcurl4-openssl-dev libiberty-dev libzip-dev
   python3 python3-jsonschema python3-grpcio python3-grpc-tools python3-protobuf python3-yaml
   postgresql sqlite3 jq binutils elfutils libc6-dbg libsimdjson-dev g++ time
   golang-go rustc libmicrohttpd-dev prometheus

@@ -38,8 +38,10 @@ void rti_reach_free(struct rti_reach *r);
 
 /*
  * Loads advisories from a file (OSV JSON record, a JSON array of them, a
- * CVE JSON 5 record, stella-vulnfn/v1) or a directory (its *.json files,
- * recursively, in byte order of their names). 0, or -errno when the path
+ * CVE JSON 5 record, stella-vulnfn/v1), a zip archive of them (its *.json
+ * entries, in byte order of their names; messages name "ARCHIVE!ENTRY")
+ * or a directory (its *.json and *.zip files, recursively, in byte order
+ * of their names). 0, or -errno when the path
  * cannot be read; a bad record is reported through diag, counted, and
  * the rest is loaded.
  */
@@ -54,7 +56,8 @@ int rti_reach_load(struct rti_reach *r, const char *path);
 int rti_reach_load_findings(struct rti_reach *r, const char *path);
 int rti_reach_load_findings_mem(struct rti_reach *r, const char *name, const char *s,
 				size_t len);
-/* The same for one JSON document in memory; name is used in messages. */
+/* The same for one JSON document or zip archive in memory; name is used
+ * in messages. */
 int rti_reach_load_mem(struct rti_reach *r, const char *name, const char *js, size_t len);
 
 struct rti_reach_counts {

@@ -4,8 +4,9 @@
  * (matches[].vulnerability.id, source.target digests), Trivy JSON
  * (Results[].Vulnerabilities[].VulnerabilityID, Metadata digests), a
  * CycloneDX BOM/VEX (vulnerabilities[].id, metadata.component digest) or
- * CSV "image_digest,vuln_id,package". Only the (image, vulnerability)
- * pairs they list are evaluated.
+ * CSV "image_digest,vuln_id,package[,version]". Only the (image,
+ * vulnerability) pairs they list are evaluated; the installed package
+ * version they give is a version source (version.c).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -18,7 +19,25 @@
 #define MAX_FINDINGS 4000000
 #define MAX_DIGESTS 16
 
-static int add(struct rti_reach *r, const char *digest, const char *vuln)
+/* what a finding says about the package: name, source package, version */
+struct fpkg {
+	char *name, *src, *version;
+};
+
+static void fpkg_free(struct fpkg *p)
+{
+	free(p->name);
+	free(p->src);
+	free(p->version);
+	memset(p, 0, sizeof(*p));
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s && *s ? strdup(s) : NULL;
+}
+
+static int add(struct rti_reach *r, const char *digest, const char *vuln, const struct fpkg *p)
 {
 	struct reach_finding *f;
 
@@ -28,11 +47,22 @@ static int add(struct rti_reach *r, const char *digest, const char *vuln)
 		       sizeof(*r->findings)))
 		return -ENOMEM;
 	f = &r->findings[r->nfindings];
+	memset(f, 0, sizeof(*f));
 	f->digest = strdup(digest);
 	f->vuln = strdup(vuln);
-	if (!f->digest || !f->vuln) {
+	if (p) {
+		f->pkg = dup_or_null(p->name);
+		f->src = dup_or_null(p->src);
+		f->version = dup_or_null(p->version);
+	}
+	if (!f->digest || !f->vuln || (p && ((p->name && *p->name && !f->pkg) ||
+					     (p->src && *p->src && !f->src) ||
+					     (p->version && *p->version && !f->version)))) {
 		free(f->digest);
 		free(f->vuln);
+		free(f->pkg);
+		free(f->src);
+		free(f->version);
 		return -ENOMEM;
 	}
 	r->nfindings++;
@@ -45,6 +75,9 @@ void reach_findings_free(struct rti_reach *r)
 	for (size_t i = 0; i < r->nfindings; i++) {
 		free(r->findings[i].digest);
 		free(r->findings[i].vuln);
+		free(r->findings[i].pkg);
+		free(r->findings[i].src);
+		free(r->findings[i].version);
 	}
 	free(r->findings);
 }
@@ -97,7 +130,7 @@ static void digests_of(const struct reach_doc *d, int obj, const char *one, cons
 }
 
 static int vuln_add(const struct reach_doc *d, const struct digests *ds, int id_tok,
-		    const char *path)
+		    const char *path, struct fpkg *p)
 {
 	char *id = reach_jstr(d, id_tok);
 	int err = 0;
@@ -105,11 +138,65 @@ static int vuln_add(const struct reach_doc *d, const struct digests *ds, int id_
 	if (!id || !*id)
 		reach_diag(d->r, "%s: %s: expected a vulnerability id", d->file, path);
 	else if (!ds->n)
-		err = add(d->r, "", id);
+		err = add(d->r, "", id, p);
 	for (unsigned k = 0; id && *id && k < ds->n && !err; k++)
-		err = add(d->r, ds->v[k], id);
+		err = add(d->r, ds->v[k], id, p);
 	free(id);
+	fpkg_free(p);
 	return err;
+}
+
+/* Grype: artifact.name, .version, .upstreams[0].name (the Debian source) */
+static void grype_pkg(const struct reach_doc *d, int match, struct fpkg *p)
+{
+	int art = reach_jget(d, match, "artifact");
+	int up = reach_jget(d, art, "upstreams");
+
+	p->name = reach_jstr(d, reach_jget(d, art, "name"));
+	p->version = reach_jstr(d, reach_jget(d, art, "version"));
+	if (reach_jis(d, up, RTI_JSON_ARRAY) && d->t[up].size > 0)
+		p->src = reach_jstr(d, reach_jget(d, up + 1, "name"));
+}
+
+/* Trivy: PkgName, SrcName, InstalledVersion */
+static void trivy_pkg(const struct reach_doc *d, int v, struct fpkg *p)
+{
+	p->name = reach_jstr(d, reach_jget(d, v, "PkgName"));
+	p->src = reach_jstr(d, reach_jget(d, v, "SrcName"));
+	p->version = reach_jstr(d, reach_jget(d, v, "InstalledVersion"));
+}
+
+/* CycloneDX: affects[0].ref, the bom-ref of a component (its name and
+ * version) or a purl "pkg:TYPE/NAMESPACE/NAME@VERSION" */
+static void cdx_pkg(const struct reach_doc *d, int vuln, struct fpkg *p)
+{
+	int aff = reach_jget(d, vuln, "affects"), comps = reach_jget(d, 0, "components");
+	char *ref = reach_jis(d, aff, RTI_JSON_ARRAY) && d->t[aff].size > 0
+			    ? reach_jstr(d, reach_jget(d, aff + 1, "ref"))
+			    : NULL;
+
+	if (!ref)
+		return;
+	for (int i = comps + 1, k = 0; comps >= 0 && reach_jis(d, comps, RTI_JSON_ARRAY) &&
+					 k < d->t[comps].size && !p->version;
+	     k++, i = reach_jskip(d, i)) {
+		char *br = reach_jstr(d, reach_jget(d, i, "bom-ref"));
+
+		if (br && !strcmp(br, ref)) {
+			p->name = reach_jstr(d, reach_jget(d, i, "name"));
+			p->version = reach_jstr(d, reach_jget(d, i, "version"));
+		}
+		free(br);
+	}
+	if (!p->version && !strncmp(ref, "pkg:", 4) && strchr(ref, '@')) {
+		char *at = strchr(ref, '@'), *slash;
+
+		*at = '\0';
+		slash = strrchr(ref, '/');
+		p->name = strdup(slash ? slash + 1 : ref + 4);
+		p->version = strndup(at + 1, strcspn(at + 1, "?#"));
+	}
+	free(ref);
 }
 
 /* Grype: matches[].vulnerability.id; Trivy: Results[].Vulnerabilities[];
@@ -117,6 +204,7 @@ static int vuln_add(const struct reach_doc *d, const struct digests *ds, int id_
 static int findings_json(const struct reach_doc *d)
 {
 	struct digests ds = { { NULL }, 0 };
+	struct fpkg p = { NULL, NULL, NULL };
 	int m = reach_jget(d, 0, "matches"), res = reach_jget(d, 0, "Results");
 	int cdx = reach_jget(d, 0, "vulnerabilities"), err = 0;
 	char path[96];
@@ -126,7 +214,9 @@ static int findings_json(const struct reach_doc *d)
 			   "imageID", "repoDigests", &ds);
 		for (int i = m + 1, k = 0; !err && k < d->t[m].size; k++, i = reach_jskip(d, i)) {
 			snprintf(path, sizeof(path), "$.matches[%d].vulnerability.id", k);
-			err = vuln_add(d, &ds, reach_jget(d, reach_jget(d, i, "vulnerability"), "id"), path);
+			grype_pkg(d, i, &p);
+			err = vuln_add(d, &ds, reach_jget(d, reach_jget(d, i, "vulnerability"), "id"), path,
+				       &p);
 		}
 	} else if (res >= 0) {
 		digests_of(d, reach_jget(d, 0, "Metadata"), "ImageID", "ImageID", "RepoDigests", &ds);
@@ -136,7 +226,8 @@ static int findings_json(const struct reach_doc *d)
 			for (int j = v + 1, n = 0; !err && v >= 0 && n < d->t[v].size;
 			     n++, j = reach_jskip(d, j)) {
 				snprintf(path, sizeof(path), "$.Results[%d].Vulnerabilities[%d]", k, n);
-				err = vuln_add(d, &ds, reach_jget(d, j, "VulnerabilityID"), path);
+				trivy_pkg(d, j, &p);
+				err = vuln_add(d, &ds, reach_jget(d, j, "VulnerabilityID"), path, &p);
 			}
 		}
 	} else if (cdx >= 0) {
@@ -144,7 +235,8 @@ static int findings_json(const struct reach_doc *d)
 			   "bom-ref", "none", &ds);
 		for (int i = cdx + 1, k = 0; !err && k < d->t[cdx].size; k++, i = reach_jskip(d, i)) {
 			snprintf(path, sizeof(path), "$.vulnerabilities[%d].id", k);
-			err = vuln_add(d, &ds, reach_jget(d, i, "id"), path);
+			cdx_pkg(d, i, &p);
+			err = vuln_add(d, &ds, reach_jget(d, i, "id"), path, &p);
 		}
 	} else {
 		reach_diag(d->r, "%s: $: not Grype, Trivy or CycloneDX JSON (no matches, Results "
@@ -155,7 +247,7 @@ static int findings_json(const struct reach_doc *d)
 	return err;
 }
 
-/* ---- CSV: image_digest,vuln_id,package ---- */
+/* ---- CSV: image_digest,vuln_id,package[,version] ---- */
 
 static char *csv_field(const char *s, size_t n)
 {
@@ -176,16 +268,24 @@ static int findings_csv(struct rti_reach *r, const char *file, const char *s, si
 		size_t n = nl ? (size_t)(nl - s) : len;
 		const char *c1 = memchr(s, ',', n);
 		const char *c2 = c1 ? memchr(c1 + 1, ',', n - (size_t)(c1 + 1 - s)) : NULL;
+		const char *c3 = c2 ? memchr(c2 + 1, ',', n - (size_t)(c2 + 1 - s)) : NULL;
 
 		line++;
 		if (n && !(n == 1 && *s == '\r')) {
 			char *dg = c1 ? csv_field(s, (size_t)(c1 - s)) : NULL;
 			char *id = c1 ? csv_field(c1 + 1, (size_t)((c2 ? c2 : s + n) - c1 - 1)) : NULL;
+			struct fpkg p = { NULL, NULL, NULL };
 
+			if (c2)
+				p.name = csv_field(c2 + 1, (size_t)((c3 ? c3 : s + n) - c2 - 1));
+			if (c3)
+				p.version = csv_field(c3 + 1, (size_t)(s + n - c3 - 1));
 			if (!dg || !id || !*id)
-				reach_diag(r, "%s:%u: expected image_digest,vuln_id,package", file, line);
+				reach_diag(r, "%s:%u: expected image_digest,vuln_id,package[,version]",
+					   file, line);
 			else if (!(line == 1 && !strcmp(dg, "image_digest")))
-				err = add(r, strncmp(dg, "sha256:", 7) ? "" : dg, id);
+				err = add(r, strncmp(dg, "sha256:", 7) ? "" : dg, id, &p);
+			fpkg_free(&p);
 			free(dg);
 			free(id);
 		}

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Advisory inputs: files (size-capped, validated by rti_json_check) and
- * directories (*.json, recursively, in byte order), each document handed
- * to the record readers of osv.c.
+ * Advisory inputs: files (size-capped, validated by rti_json_check),
+ * zip archives (zip.c) and directories (*.json and *.zip, recursively, in
+ * byte order), each document handed to the record readers of osv.c.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -24,7 +24,7 @@ static int str_cmp(const void *a, const void *b)
 
 /* ---- files and directories ---- */
 
-int rti_reach_load_mem(struct rti_reach *r, const char *name, const char *js, size_t len)
+int reach_load_json_mem(struct rti_reach *r, const char *name, const char *js, size_t len)
 {
 	struct rti_json_check_opts co = { .sz = sizeof(co), .max_depth = 64, .strings = true };
 	struct rti_json_error je;
@@ -61,13 +61,35 @@ int rti_reach_load_mem(struct rti_reach *r, const char *name, const char *js, si
 	return reach_load_record(&d, 0, "$");
 }
 
+int rti_reach_load_mem(struct rti_reach *r, const char *name, const char *js, size_t len)
+{
+	if (reach_is_zip(js, len))
+		return reach_zip_load_mem(r, name, js, len, reach_load_json_mem);
+	return reach_load_json_mem(r, name, js, len);
+}
+
+static bool file_is_zip(const char *path)
+{
+	char magic[4];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t got;
+
+	if (fd < 0)
+		return false;
+	do
+		got = read(fd, magic, sizeof(magic));
+	while (got < 0 && errno == EINTR);
+	close(fd);
+	return got == (ssize_t)sizeof(magic) && reach_is_zip(magic, sizeof(magic));
+}
+
 static int load_file(struct rti_reach *r, const char *path)
 {
 	struct rti_buf b = RTI_BUF_INIT(REACH_MAX_FILE);
 	int err = reach_read_file(r, path, &b);
 
 	if (!err)
-		err = rti_reach_load_mem(r, path, b.p ? b.p : "", b.len);
+		err = reach_load_json_mem(r, path, b.p ? b.p : "", b.len);
 	rti_buf_release(&b);
 	return err > 0 ? 0 : err;
 }
@@ -76,7 +98,8 @@ static bool is_json_name(const char *name)
 {
 	size_t n = strlen(name);
 
-	return n > 5 && !strcmp(name + n - 5, ".json") && name[0] != '.';
+	return (n > 5 && !strcmp(name + n - 5, ".json") && name[0] != '.') ||
+	       (n > 4 && !strcmp(name + n - 4, ".zip") && name[0] != '.');
 }
 
 static int load_path(struct rti_reach *r, const char *path, int depth, bool top);
@@ -124,6 +147,8 @@ static int load_path(struct rti_reach *r, const char *path, int depth, bool top)
 		err = load_dir(r, path, depth);
 	} else if (!top && !is_json_name(strrchr(path, '/') ? strrchr(path, '/') + 1 : path)) {
 		return 0;
+	} else if (file_is_zip(path)) {
+		err = reach_zip_load_path(r, path, reach_load_json_mem);
 	} else {
 		err = load_file(r, path);
 	}

@@ -199,6 +199,20 @@ static char lang_of(const char *ecosystem)
 	return LANG_C;
 }
 
+/* Ranges of packages whose versions --findings may give: SEMVER for
+ * crates.io and npm, ECOSYSTEM (dpkg ordering) for Debian and Ubuntu
+ * ("Debian:12"); Go's are read with its imports. */
+static char range_scheme(const char *ecosystem)
+{
+	if (!ecosystem)
+		return 0;
+	if (!strcmp(ecosystem, "crates.io") || !strcmp(ecosystem, "npm"))
+		return 'S';
+	if (!strncmp(ecosystem, "Debian", 6) || !strncmp(ecosystem, "Ubuntu", 6))
+		return (ecosystem[6] == '\0' || ecosystem[6] == ':') ? 'D' : 0;
+	return 0;
+}
+
 static int rustsec(const struct reach_doc *d, int es, const char *path, struct ctx *c)
 {
 	int affects = reach_jget(d, es, "affects");
@@ -234,6 +248,9 @@ static int osv_affected(const struct reach_doc *d, int i, const char *path, void
 	c->lang = lang_of(eco);
 	if (name && *name)
 		err = reach_list_add(&c->a->packages, name);
+	if (!err && c->lang != LANG_GO && name && *name && range_scheme(eco))
+		err = reach_rset_add(d->r, c->a, d, reach_jget(d, i, "ranges"), name, path,
+				     range_scheme(eco));
 	jpath(p, path, ".ecosystem_specific");
 	if (err || es < 0)
 		goto out;
@@ -242,7 +259,7 @@ static int osv_affected(const struct reach_doc *d, int i, const char *path, void
 		goto out;
 	}
 	if (c->lang == LANG_GO && name && *name)
-		err = reach_rset_add(d->r, c->a, d, reach_jget(d, i, "ranges"), name, path);
+		err = reach_rset_add(d->r, c->a, d, reach_jget(d, i, "ranges"), name, path, 'G');
 	if (!err && c->lang == LANG_GO) {
 		char ip[PATHLEN];
 

@@ -25,10 +25,12 @@ struct reach_row {
 	uint32_t ptypes;
 	struct reach_row_path paths[REACH_MAX_ROW_PATHS];
 	unsigned npaths;
-	enum reach_vstatus vst; /* from Go build information, else V_UNKNOWN */
-	bool vsrc;              /* build information was evaluated */
+	enum reach_vstatus vst; /* from Go build information or findings, else V_UNKNOWN */
+	uint8_t vsrc;           /* REACH_VSRC_*: what vst was decided from */
 	char ver[64];
 };
+
+enum { REACH_VSRC_NONE, REACH_VSRC_GO, REACH_VSRC_FINDINGS };
 
 /* Splits an exemplar line into space, code_id, offset, module, symbol. */
 size_t reach_frame_fields(const char *line, size_t n, const char *f[5], size_t len[5]);

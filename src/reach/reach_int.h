@@ -18,6 +18,10 @@
 #define REACH_MAX_ADVISORIES 1000000
 #define REACH_MAX_FUNCTIONS 4000000
 #define REACH_MAX_DIR_DEPTH 16
+#define REACH_ZIP_MAX_ENTRIES 2000000u             /* entries of one archive */
+#define REACH_ZIP_MAX_RATIO 200u                   /* uncompressed:compressed, per entry */
+#define REACH_ZIP_RATIO_MIN (1u << 20)             /* entries smaller than this: any ratio */
+#define REACH_ZIP_MAX_TOTAL (8ull << 30)           /* uncompressed bytes of one archive */
 
 enum reach_lang { LANG_C = 'c', LANG_GO = 'g', LANG_RUST = 'r' };
 enum reach_role { ROLE_UNKNOWN, ROLE_ROOT, ROLE_DERIVED };
@@ -40,9 +44,13 @@ struct reach_adv {
 	size_t nrsets;
 };
 
-/* One OSV affected[] entry's SEMVER ranges for a Go module. */
+/* One OSV affected[] entry's ranges for one package: SEMVER for Go
+ * modules ('G': build information and findings), crates.io and npm ('S':
+ * findings); ECOSYSTEM for Debian and Ubuntu packages ('D': findings, dpkg
+ * ordering). */
 struct reach_rset {
-	char *module;                    /* "stdlib" or a module path */
+	char *module;                    /* "stdlib", a module path, a crate, a package */
+	char scheme;                     /* 'G', 'S' or 'D' */
 	struct reach_str_list kinds;     /* "introduced", "fixed", "last_affected" */
 	struct reach_str_list versions;  /* parallel to kinds (not deduplicated) */
 };
@@ -111,15 +119,18 @@ int reach_read_file(struct rti_reach *r, const char *path, struct rti_buf *b);
 
 /* findings.c: (image digest or "", vulnerability id) pairs */
 struct reach_finding {
-	char *digest; /* "sha256:<hex>", "" = every scope */
+	char *digest;  /* "sha256:<hex>", "" = every scope */
 	char *vuln;
+	char *pkg;     /* the package the scanner found, or NULL */
+	char *src;     /* its source package (Debian), or NULL */
+	char *version; /* its installed version, or NULL */
 };
 bool reach_finding_wanted(const struct rti_reach *r, const char *scope, const struct reach_adv *a);
 void reach_findings_free(struct rti_reach *r);
 
 /* version.c */
 int reach_rset_add(struct rti_reach *r, struct reach_adv *a, const struct reach_doc *d,
-		   int ranges, const char *module, const char *path);
+		   int ranges, const char *module, const char *path, char scheme);
 void reach_rsets_free(struct rti_reach *r);
 enum reach_vstatus { V_UNKNOWN, V_NOT_AFFECTED, V_AFFECTED };
 /* The advisory against one binary's build information; *ver: the version
@@ -127,6 +138,21 @@ enum reach_vstatus { V_UNKNOWN, V_NOT_AFFECTED, V_AFFECTED };
 enum reach_vstatus reach_version_eval(const struct rti_reach *r, const struct reach_adv *a,
 				      const char *info, char ver[64]);
 int reach_semver_cmp(const char *a, const char *b);
+/* dpkg --compare-versions ordering: <0, 0, >0 */
+int reach_dpkg_cmp(const char *a, const char *b);
+/* The advisory against the versions --findings gives for (scope, advisory);
+ * *ver as above. */
+enum reach_vstatus reach_version_findings(const struct rti_reach *r, const struct reach_adv *a,
+					  const char *scope, char ver[64]);
+
+/* load.c: one JSON document (never an archive) */
+int reach_load_json_mem(struct rti_reach *r, const char *name, const char *js, size_t len);
+/* zip.c: archives of advisories ("ARCHIVE!ENTRY" in messages) */
+bool reach_is_zip(const void *p, size_t len);
+typedef int (*reach_doc_fn)(struct rti_reach *r, const char *name, const char *js, size_t len);
+int reach_zip_load_mem(struct rti_reach *r, const char *archive, const void *p, size_t len,
+		       reach_doc_fn each);
+int reach_zip_load_path(struct rti_reach *r, const char *archive, reach_doc_fn each);
 
 /* osv.c: one record (OSV, CVE JSON 5, stella-vulnfn/v1) at token i */
 int reach_load_record(const struct reach_doc *d, int i, const char *path);

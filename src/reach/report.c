@@ -53,24 +53,18 @@ static void version_apply(struct row *w, enum reach_vstatus st, const char *v, b
 {
 	if (st == V_UNKNOWN)
 		return;
-	w->vsrc = true;
+	w->vsrc = REACH_VSRC_GO;
 	if ((st == V_AFFECTED && !*aff) || (st == V_NOT_AFFECTED && !*aff && !*naff))
 		memcpy(w->ver, v, sizeof(w->ver));
 	*aff |= st == V_AFFECTED;
 	*naff |= st == V_NOT_AFFECTED;
 }
 
-/* Observed: the binaries of the matched symbols; otherwise every Go
- * binary of the scope. Affected if any is; not affected if all evaluated
- * ones are outside the ranges. */
-static void row_version(struct reach_eval *ev, struct row *w)
+static void row_version_go(struct reach_eval *ev, struct row *w, const struct reach_adv *a,
+			   char v[64], bool *affp, bool *naffp)
 {
-	const struct reach_adv *a = &ev->r->adv[w->adv];
 	bool aff = false, naff = false;
-	char v[64];
 
-	if (!a->nrsets || !ev->nbi)
-		return;
 	for (size_t k = w->lo; k < w->hi; k++) {
 		long b = reach_bi_find(ev, ev->hits[k].code_id);
 
@@ -81,7 +75,32 @@ static void row_version(struct reach_eval *ev, struct row *w)
 		if (ev->goscope[g].scope == w->scope)
 			version_apply(w, reach_version_eval(ev->r, a, ev->bi_info[ev->goscope[g].adv], v),
 				      v, &aff, &naff);
+	*affp = aff;
+	*naffp = naff;
+}
+
+/* Observed: the binaries of the matched symbols; otherwise every Go
+ * binary of the scope. Affected if any is; not affected if all evaluated
+ * ones are outside the ranges. Without a Go binary's answer, the versions
+ * of --findings (the build information is what runs: it wins). */
+static void row_version(struct reach_eval *ev, struct row *w)
+{
+	const struct reach_adv *a = &ev->r->adv[w->adv];
+	bool aff = false, naff = false;
+	char v[64];
+
+	if (!a->nrsets)
+		return;
+	if (ev->nbi)
+		row_version_go(ev, w, a, v, &aff, &naff);
 	w->vst = aff ? V_AFFECTED : naff ? V_NOT_AFFECTED : V_UNKNOWN;
+	if (w->vsrc == REACH_VSRC_NONE && ev->r->nfindings) {
+		w->vst = reach_version_findings(ev->r, a, ev->scopes[w->scope], v);
+		if (w->vst != V_UNKNOWN) {
+			w->vsrc = REACH_VSRC_FINDINGS;
+			memcpy(w->ver, v, sizeof(w->ver));
+		}
+	}
 }
 
 static void row_fill(struct reach_eval *ev, struct row *w, size_t *hp)
@@ -288,7 +307,9 @@ static void row_json(struct reach_eval *ev, struct rti_cjw *w, const struct row 
 	rti_cjw_kv_str(w, "status", reach_status_name[rw->st]);
 	rti_cjw_key(w, "version");
 	rti_cjw_obj_open(w);
-	rti_cjw_kv_str(w, "source", rw->vsrc ? "go-buildinfo" : "none");
+	rti_cjw_kv_str(w, "source", rw->vsrc == REACH_VSRC_GO	     ? "go-buildinfo"
+				    : rw->vsrc == REACH_VSRC_FINDINGS ? "findings"
+									: "none");
 	rti_cjw_kv_str(w, "status", rw->vst == V_AFFECTED	  ? "affected"
 				    : rw->vst == V_NOT_AFFECTED ? "not_affected"
 								 : "unknown");
@@ -342,9 +363,10 @@ static void vex_statement(struct reach_eval *ev, struct rti_cjw *w, const struct
 	rti_cjw_obj_open(w);
 	if (rw->vst == V_NOT_AFFECTED) {
 		rti_buf_reset(b);
-		rti_buf_addf(b, "Version %s (from the Go build information of the binary, "
-				"go-buildinfo) is outside the advisory's affected ranges.",
-			     rw->ver);
+		rti_buf_addf(b, "Version %s (%s) is outside the advisory's affected ranges.", rw->ver,
+			     rw->vsrc == REACH_VSRC_GO
+				     ? "from the Go build information of the binary, go-buildinfo"
+				     : "the installed version the scanner reported, findings");
 		rti_cjw_kv_str(w, "impact_statement", b->p);
 		rti_cjw_kv_str(w, "justification", "vulnerable_code_not_present");
 	} else if (rw->st == ST_OBSERVED) {

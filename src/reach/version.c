@@ -21,9 +21,11 @@ static bool want_kind(const char *k)
 	return !strcmp(k, "introduced") || !strcmp(k, "fixed") || !strcmp(k, "last_affected");
 }
 
-/* ranges: affected[].ranges, the SEMVER ones; ECOSYSTEM/GIT are skipped. */
+/* ranges: affected[].ranges, the SEMVER ones ('G'), SEMVER or ECOSYSTEM
+ * ('S': crates.io and npm versions are semantic versions, GitHub writes
+ * them as ECOSYSTEM) or ECOSYSTEM ('D'); the others are skipped. */
 int reach_rset_add(struct rti_reach *r, struct reach_adv *a, const struct reach_doc *d,
-		   int ranges, const char *module, const char *path)
+		   int ranges, const char *module, const char *path, char scheme)
 {
 	struct reach_rset *rs;
 	uint32_t *na;
@@ -47,6 +49,7 @@ int reach_rset_add(struct rti_reach *r, struct reach_adv *a, const struct reach_
 	rs = &r->rsets[r->nrsets];
 	memset(rs, 0, sizeof(*rs));
 	rs->module = strdup(module);
+	rs->scheme = scheme;
 	if (!rs->module)
 		return -ENOMEM;
 	a->rsets[a->nrsets++] = (uint32_t)r->nrsets++;
@@ -54,7 +57,11 @@ int reach_rset_add(struct rti_reach *r, struct reach_adv *a, const struct reach_
 		char *type = reach_jstr(d, reach_jget(d, i, "type"));
 		int evs = reach_jget(d, i, "events");
 
-		if (type && !strcmp(type, "SEMVER") && reach_jis(d, evs, RTI_JSON_ARRAY)) {
+		bool want = type && (scheme == 'D'   ? !strcmp(type, "ECOSYSTEM")
+				     : scheme == 'S' ? !strcmp(type, "SEMVER") || !strcmp(type, "ECOSYSTEM")
+						     : !strcmp(type, "SEMVER"));
+
+		if (want && reach_jis(d, evs, RTI_JSON_ARRAY)) {
 			int j = evs + 1;
 
 			for (int e = 0; e < d->t[evs].size && !err; e++, j = reach_jskip(d, j)) {
@@ -170,14 +177,15 @@ int reach_semver_cmp(const char *a, const char *b)
 	return pre_cmp(*a == '-' ? a + 1 : "", *b == '-' ? b + 1 : "");
 }
 
+
 /* "0" is the start of time */
-static int vcmp(const char *a, const char *b)
+static int vcmp(char scheme, const char *a, const char *b)
 {
 	bool az = !strcmp(a, "0"), bz = !strcmp(b, "0");
 
 	if (az || bz)
 		return az && bz ? 0 : az ? -1 : 1;
-	return reach_semver_cmp(a, b);
+	return scheme == 'D' ? reach_dpkg_cmp(a, b) : reach_semver_cmp(a, b);
 }
 
 /* OSV SEMVER: v is affected when some introduced I <= v is not closed by a
@@ -188,15 +196,15 @@ static bool in_range(const struct reach_rset *rs, const char *v)
 		const char *in = rs->versions.v[i];
 		bool closed = false;
 
-		if (strcmp(rs->kinds.v[i], "introduced") || vcmp(in, v) > 0)
+		if (strcmp(rs->kinds.v[i], "introduced") || vcmp(rs->scheme, in, v) > 0)
 			continue;
 		for (size_t k = 0; k < rs->kinds.n && !closed; k++) {
 			const char *e = rs->versions.v[k];
 
 			if (!strcmp(rs->kinds.v[k], "fixed"))
-				closed = vcmp(in, e) < 0 && vcmp(e, v) <= 0;
+				closed = vcmp(rs->scheme, in, e) < 0 && vcmp(rs->scheme, e, v) <= 0;
 			else if (!strcmp(rs->kinds.v[k], "last_affected"))
-				closed = vcmp(in, e) <= 0 && vcmp(e, v) < 0;
+				closed = vcmp(rs->scheme, in, e) <= 0 && vcmp(rs->scheme, e, v) < 0;
 		}
 		if (!closed)
 			return true;
@@ -237,7 +245,7 @@ enum reach_vstatus reach_version_eval(const struct rti_reach *r, const struct re
 		const struct reach_rset *rs = &r->rsets[a->rsets[i]];
 		char v[64];
 
-		if (!rs->kinds.n || !module_version(info, rs->module, v))
+		if (rs->scheme != 'G' || !rs->kinds.n || !module_version(info, rs->module, v))
 			continue;
 		if (in_range(rs, v)) {
 			memcpy(ver, v, sizeof(v));
@@ -245,6 +253,165 @@ enum reach_vstatus reach_version_eval(const struct rti_reach *r, const struct re
 		}
 		memcpy(ver, v, sizeof(v));
 		st = V_NOT_AFFECTED;
+	}
+	return st;
+}
+
+/* ---- Debian versions: [EPOCH:]UPSTREAM[-REVISION], dpkg's ordering ---- */
+
+static bool dig(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static bool alpha(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* '~' before everything, even the end; letters before other characters */
+static int dorder(char c)
+{
+	if (dig(c))
+		return 0;
+	if (alpha(c))
+		return (unsigned char)c;
+	if (c == '~')
+		return -1;
+	if (c)
+		return (unsigned char)c + 256;
+	return 0;
+}
+
+/* dpkg's verrevcmp over [a, ae) and [b, be) */
+static int verrevcmp(const char *a, const char *ae, const char *b, const char *be)
+{
+	while (a < ae || b < be) {
+		int first = 0;
+
+		while ((a < ae && !dig(*a)) || (b < be && !dig(*b))) {
+			int ac = dorder(a < ae ? *a : '\0'), bc = dorder(b < be ? *b : '\0');
+
+			if (ac != bc)
+				return ac < bc ? -1 : 1;
+			a++;
+			b++;
+		}
+		while (a < ae && *a == '0')
+			a++;
+		while (b < be && *b == '0')
+			b++;
+		while (a < ae && b < be && dig(*a) && dig(*b)) {
+			if (!first)
+				first = *a - *b;
+			a++;
+			b++;
+		}
+		if (a < ae && dig(*a))
+			return 1;
+		if (b < be && dig(*b))
+			return -1;
+		if (first)
+			return first < 0 ? -1 : 1;
+	}
+	return 0;
+}
+
+struct dver {
+	unsigned long long epoch;
+	const char *up, *upe, *rev, *reve;
+};
+
+static void dver_parse(const char *s, struct dver *v)
+{
+	const char *colon = strchr(s, ':'), *dash;
+
+	v->epoch = 0;
+	if (colon) {
+		for (const char *p = s; p < colon && dig(*p); p++)
+			v->epoch = v->epoch < 100000000ull ? v->epoch * 10 + (unsigned)(*p - '0')
+							   : v->epoch;
+		s = colon + 1;
+	}
+	dash = strrchr(s, '-');
+	v->up = s;
+	v->upe = dash ? dash : s + strlen(s);
+	v->rev = dash ? dash + 1 : v->upe;
+	v->reve = dash ? dash + 1 + strlen(dash + 1) : v->upe;
+}
+
+/* dpkg --compare-versions: <0, 0, >0 */
+int reach_dpkg_cmp(const char *a, const char *b)
+{
+	struct dver x, y;
+	int c;
+
+	dver_parse(a, &x);
+	dver_parse(b, &y);
+	if (x.epoch != y.epoch)
+		return x.epoch < y.epoch ? -1 : 1;
+	c = verrevcmp(x.up, x.upe, y.up, y.upe);
+	return c ? c : verrevcmp(x.rev, x.reve, y.rev, y.reve);
+}
+
+/* ---- versions from scanner findings ---- */
+
+static bool finding_of(const struct reach_finding *f, const struct reach_adv *a,
+		       const char *digest)
+{
+	bool id = !strcmp(f->vuln, a->id);
+
+	for (size_t k = 0; !id && k < a->aliases.n; k++)
+		id = !strcmp(f->vuln, a->aliases.v[k]);
+	return id && f->version && *f->version && (!f->digest[0] || !strcmp(f->digest, digest));
+}
+
+/* Grype and Trivy write Go versions as "v1.2.3" and Go itself as "go1.21.0" */
+static const char *plain_version(char scheme, const char *v)
+{
+	if (scheme == 'D')
+		return v;
+	if (v[0] == 'v' && dig(v[1]))
+		return v + 1;
+	if (!strncmp(v, "go", 2) && dig(v[2]))
+		return v + 2;
+	return v;
+}
+
+/* A finding names the package, or the advisory has ranges for one only. */
+static bool rset_of(const struct reach_adv *a, const struct reach_rset *rs,
+		    const struct reach_finding *f)
+{
+	if (!rs->kinds.n)
+		return false;
+	if ((f->pkg && *f->pkg) || (f->src && *f->src))
+		return (f->pkg && !strcmp(f->pkg, rs->module)) ||
+		       (f->src && !strcmp(f->src, rs->module));
+	return a->nrsets == 1;
+}
+
+enum reach_vstatus reach_version_findings(const struct rti_reach *r, const struct reach_adv *a,
+					  const char *scope, char ver[64])
+{
+	const char *digest = !strncmp(scope, "image:", 6) ? scope + 6 : "";
+	enum reach_vstatus st = V_UNKNOWN;
+
+	for (size_t i = 0; a->nrsets && i < r->nfindings; i++) {
+		const struct reach_finding *f = &r->findings[i];
+
+		if (!finding_of(f, a, digest))
+			continue;
+		for (size_t k = 0; k < a->nrsets; k++) {
+			const struct reach_rset *rs = &r->rsets[a->rsets[k]];
+			const char *v = plain_version(rs->scheme, f->version);
+
+			if (!rset_of(a, rs, f))
+				continue;
+			snprintf(ver, 64, "%s", f->version);
+			if (in_range(rs, v))
+				return V_AFFECTED;
+			st = V_NOT_AFFECTED;
+		}
 	}
 	return st;
 }

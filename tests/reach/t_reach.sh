@@ -5,8 +5,11 @@
 # functions advisories name, `convert --hot-index`, then `reach` against
 # reconstructed real advisory records (tests/reach/advisories) and
 # stella-vulnfn/v1 entries: every status, every format, determinism, bad
-# input, Go build information and SEMVER ranges, exemplar call paths and the
-# folded export, scanner findings (Grype, Trivy, CSV), and a function that
+# input, zip archives of advisories (stored, deflated, nested, a corrupt
+# entry), Go build information and SEMVER ranges, exemplar call paths and the
+# folded export, scanner findings (Grype, Trivy, CSV) and their installed
+# versions as a version source (crates.io SEMVER, Debian dpkg ordering,
+# go-buildinfo winning), and a function that
 # never ran is not_observed, never not_affected.
 . "$RTI_ROOT/tests/lib.sh"
 H="$PY $RTI_ROOT/tests/stack/elfsym.py"
@@ -272,6 +275,148 @@ printf 'image_digest,vuln_id,package\n,CVE-2099-0002,app\n"%s",CVE-2022-0778,ope
 R --findings f.csv --format json -o c.json 2>c.err
 check "findings (CSV): no digest = every scope; quoted fields; a bad line at FILE:LINE" sh -c \
   "test \$($PY -c 'import json,sys; print(len(json.load(open(sys.argv[1]))[\"results\"]))' c.json) -eq 3 && grep -q 'f.csv:4: expected image_digest,vuln_id,package' c.err"
+
+# --- findings as a version source (installed versions against the ranges) ---
+mkdir vadv
+cp adv/*.json vadv/
+cat >vadv/DEBIAN-CVE-2022-37434.json <<'JSON'
+{"schema_version": "1.6.0", "id": "DEBIAN-CVE-2022-37434", "aliases": ["CVE-2022-37434"],
+ "modified": "2024-09-18T00:00:00Z",
+ "summary": "zlib through 1.2.12 has a heap-based buffer over-read or buffer overflow in inflate",
+ "affected": [
+  {"package": {"ecosystem": "Debian:11", "name": "zlib", "purl": "pkg:deb/debian/zlib?arch=source"},
+   "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "1:1.2.11.dfsg-2+deb11u2"}]}]},
+  {"package": {"ecosystem": "Debian:12", "name": "zlib", "purl": "pkg:deb/debian/zlib?arch=source"},
+   "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "1:1.2.11.dfsg-4.1"}]}]}]}
+JSON
+V() { "$RTI" reach --hot-index "sqlite:$T/hot.db" --advisories vadv --findings "$1" --format json -o "$2" 2>/dev/null; }
+vrow() { $PY -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+for r in d["results"]:
+    if r["vulnerability"] == sys.argv[2]:
+        v = r["version"]
+        print(r["status"], v["status"], v["source"], v.get("version", "-"))' "$@"; }
+trivy_deb() { cat <<JSON
+{"SchemaVersion": 2, "ArtifactName": "registry.example.com/shop/app:1", "ArtifactType": "container_image",
+ "Metadata": {"OS": {"Family": "debian", "Name": "12.2"}, "ImageID": "sha256:$(printf '3%.0s' $(seq 64))",
+   "RepoDigests": ["registry.example.com/shop/app@$IMG"]},
+ "Results": [{"Target": "registry.example.com/shop/app:1 (debian 12.2)", "Class": "os-pkgs", "Type": "debian",
+   "Vulnerabilities": [{"VulnerabilityID": "CVE-2022-37434", "PkgID": "zlib1g@$1", "PkgName": "zlib1g",
+     "PkgIdentifier": {"PURL": "pkg:deb/debian/zlib1g@$1?arch=amd64&distro=debian-12.2"},
+     "InstalledVersion": "$1", "FixedVersion": "1:1.2.11.dfsg-4.1", "Status": "fixed",
+     "SrcName": "zlib", "SrcVersion": "$1", "Severity": "CRITICAL"}]}]}
+JSON
+}
+trivy_deb 1:1.2.13.dfsg-1 >tv-new.json
+trivy_deb 1:1.2.11.dfsg-2+deb11u1 >tv-old.json
+V tv-new.json tvn.json
+V tv-old.json tvo.json
+sed 's/^/# /' <(vrow tvn.json DEBIAN-CVE-2022-37434; vrow tvo.json DEBIAN-CVE-2022-37434)
+check "findings (Trivy, Debian): 1:1.2.13.dfsg-1 is past the fix (dpkg ordering): version not_affected, source findings" \
+  test "$(vrow tvn.json DEBIAN-CVE-2022-37434)" = "no_function_data not_affected findings 1:1.2.13.dfsg-1"
+check "findings (Trivy, Debian): 1:1.2.11.dfsg-2+deb11u1 is before it: version affected" \
+  test "$(vrow tvo.json DEBIAN-CVE-2022-37434)" = "no_function_data affected findings 1:1.2.11.dfsg-2+deb11u1"
+check "findings: a record without ranges for that package stays unknown" \
+  test "$(vrow tvn.json CVE-2022-37434)" = "observed_executing unknown none -"
+cat >grype-v.json <<JSON
+{"matches": [
+  {"vulnerability": {"id": "GHSA-4374-p667-p6c8", "namespace": "github:language:go"},
+   "relatedVulnerabilities": [{"id": "CVE-2023-39325", "namespace": "nvd:cpe"}],
+   "matchDetails": [{"type": "exact-direct-match", "matcher": "go-module-matcher"}],
+   "artifact": {"id": "4f1c", "name": "stdlib", "version": "go1.19.8", "type": "go-module",
+     "locations": [{"path": "/app-go"}], "language": "go", "purl": "pkg:golang/stdlib@1.19.8"}},
+  {"vulnerability": {"id": "GHSA-43w2-9j62-hq99", "namespace": "github:language:rust"},
+   "relatedVulnerabilities": [{"id": "CVE-2021-25900", "namespace": "nvd:cpe"}],
+   "matchDetails": [{"type": "exact-direct-match", "matcher": "rust-matcher"}],
+   "artifact": {"id": "9a2e", "name": "smallvec", "version": "\$SV", "type": "rust-crate",
+     "locations": [{"path": "/Cargo.lock"}], "language": "rust", "purl": "pkg:cargo/smallvec@\$SV"}}],
+ "source": {"type": "image", "target": {"userInput": "registry.example.com/shop/app:1",
+   "imageID": "sha256:$(printf '2%.0s' $(seq 64))", "manifestDigest": "$IMG",
+   "repoDigests": ["registry.example.com/shop/app@$IMG"]}},
+ "distro": {"name": "debian", "version": "12"}, "descriptor": {"name": "grype", "version": "0.74.0"}}
+JSON
+sed 's/\$SV/1.6.0/g' grype-v.json >gv-old.json
+sed 's/\$SV/1.6.1/g' grype-v.json >gv-new.json
+V gv-old.json gvo.json
+V gv-new.json gvn.json
+"$RTI" reach --hot-index "sqlite:$T/hot.db" --advisories vadv --findings gv-new.json --format openvex -o gvn.vex 2>/dev/null
+check "findings (Grype, crates.io SEMVER): smallvec 1.6.0 is affected" \
+  test "$(vrow gvo.json RUSTSEC-2021-0003)" = "observed_executing affected findings 1.6.0"
+check "findings (Grype): smallvec 1.6.1 is the fix: version not_affected although observed" \
+  test "$(vrow gvn.json RUSTSEC-2021-0003)" = "observed_executing not_affected findings 1.6.1"
+check "findings: go-buildinfo wins over the scanner's Go version (it is what runs)" \
+  test "$(vrow gvo.json GO-2023-2102)" = "observed_executing affected go-buildinfo $gov"
+check "openvex: a findings version outside the ranges: not_affected, vulnerable_code_not_present, says so" $PY -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+s = [s for s in d["statements"] if s["vulnerability"]["name"] == "RUSTSEC-2021-0003"][0]
+assert s["status"] == "not_affected" and s["justification"] == "vulnerable_code_not_present", s
+assert "1.6.1 (the installed version the scanner reported, findings)" in s["impact_statement"], s' gvn.vex
+cat >cdx-v.json <<JSON
+{"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1,
+ "metadata": {"component": {"type": "container", "name": "registry.example.com/shop/app", "version": "$IMG",
+   "bom-ref": "registry.example.com/shop/app@$IMG"}},
+ "components": [{"type": "library", "bom-ref": "pkg:cargo/smallvec@1.6.1", "name": "smallvec", "version": "1.6.1",
+   "purl": "pkg:cargo/smallvec@1.6.1"}],
+ "vulnerabilities": [{"id": "CVE-2021-25900", "source": {"name": "NVD"},
+   "affects": [{"ref": "pkg:cargo/smallvec@1.6.1"}]}]}
+JSON
+V cdx-v.json cdxv.json
+check "findings (CycloneDX affects -> component version): GitHub's ECOSYSTEM crates.io range too" \
+  test "$(vrow cdxv.json GHSA-43w2-9j62-hq99)" = "observed_executing not_affected findings 1.6.1"
+printf 'image_digest,vuln_id,package,version\n%s,RUSTSEC-2021-0003,smallvec,1.6.1\n' "$IMG" >fv.csv
+V fv.csv fvc.json
+check "findings (CSV with a version column): the same answer" \
+  test "$(vrow fvc.json RUSTSEC-2021-0003)" = "observed_executing not_affected findings 1.6.1"
+
+# --- zip archives of advisories (as OSV publishes all.zip) ------------------
+mkdir good
+cp adv/*.json good/
+$PY - good zadv.zip <<'PY'
+import os, sys, zipfile
+src, out = sys.argv[1], sys.argv[2]
+names = sorted(os.listdir(src))
+with zipfile.ZipFile(out, "w") as z:
+    z.writestr(zipfile.ZipInfo("osv/"), b"")             # a directory entry
+    for k, n in enumerate(names):                        # stored and deflated, nested
+        data = open(os.path.join(src, n), "rb").read()
+        z.writestr(("osv/nested/" if k % 2 else "osv/") + n, data,
+                   compress_type=zipfile.ZIP_DEFLATED if k % 2 == 0 else zipfile.ZIP_STORED)
+    z.writestr("osv/README.md", b"not an advisory")
+    z.writestr("osv/zz-corrupt.json", b'{"id": "GO-CORRUPT-0001", "affected": []}' * 40,
+               compress_type=zipfile.ZIP_DEFLATED)
+# corrupt the compressed data of the last entry (the CRC no longer matches)
+with zipfile.ZipFile(out) as z:
+    info = z.getinfo("osv/zz-corrupt.json")
+    off = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+raw = bytearray(open(out, "rb").read())
+raw[off + 5] ^= 0x55
+raw[off + 9] ^= 0x55
+open(out, "wb").write(bytes(raw))
+PY
+check "a zip archive is built (python3 zipfile: stored, deflated, nested, a corrupt entry)" test -s zadv.zip
+"$RTI" reach --hot-index "sqlite:$T/hot.db" --advisories good --format json -o rd.json 2>/dev/null
+"$RTI" reach --hot-index "sqlite:$T/hot.db" --advisories zadv.zip --format json -o rz.json 2>rz.err
+check "zip: exits 0 despite the corrupt entry" test $? -eq 0
+sed 's/^/# /' rz.err
+check "zip: the corrupt entry named ARCHIVE!ENTRY: json.path: reason" grep -q 'zadv.zip!osv/zz-corrupt.json: \$: ' rz.err
+check "zip: the corrupt entry counted, the rest evaluated" grep -q '1 bad inputs' rz.err
+same_file "zip: the same report as the directory of the same records" rz.json rd.json
+mkdir zdir
+cp zadv.zip zdir/all.zip
+"$RTI" reach --hot-index "sqlite:$T/hot.db" --advisories zdir --format json -o rzd.json 2>/dev/null
+same_file "zip: an archive inside an --advisories directory is read" rzd.json rd.json
+printf 'PK\003\004 not a zip at all' >broken.zip
+"$RTI" reach --hot-index "sqlite:$T/hot.db" --advisories broken.zip --advisories good -o /dev/null 2>rb.err
+$PY -c '
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr("bomb.json", b" " * (16 << 20))' bomb.zip
+"$RTI" reach --hot-index "sqlite:$T/hot.db" --advisories bomb.zip -o /dev/null 2>rbomb.err
+check "zip: an entry above the compression ratio cap is skipped and counted" sh -c \
+  'grep -q "bomb.zip!bomb.json: \$: compression ratio above 200:1, skipped" rbomb.err && grep -q "1 bad inputs" rbomb.err'
+check "zip: a broken archive is reported by name and counted" sh -c 'grep -q "broken.zip: zip: " rb.err && grep -q "1 bad inputs" rb.err'
 
 # --- table, window, scope, errors -------------------------------------------
 R >r.txt 2>/dev/null

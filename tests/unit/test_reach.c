@@ -129,6 +129,46 @@ static void buildinfo(void)
 	ok(rti_go_buildinfo_parse(sec, n, out, 8) == -ENOBUFS, "a small buffer: -ENOBUFS");
 }
 
+/* dpkg's ordering, checked against `dpkg --compare-versions` itself on
+ * every ordered pair of these versions (epochs, revisions, tildes,
+ * letters, leading zeros, dots and pluses) */
+static void dpkg_versions(void)
+{
+	static const char *const v[] = {
+		"0", "1", "1.0", "1.0-1", "1.0-1.1", "1.0~rc1", "1.0~rc1-1", "1.0~~", "1.0~",
+		"1.0a", "1.0+b1", "1.0.1", "1.00", "1.2.13.dfsg-1", "1:1.2.13.dfsg-1",
+		"1:1.2.11.dfsg-2+deb11u2", "1:1.2.13.dfsg-1ubuntu1", "2:0.1", "1.2.3-0ubuntu0.22.04.1",
+		"3.0.11-1~deb12u2", "3.0.11-1", "3.0.11-1+deb12u1", "3.0.2-0ubuntu1.10", "9", "10",
+		"1.0-0", "1.0.", "1.0-0.0", "1:1.0", "0:1.0", "1.0-1a", "1.0-1~",
+		"2.36-9+deb12u4", "2.36-9+deb12u14",
+	};
+	size_t n = sizeof(v) / sizeof(v[0]), bad = 0, checked = 0;
+	char cmd[256];
+
+	for (size_t i = 0; i < n; i++) {
+		for (size_t k = 0; k < n; k++) {
+			int mine = reach_dpkg_cmp(v[i], v[k]), want;
+			FILE *p;
+
+			snprintf(cmd, sizeof(cmd),
+				 "dpkg --compare-versions '%s' lt '%s' 2>/dev/null && echo -1 || "
+				 "{ dpkg --compare-versions '%s' eq '%s' 2>/dev/null && echo 0 || echo 1; }",
+				 v[i], v[k], v[i], v[k]);
+			p = popen(cmd, "r");
+			if (!p || fscanf(p, "%d", &want) != 1)
+				want = 99;
+			if (p)
+				pclose(p);
+			checked++;
+			if ((mine > 0) - (mine < 0) != want) {
+				bad++;
+				printf("# %s vs %s: %d, dpkg %d\n", v[i], v[k], mine, want);
+			}
+		}
+	}
+	ok(bad == 0 && checked == n * n, "dpkg ordering = dpkg --compare-versions on %zu pairs", checked);
+}
+
 static void bad_input(void)
 {
 	struct rti_reach_opts o = { .sz = sizeof(o), .diag = diag };
@@ -153,6 +193,7 @@ int main(void)
 	semver();
 	ranges();
 	buildinfo();
+	dpkg_versions();
 	bad_input();
 	return done_testing();
 }
