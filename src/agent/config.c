@@ -564,6 +564,15 @@ static int finish(struct rti_config *c, struct cerr *e)
 	return open_files(c, e);
 }
 
+/* An error is one line: a key or value from the file may hold control
+ * characters (a CR inside a plain scalar); they are shown as '?'. */
+static void one_line(char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
+}
+
 struct rti_config *rti_config_load(const char *path, char *err, size_t errlen)
 {
 	struct cerr e = { err, errlen, path };
@@ -589,6 +598,8 @@ struct rti_config *rti_config_load(const char *path, char *err, size_t errlen)
 		rc = finish(c, &e);
 	if (rc) {
 		rti_config_free(c);
+		if (errlen)
+			one_line(err);
 		errno = rc == -ENOMEM ? ENOMEM : rc == -ENOENT || rc == -EACCES ? -rc : EINVAL;
 		return NULL;
 	}

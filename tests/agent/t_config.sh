@@ -121,6 +121,13 @@ check "run: a flag's value checked as the key's" grep -qx "stella-rti: --queue-s
 "$RTI" run --keepalive 5parsecs 2>err
 check "run: durations as in the config" grep -qx "stella-rti: --keepalive: '5parsecs': expected a duration (500ms, 10s, 5m, 1h)" err
 
+# control characters from the file never break an error line (found by
+# fuzz_config: a CR inside a plain scalar key)
+cp "$RTI_ROOT/fuzz/corpus/config/regress-cr-in-key.yaml" cr.yaml
+"$RTI" validate --config cr.yaml 2>err; rc=$?
+check "a key with CRs: exit 2, one error line naming the file, no control character" \
+  sh -c "test $rc -eq 2 && test \$(wc -l <err) -eq 1 && grep -q '^stella-rti: cr.yaml:2:[0-9]*: log.fo?*rmat:ebug: unknown key$' err"
+
 # the reference in docs/agent.md is the option table
 "$RTI" validate --reference >ref.md
 sed -n '/<!-- reference:begin -->/,/<!-- reference:end -->/p' "$RTI_ROOT/docs/agent.md" | sed '1d;$d' >doc.md
