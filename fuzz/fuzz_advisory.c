@@ -2,7 +2,9 @@
  * stella-vulnfn/v1, zip archives of them: rti_reach_load_mem reads an
  * archive by its magic), scanner findings (Grype, Trivy, CycloneDX, CSV),
  * the symbol name normalizers (C, C++, Go, Rust) and the Go build
- * information parser (.go.buildinfo). */
+ * information parser (.go.buildinfo), and the stella-vulnfn/v1 writer of
+ * convert-advisories. */
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +18,15 @@ static void diag(void *arg, const char *msg)
 	(void)msg;
 }
 
+static int devnull(void)
+{
+	static int fd = -1;
+
+	if (fd < 0)
+		fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	return fd;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct rti_reach_opts o = { .sz = sizeof(o), .diag = diag };
@@ -26,6 +37,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (r)
 		rti_reach_load_mem(r, "fuzz", (const char *)data, size);
 	rti_reach_free(r);
+	/* convert-advisories: every platform kept, written (to /dev/null) */
+	o.all_platforms = true;
+	r = rti_reach_new(&o);
+	if (r && !rti_reach_load_mem(r, "fuzz", (const char *)data, size))
+		rti_reach_write_vulnfn(r, devnull());
+	rti_reach_free(r);
+	o.all_platforms = false;
 	r = rti_reach_new(&o);
 	if (r)
 		rti_reach_load_findings_mem(r, "fuzz", (const char *)data, size);

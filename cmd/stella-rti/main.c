@@ -51,7 +51,8 @@ static const struct command {
 	  "          the hot symbol index: hottest symbols, one symbol, exports" },
 	{ "reach", cmd_reach,
 	  "reach --hot-index URL --advisories PATH... [--format table|json|openvex|cyclonedx]\n"
-	  "          which vulnerable functions were observed executing, per image" },
+	  "          which vulnerable functions were observed executing, per image\n"
+	  "          (reach convert-advisories: the advisories as one stella-vulnfn/v1 file)" },
 	{ "symbolize", cmd_symbolize,
 	  "symbolize --elf FILE [OFFSET...] | --pid PID [ADDRESS...] | --kernel [ADDRESS...]\n"
 	  "          canonical stack frames, for checking what a binary resolves to" },

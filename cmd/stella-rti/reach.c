@@ -21,6 +21,7 @@
 static void reach_usage(FILE *f)
 {
 	fputs("usage: stella-rti reach --hot-index URL --advisories PATH... [options]\n"
+	      "       stella-rti reach convert-advisories --advisories PATH... [-o OUT]\n"
 	      "\n"
 	      "Per (scope, vulnerability): observed_executing, not_observed or\n"
 	      "no_function_data. Never not_affected from absence of observation.\n"
@@ -174,6 +175,127 @@ static int evaluate(const struct reach_args *a, struct rti_reach *r)
 	return rc == -ENODATA ? EXIT_OK : rc ? EXIT_IO : EXIT_OK;
 }
 
+/* Every --advisories path: 0, or -errno (reported) when one cannot be read. */
+static int load_all(const struct reach_args *a, struct rti_reach *r)
+{
+	for (unsigned i = 0; i < a->nadv; i++) {
+		int err = rti_reach_load(r, a->adv[i]);
+
+		if (err) {
+			fprintf(stderr, "stella-rti reach: %s: %s\n", a->adv[i], strerror(-err));
+			return err;
+		}
+	}
+	return 0;
+}
+
+/* ---- reach convert-advisories ---- */
+
+static void convert_usage(FILE *f)
+{
+	fputs("usage: stella-rti reach convert-advisories --advisories PATH... [-o OUT]\n"
+	      "\n"
+	      "Writes the advisories (the inputs of reach --advisories) as one\n"
+	      "stella-vulnfn/v1 document: canonical JSON, entries sorted, every platform's\n"
+	      "functions kept (docs/reachability.md).\n"
+	      "\n"
+	      "options:\n"
+	      "      --advisories PATH    file, directory or zip archive (repeatable)\n"
+	      "      --strict             exit 1 when an advisory input was bad\n"
+	      "  -o, --output OUT         write to OUT (default: stdout)\n"
+	      "      --quiet              no summary on stderr\n",
+	      f);
+}
+
+static int convert_parse(int argc, char **argv, struct reach_args *a)
+{
+	static const struct option lo[] = {
+		{ "advisories", required_argument, NULL, R_ADV },
+		{ "strict", no_argument, NULL, R_STRICT },
+		{ "quiet", no_argument, NULL, R_QUIET },
+		{ "output", required_argument, NULL, R_OUT },
+		{ "help", no_argument, NULL, R_HELP },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, bad = 0;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:h", lo, NULL)) != -1 && !bad) {
+		if (c == R_ADV && a->nadv < MAX_ADVISORY_PATHS)
+			a->adv[a->nadv++] = optarg;
+		else if (c == R_ADV)
+			bad = fprintf(stderr, "stella-rti reach: at most %d --advisories\n",
+				      MAX_ADVISORY_PATHS);
+		else if (c == R_STRICT)
+			a->strict = true;
+		else if (c == R_QUIET)
+			a->quiet = true;
+		else if (c == R_OUT)
+			a->output = optarg;
+		else if (c == R_HELP)
+			return convert_usage(stdout), -1;
+		else
+			bad = 1;
+	}
+	if (!bad && (!a->nadv || optind < argc))
+		bad = fprintf(stderr, "stella-rti reach convert-advisories: %s\n",
+			      optind < argc ? "unexpected argument" : "--advisories is required");
+	if (bad)
+		convert_usage(stderr);
+	return bad ? EXIT_USAGE : 0;
+}
+
+static int convert_write(const struct reach_args *a, struct rti_reach *r)
+{
+	int fd = 1, err;
+
+	if (a->output && strcmp(a->output, "-"))
+		fd = open(a->output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		fprintf(stderr, "stella-rti reach: %s: %s\n", a->output, strerror(errno));
+		return EXIT_IO;
+	}
+	err = rti_reach_write_vulnfn(r, fd);
+	if (fd != 1 && close(fd) && !err)
+		err = -errno;
+	if (err)
+		fprintf(stderr, "stella-rti reach: %s: %s\n", a->output ? a->output : "stdout",
+			strerror(-err));
+	return err ? EXIT_IO : EXIT_OK;
+}
+
+static int cmd_reach_convert(int argc, char **argv)
+{
+	struct reach_args a;
+	struct rti_reach_opts ro = { .sz = sizeof(ro), .diag = on_diag, .all_platforms = true };
+	const struct rti_reach_counts *c;
+	struct rti_reach *r;
+	int rc;
+
+	memset(&a, 0, sizeof(a));
+	rc = convert_parse(argc, argv, &a);
+	if (rc)
+		return rc < 0 ? EXIT_OK : rc;
+	r = rti_reach_new(&ro);
+	if (!r)
+		return EXIT_IO;
+	if (load_all(&a, r)) {
+		rti_reach_free(r);
+		return EXIT_IO;
+	}
+	rc = convert_write(&a, r);
+	c = rti_reach_counts(r);
+	if (!a.quiet)
+		fprintf(stderr, "reach convert-advisories: %llu advisories, %llu functions, "
+				"%llu bad inputs\n",
+			(unsigned long long)c->advisories, (unsigned long long)c->functions,
+			(unsigned long long)c->bad_input);
+	if (!rc && a.strict && c->bad_input)
+		rc = EXIT_BAD_INPUT;
+	rti_reach_free(r);
+	return rc;
+}
+
 int cmd_reach(int argc, char **argv)
 {
 	struct reach_args a;
@@ -182,6 +304,8 @@ int cmd_reach(int argc, char **argv)
 	struct rti_reach *r;
 	int rc;
 
+	if (argc > 1 && !strcmp(argv[1], "convert-advisories"))
+		return cmd_reach_convert(argc - 1, argv + 1);
 	memset(&a, 0, sizeof(a));
 	a.eo.sz = sizeof(a.eo);
 	rc = parse(argc, argv, &a);
@@ -190,14 +314,9 @@ int cmd_reach(int argc, char **argv)
 	r = rti_reach_new(&ro);
 	if (!r)
 		return EXIT_IO;
-	for (unsigned i = 0; i < a.nadv; i++) {
-		int err = rti_reach_load(r, a.adv[i]);
-
-		if (err) {
-			fprintf(stderr, "stella-rti reach: %s: %s\n", a.adv[i], strerror(-err));
-			rti_reach_free(r);
-			return EXIT_IO;
-		}
+	if (load_all(&a, r)) {
+		rti_reach_free(r);
+		return EXIT_IO;
 	}
 	if (a.findings) {
 		int err = rti_reach_load_findings(r, a.findings);

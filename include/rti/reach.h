@@ -30,6 +30,10 @@ struct rti_reach_opts {
 	void *diag_arg;
 	const char *goos;   /* the observed platform; NULL = "linux" */
 	const char *goarch; /* NULL = this machine's (amd64, arm64, ...) */
+	/* Keep the functions of every platform with their goos/goarch (os/arch)
+	 * constraints instead of leaving out the other platforms' (for
+	 * rti_reach_write_vulnfn; do not evaluate with it). */
+	bool all_platforms;
 };
 
 /* NULL with errno. */
@@ -94,6 +98,14 @@ struct rti_reach_eval_opts {
  */
 int rti_reach_evaluate(struct rti_reach *r, struct rti_hotsym *h,
 		       const struct rti_reach_eval_opts *opts, int fd);
+
+/*
+ * Writes the loaded advisories as one stella-vulnfn/v1 document (canonical
+ * JSON, entries sorted by vuln_id, package, language; with the extension
+ * members of docs/reachability.md), which loads back into the same model.
+ * Load with .all_platforms. 0, -errno (output error).
+ */
+int rti_reach_write_vulnfn(struct rti_reach *r, int fd);
 
 /* Name matching (exposed for tests): the key an index symbol is compared
  * with. lang: 'c' (C and C++), 'g' (Go), 'r' (Rust). Writes at most

@@ -152,13 +152,15 @@ int reach_fn_add(struct rti_reach *r, struct reach_adv *a, char lang, const char
 	f.adv = (uint32_t)(a - r->adv);
 	f.lang = (uint8_t)lang;
 	f.role = (uint8_t)role;
+	f.plat = r->plat ? strdup(r->plat) : NULL;
 	a->has_function_data = true;
 	a->functions++;
-	if (!f.key || !f.given || ((pkg || lang == LANG_RUST) && lang != LANG_C && !f.pkg_key) ||
+	if (!f.key || !f.given || (r->plat && !f.plat) || ((pkg || lang == LANG_RUST) && lang != LANG_C && !f.pkg_key) ||
 	    (err = fn_push(r, &f))) {
 		free(f.key);
 		free(f.given);
 		free(f.pkg_key);
+		free(f.plat);
 		return err ? err : -ENOMEM;
 	}
 	return 0;
@@ -177,12 +179,14 @@ int reach_pkg_only(struct rti_reach *r, struct reach_adv *a, char lang, const ch
 	f.adv = (uint32_t)(a - r->adv);
 	f.lang = (uint8_t)lang;
 	f.package_wide = true;
+	f.plat = r->plat ? strdup(r->plat) : NULL;
 	a->has_function_data = true;
 	a->functions++;
-	if (!f.key || !f.given || (err = fn_push(r, &f))) {
+	if (!f.key || !f.given || (r->plat && !f.plat) || (err = fn_push(r, &f))) {
 		free(f.key);
 		free(f.given);
 		free(f.pkg_key);
+		free(f.plat);
 		return -ENOMEM;
 	}
 	/* given: the package itself, without the tag */
@@ -250,7 +254,9 @@ void rti_reach_free(struct rti_reach *r)
 		free(r->fn[i].key);
 		free(r->fn[i].given);
 		free(r->fn[i].pkg_key);
+		free(r->fn[i].plat);
 	}
+	free(r->plat);
 	free(r->adv);
 	free(r->fn);
 	free(r->hidx);

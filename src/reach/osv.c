@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rti/buf.h"
 #include "reach/reach_int.h"
 
 #define PATHLEN 256
@@ -39,6 +40,11 @@ static bool jeq(const struct reach_doc *d, int i, const char *s)
 
 	return reach_jis(d, i, RTI_JSON_STRING) && (size_t)(d->t[i].end - d->t[i].start) == n &&
 	       !memcmp(d->js + d->t[i].start, s, n);
+}
+
+static bool jtrue(const struct reach_doc *d, int i)
+{
+	return reach_jis(d, i, RTI_JSON_PRIMITIVE) && d->js[d->t[i].start] == 't';
 }
 
 /* The elements of an array: calls fn(d, elem, k, path_of_elem, arg). */
@@ -138,6 +144,7 @@ static int go_import(const struct reach_doc *d, int i, const char *path, void *a
 		err = each(d, syms, p, go_symbol, c);
 		c->pkg = NULL;
 	}
+	reach_plat_clear(d->r);
 	if (!err)
 		err = reach_list_add(&c->a->packages, ip);
 	free(ip);
@@ -268,6 +275,7 @@ static int osv_affected(const struct reach_doc *d, int i, const char *path, void
 	} else if (c->lang == LANG_RUST) {
 		err = rustsec(d, es, p, c);
 	}
+	reach_plat_clear(d->r);
 	if (!err)
 		err = flat_list(d, es, "affected_functions", p, c);
 out:
@@ -346,24 +354,88 @@ static int load_cve5(const struct reach_doc *d, int i, const char *path)
 
 /* ---- stella-vulnfn/v1 (§4) ---- */
 
+static int vulnfn_role(const struct reach_doc *d, int i, const char *path)
+{
+	int rv = reach_jget(d, i, "role");
+
+	if (jeq(d, rv, "root"))
+		return ROLE_ROOT;
+	if (jeq(d, rv, "derived"))
+		return ROLE_DERIVED;
+	if (rv >= 0 && !jeq(d, rv, "unknown"))
+		reach_diag(d->r, "%s: %s.role: expected root, derived or unknown", d->file, path);
+	return ROLE_UNKNOWN;
+}
+
 static int vulnfn_symbol(const struct reach_doc *d, int i, const char *path, void *arg)
 {
 	struct ctx *c = arg;
 	char *name = req_str(d, i, "name", path);
-	int rv = reach_jget(d, i, "role");
-	int role = ROLE_UNKNOWN;
-	int err;
+	bool whole = jtrue(d, reach_jget(d, i, "whole_package"));
+	int role, err = 0;
 
 	if (!name)
 		return 0;
-	if (jeq(d, rv, "root"))
-		role = ROLE_ROOT;
-	else if (jeq(d, rv, "derived"))
-		role = ROLE_DERIVED;
-	else if (rv >= 0 && !jeq(d, rv, "unknown"))
-		reach_diag(d->r, "%s: %s.role: expected root, derived or unknown", d->file, path);
-	err = add_fn(d, path, c, NULL, name, role);
+	role = vulnfn_role(d, i, path);
+	if (!reach_platform_ok(d->r, d, i, "goos", "goarch", path)) {
+		d->r->counts.other_platform++;
+		c->a->has_function_data = true;
+	} else if (whole && c->lang == LANG_C) {
+		reach_diag(d->r, "%s: %s.whole_package: only for go and rust", d->file, path);
+	} else if (whole) {
+		err = reach_pkg_only(d->r, c->a, c->lang, name);
+	} else if (c->lang == LANG_GO && !c->pkg) {
+		reach_diag(d->r, "%s: %s: a go symbol needs the entry's package", d->file, path);
+	} else {
+		err = add_fn(d, path, c, c->lang == LANG_GO ? c->pkg : NULL, name, role);
+	}
+	reach_plat_clear(d->r);
 	free(name);
+	return err;
+}
+
+/* extension: version_ranges[] {module, ranges (OSV), scheme go|semver|dpkg} */
+static int vulnfn_rset(const struct reach_doc *d, int i, const char *path, void *arg)
+{
+	struct ctx *c = arg;
+	int sc = reach_jget(d, i, "scheme");
+	char scheme = jeq(d, sc, "go") ? 'G' : jeq(d, sc, "semver") ? 'S' : jeq(d, sc, "dpkg") ? 'D' : 0;
+	char *module = req_str(d, i, "module", path);
+	int err = 0;
+
+	if (module && !scheme)
+		reach_diag(d->r, "%s: %s.scheme: expected go, semver or dpkg", d->file, path);
+	else if (module)
+		err = reach_rset_add(d->r, c->a, d, reach_jget(d, i, "ranges"), module, path, scheme);
+	free(module);
+	return err;
+}
+
+static char vulnfn_lang(const struct reach_doc *d, int i, const char *path)
+{
+	int l = reach_jget(d, i, "language");
+
+	if (l < 0 || jeq(d, l, "c"))
+		return LANG_C;
+	if (jeq(d, l, "go"))
+		return LANG_GO;
+	if (jeq(d, l, "rust"))
+		return LANG_RUST;
+	reach_diag(d->r, "%s: %s.language: expected c, go or rust", d->file, path);
+	return 0;
+}
+
+static int vulnfn_lists(const struct reach_doc *d, int i, const char *path, struct ctx *c)
+{
+	static const char *const key[] = { "aliases", "modules", "code_ids" };
+	struct reach_str_list *l[] = { &c->a->aliases, &c->a->modules, &c->a->code_ids };
+	char p[PATHLEN];
+	int err = 0;
+
+	for (size_t k = 0; k < 3 && !err; k++) {
+		member_path(p, path, key[k]);
+		err = reach_string_list(d, reach_jget(d, i, key[k]), p, l[k]);
+	}
 	return err;
 }
 
@@ -373,25 +445,32 @@ static int vulnfn_entry(const struct reach_doc *d, int i, const char *path, void
 	char p[PATHLEN];
 	char *pkg;
 	int err = adv_of(d, i, "vuln_id", path, &c.a);
+	int pkgs = reach_jget(d, i, "packages");
 
 	(void)arg;
 	if (err || !c.a)
 		return err;
+	c.lang = vulnfn_lang(d, i, path);
+	if (!c.lang)
+		return 0;
 	pkg = reach_jstr(d, reach_jget(d, i, "package"));
-	err = pkg && *pkg ? reach_list_add(&c.a->packages, pkg) : 0;
-	free(pkg);
-	member_path(p, path, "aliases");
+	c.pkg = pkg && *pkg ? pkg : NULL;
+	member_path(p, path, "packages");
+	if (pkgs >= 0)
+		err = reach_string_list(d, pkgs, p, &c.a->packages);
+	else if (c.pkg)
+		err = reach_list_add(&c.a->packages, pkg);
 	if (!err)
-		err = reach_string_list(d, reach_jget(d, i, "aliases"), p, &c.a->aliases);
-	jpath(p, path, ".modules");
+		err = vulnfn_lists(d, i, path, &c);
+	if (!err && jtrue(d, reach_jget(d, i, "has_function_data")))
+		c.a->has_function_data = true;
+	member_path(p, path, "version_ranges");
 	if (!err)
-		err = reach_string_list(d, reach_jget(d, i, "modules"), p, &c.a->modules);
-	jpath(p, path, ".code_ids");
-	if (!err)
-		err = reach_string_list(d, reach_jget(d, i, "code_ids"), p, &c.a->code_ids);
+		err = each(d, reach_jget(d, i, "version_ranges"), p, vulnfn_rset, &c);
 	jpath(p, path, ".symbols");
 	if (!err)
 		err = each(d, reach_jget(d, i, "symbols"), p, vulnfn_symbol, &c);
+	free(pkg);
 	return err;
 }
 
@@ -428,10 +507,54 @@ static bool list_has(const struct reach_doc *d, int arr, const char *want, bool 
 	return false;
 }
 
-bool reach_platform_ok(const struct rti_reach *r, const struct reach_doc *d, int obj,
+/* .all_platforms: the constraint as a string, each list's strings joined
+ * by \x1f, the two lists by \x1e; NULL when both are empty (any). */
+static int plat_list(const struct reach_doc *d, int arr, struct rti_buf *b)
+{
+	int i, k, err = 0;
+
+	if (!reach_jis(d, arr, RTI_JSON_ARRAY))
+		return 0;
+	for (i = arr + 1, k = 0; k < d->t[arr].size && !err; k++, i = reach_jskip(d, i)) {
+		char *s = reach_jstr(d, i);
+
+		if (s)
+			err = rti_buf_addf(b, "%s%s", k ? "\x1f" : "", s);
+		free(s);
+	}
+	return err;
+}
+
+void reach_plat_clear(struct rti_reach *r)
+{
+	free(r->plat);
+	r->plat = NULL;
+}
+
+static bool plat_keep(struct rti_reach *r, const struct reach_doc *d, int obj, const char *os_key,
+		      const char *arch_key)
+{
+	struct rti_buf b = RTI_BUF_INIT(1u << 20);
+	int err = plat_list(d, reach_jget(d, obj, os_key), &b);
+
+	if (!err)
+		err = rti_buf_addch(&b, '\x1e');
+	if (!err)
+		err = plat_list(d, reach_jget(d, obj, arch_key), &b);
+	reach_plat_clear(r);
+	if (!err && b.len > 1)
+		r->plat = b.p;
+	else
+		rti_buf_release(&b);
+	return true;
+}
+
+bool reach_platform_ok(struct rti_reach *r, const struct reach_doc *d, int obj,
 		       const char *os_key, const char *arch_key, const char *path)
 {
 	(void)path;
+	if (r->o.all_platforms)
+		return plat_keep(r, d, obj, os_key, arch_key);
 	return list_has(d, reach_jget(d, obj, os_key), r->o.goos ? r->o.goos : "linux", false) &&
 	       list_has(d, reach_jget(d, obj, arch_key), r->goarch, true);
 }

@@ -61,6 +61,7 @@ struct reach_fn {
 	char *given;    /* the name as the advisory gives it */
 	char *pkg_key;  /* coverage key of its package ("gp:net/http", "rc:smallvec"), or NULL */
 	uint32_t adv;
+	char *plat;     /* .all_platforms: "goos\x1fgoos\x1egoarch..." or NULL (any) */
 	uint8_t lang;
 	uint8_t role;
 	bool package_wide;
@@ -83,6 +84,7 @@ struct rti_reach {
 	bool has_findings;
 	struct rti_reach_counts counts;
 	struct rti_json_decoder *dec;
+	char *plat;  /* .all_platforms: the constraint of the functions being read */
 };
 
 /* a JSON document being read, for the loaders */
@@ -159,8 +161,9 @@ int reach_load_record(const struct reach_doc *d, int i, const char *path);
 
 /* match.c */
 bool reach_glob_basename(const char *glob, const char *path);
-bool reach_platform_ok(const struct rti_reach *r, const struct reach_doc *d, int obj,
+bool reach_platform_ok(struct rti_reach *r, const struct reach_doc *d, int obj,
 		       const char *os_key, const char *arch_key, const char *path);
 int reach_fn_cmp_key(const void *a, const void *b);
+void reach_plat_clear(struct rti_reach *r);
 
 #endif

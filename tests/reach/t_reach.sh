@@ -370,6 +370,72 @@ V fv.csv fvc.json
 check "findings (CSV with a version column): the same answer" \
   test "$(vrow fvc.json RUSTSEC-2021-0003)" = "observed_executing not_affected findings 1.6.1"
 
+# --- convert-advisories: one stella-vulnfn/v1 file, the same answers --------
+mkdir cadv
+cp vadv/*.json cadv/
+cat >cadv/GO-2099-0001.json <<'JSON'
+{"schema_version": "1.3.1", "id": "GO-2099-0001", "aliases": ["CVE-2099-0009"],
+ "affected": [{"package": {"name": "example.com/plat", "ecosystem": "Go"},
+   "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}, {"fixed": "1.2.0"}]}],
+   "ecosystem_specific": {"imports": [
+     {"path": "example.com/plat/win", "goos": ["windows"], "symbols": ["Open"]},
+     {"path": "example.com/plat/arm", "goarch": ["arm64"]},
+     {"path": "net/http", "goos": ["linux"], "symbols": ["(*Server).Serve"]},
+     {"path": "example.com/plat/all"}]}}]}
+JSON
+"$RTI" reach convert-advisories --advisories cadv -o conv.json 2>conv.err
+check "convert-advisories: exit 0, a summary" grep -q "reach convert-advisories: .* advisories, .* functions, 0 bad inputs" conv.err
+"$RTI" reach convert-advisories --advisories conv.json -o conv2.json 2>/dev/null
+same_file "convert-advisories: converting the converted file again gives the same bytes" conv2.json conv.json
+"$RTI" reach convert-advisories --advisories cadv 2>/dev/null >conv3.json
+same_file "convert-advisories: same inputs, same bytes (stdout)" conv3.json conv.json
+CR() { "$RTI" reach --hot-index "sqlite:$T/hot.db" "$@" 2>/dev/null; }
+CR --advisories cadv --format json -o co.json
+CR --advisories conv.json --format json -o cc.json
+same_file "convert-advisories: reach --format json gives the same bytes from the converted file" cc.json co.json
+for f in tv-old.json gv-old.json gv-new.json cdx-v.json; do
+  CR --advisories cadv --findings $f --format json -o co-$f
+  CR --advisories conv.json --findings $f --format json -o cc-$f
+  same_file "convert-advisories: the same bytes with --findings $f (versions from the ranges)" cc-$f co-$f
+done
+CR --advisories cadv --format openvex -o co.vex
+CR --advisories conv.json --format openvex -o cc.vex
+same_file "convert-advisories: the same OpenVEX" cc.vex co.vex
+check "convert-advisories: the converted content (Go path and ranges, RustSec, GitHub, CVE 5, other platforms kept)" $PY -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["format"] == "stella-vulnfn/v1"
+e = d["entries"]
+assert [(x["vuln_id"], x.get("package", "")) for x in e] == sorted((x["vuln_id"], x.get("package", "")) for x in e)
+by = lambda v, p=None: [x for x in e if x["vuln_id"] == v and (p is None or x.get("package") == p)]
+go = by("GO-2022-0969", "net/http")[0]
+assert go["language"] == "go" and {"name": "Server.Serve", "role": "unknown"} in go["symbols"], go
+rs = [r for x in by("GO-2022-0969") for r in x.get("version_ranges", [])]
+assert any(r["module"] == "stdlib" and r["scheme"] == "go" and {"fixed": "1.18.6"} in r["ranges"][0]["events"] for r in rs), rs
+ru = by("RUSTSEC-2021-0003")[0]
+assert ru["language"] == "rust" and ru["symbols"][0]["name"].startswith("smallvec::") and ru["version_ranges"][0]["scheme"] == "semver", ru
+gh = by("GHSA-43w2-9j62-hq99")[0]
+assert gh["language"] == "rust" and "CVE-2021-25900" in gh["aliases"], gh
+cve = by("CVE-2022-37434")
+assert any(s["name"] == "inflateGetHeader" and s["role"] == "root" for x in cve for s in x["symbols"]) and any(x["modules"] == ["libz.so.*"] for x in cve), cve
+win = by("GO-2099-0001", "example.com/plat/win")[0]["symbols"]
+assert win == [{"goarch": [], "goos": ["windows"], "name": "Open", "role": "unknown"}], win
+arm = by("GO-2099-0001", "example.com/plat/arm")[0]["symbols"]
+assert arm == [{"goarch": ["arm64"], "goos": [], "name": "example.com/plat/arm", "role": "unknown", "whole_package": True}], arm
+assert by("GHSA-nofn-0000-0000")[0]["symbols"] == [] and "has_function_data" not in by("GHSA-nofn-0000-0000")[0]' conv.json
+"$RTI" reach convert-advisories --advisories adv -o convbad.json 2>convbad.err
+rc=$?
+check "convert-advisories: bad input reported as reach reports it, counted, the rest converted" sh -c \
+  "test $rc -eq 0 && grep -q 'adv/bad/bad-field.json: \\\$.affected\\[0\\].ecosystem_specific.imports\\[0\\].path: missing' convbad.err && grep -q '2 bad inputs' convbad.err && grep -q GO-2022-0969 convbad.json"
+"$RTI" reach convert-advisories --advisories adv --strict -o /dev/null 2>/dev/null
+check "convert-advisories --strict with bad input: exit 1" test $? -eq 1
+"$RTI" reach convert-advisories --advisories "$T/nope" -o /dev/null 2>/dev/null
+check "convert-advisories: an unreadable input: exit 3" test $? -eq 3
+"$RTI" reach convert-advisories --advisories cadv -o "$T/nodir/x.json" 2>/dev/null
+check "convert-advisories: an unwritable output: exit 3" test $? -eq 3
+"$RTI" reach convert-advisories -o x.json 2>/dev/null
+check "convert-advisories: no --advisories: usage, exit 2" test $? -eq 2
+
 # --- zip archives of advisories (as OSV publishes all.zip) ------------------
 mkdir good
 cp adv/*.json good/

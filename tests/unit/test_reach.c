@@ -187,6 +187,61 @@ static void bad_input(void)
 	rti_reach_free(r);
 }
 
+/* the converted stella-vulnfn/v1 document of r, read back into memory */
+static char *converted(struct rti_reach *r, size_t *len)
+{
+	FILE *f = tmpfile();
+	char *p = NULL;
+	long n;
+
+	if (!f || rti_reach_write_vulnfn(r, fileno(f)) || fseek(f, 0, SEEK_END) ||
+	    (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) || !(p = calloc(1, (size_t)n + 1)) ||
+	    fread(p, 1, (size_t)n, f) != (size_t)n) {
+		free(p);
+		p = NULL;
+		n = 0;
+	}
+	if (f)
+		fclose(f);
+	*len = (size_t)n;
+	return p;
+}
+
+/* convert-advisories: the converted document loads back into the same
+ * model (same ranges, same functions of every platform), a fixed point. */
+static void round_trip(void)
+{
+	static const char rec[] =
+		"{\"id\":\"GO-T\",\"aliases\":[\"CVE-1\"],\"affected\":[{\"package\":{\"name\":\"stdlib\","
+		"\"ecosystem\":\"Go\"},\"ranges\":[{\"type\":\"SEMVER\",\"events\":[{\"introduced\":\"0\"},"
+		"{\"fixed\":\"1.18.6\"}]}],\"ecosystem_specific\":{\"imports\":[{\"path\":\"net/http\","
+		"\"symbols\":[\"Serve\"]},{\"path\":\"os\",\"goos\":[\"windows\"],\"symbols\":[\"Open\"]},"
+		"{\"path\":\"crypto/tls\"}]}}]}";
+	struct rti_reach_opts o = { .sz = sizeof(o), .diag = diag, .all_platforms = true };
+	struct rti_reach_opts lo = { .sz = sizeof(o), .diag = diag };
+	struct rti_reach *r = rti_reach_new(&o), *r2 = rti_reach_new(&o), *l = rti_reach_new(&lo);
+	size_t n1 = 0, n2 = 0;
+	char *c1, *c2;
+
+	ok(r && r2 && l && !rti_reach_load_mem(r, "t.json", rec, strlen(rec)), "record loaded");
+	c1 = converted(r, &n1);
+	ok(c1 && strstr(c1, "\"goos\":[\"windows\"],\"name\":\"Open\"") &&
+		   strstr(c1, "\"whole_package\":true") && strstr(c1, "\"scheme\":\"go\""),
+	   "converted: the other platform's function, the whole package, the ranges");
+	ok(c1 && !rti_reach_load_mem(r2, "c.json", c1, n1) && !rti_reach_load_mem(l, "c.json", c1, n1),
+	   "the converted document loads");
+	c2 = converted(r2, &n2);
+	ok(c1 && c2 && n1 == n2 && !memcmp(c1, c2, n1), "converting it again: the same bytes");
+	ok(l && l->nfn == 2 && rti_reach_counts(l)->other_platform == 1, "read for linux: 2 functions, 1 left out");
+	is_str(status_of(l, "go\tgo1.18.5\n"), "affected", "its ranges: 1.18.5 affected");
+	is_str(status_of(l, "go\tgo1.18.6\n"), "not_affected", "its ranges: 1.18.6 fixed");
+	free(c1);
+	free(c2);
+	rti_reach_free(r);
+	rti_reach_free(r2);
+	rti_reach_free(l);
+}
+
 int main(void)
 {
 	keys();
@@ -195,5 +250,6 @@ int main(void)
 	buildinfo();
 	dpkg_versions();
 	bad_input();
+	round_trip();
 	return done_testing();
 }
