@@ -84,8 +84,16 @@ int reach_jget(const struct reach_doc *d, int obj, const char *key)
 	for (i = obj + 1, m = 0; m < d->t[obj].size && i + 1 < d->n; m++) {
 		const struct rti_json_token *k = &d->t[i];
 
-		if ((size_t)(k->end - k->start) == kl && !memcmp(d->js + k->start, key, kl))
+		if ((size_t)(k->end - k->start) == kl && !memcmp(d->js + k->start, key, kl)) {
+			const struct rti_json_token *v = &d->t[i + 1];
+
+			/* a member set to null is absent: published records write
+			 * "affected_functions": null, "schema_version": null */
+			if (v->type == RTI_JSON_PRIMITIVE && v->end - v->start == 4 &&
+			    !memcmp(d->js + v->start, "null", 4))
+				return -1;
 			return i + 1;
+		}
 		i = reach_jskip(d, i + 1);
 	}
 	return -1;

@@ -107,6 +107,7 @@ int reach_pkg_only(struct rti_reach *r, struct reach_adv *a, char lang, const ch
 
 /* json helpers (advisory.c) */
 int reach_jskip(const struct reach_doc *d, int i);
+/* (a member whose value is null counts as absent: -1) */
 int reach_jget(const struct reach_doc *d, int obj, const char *key);
 char *reach_jstr(const struct reach_doc *d, int i);
 bool reach_jis(const struct reach_doc *d, int i, enum rti_json_type type);

@@ -3,7 +3,8 @@
 # Debian golang-go, Rust with Debian rustc) and a system library (zlib),
 # Tetragon events whose user stacks carry the real file offsets of the
 # functions advisories name, `convert --hot-index`, then `reach` against
-# reconstructed real advisory records (tests/reach/advisories) and
+# real advisory records (tests/reach/advisories/README.md says which are
+# published copies and which are reconstructed) and
 # stella-vulnfn/v1 entries: every status, every format, determinism, bad
 # input, zip archives of advisories (stored, deflated, nested, a corrupt
 # entry), Go build information and SEMVER ranges, exemplar call paths and the
