@@ -171,6 +171,25 @@ out:
 	return err;
 }
 
+/* Switching a new index to WAL takes an exclusive lock, and SQLite answers
+ * BUSY at once, without its busy handler, where waiting could deadlock
+ * (several writers opening a new index together): the switch and the
+ * migration are retried for as long as the busy timeout. */
+static int open_for_writing(struct sq_store *s)
+{
+	uint64_t deadline = rti_now_ns() + (uint64_t)BUSY_TIMEOUT_MS * 1000000u;
+	int rc;
+
+	for (;;) {
+		rc = exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
+		if (!rc)
+			rc = migrate(s);
+		if (rc != -EBUSY || rti_now_ns() >= deadline)
+			return rc;
+		usleep(10000);
+	}
+}
+
 static int sq_reserve(struct hs_store *bs, const char *node, uint64_t *seq)
 {
 	struct sq_store *s = (struct sq_store *)bs;
@@ -585,9 +604,7 @@ int hs_sqlite_open(const char *path, bool read_only, char *err, size_t errlen,
 				     " info TEXT);");
 		}
 	} else {
-		rc = exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
-		if (!rc)
-			rc = migrate(s);
+		rc = open_for_writing(s);
 	}
 	if (!rc)
 		rc = prep(s, &s->reserve,
