@@ -158,6 +158,17 @@ int rti_grpc_events_request(const struct rti_grpc_filter *allow,
 			    const struct rti_grpc_filter *deny, uint8_t **out,
 			    size_t *outlen, char *err, size_t errlen);
 
+#define RTI_GRPC_MAX_FILTERS 64
+
+/*
+ * The same with lists: Tetragon passes an event that matches any filter of
+ * allow_list (all when empty) and none of deny_list. Empty filters are left
+ * out. At most RTI_GRPC_MAX_FILTERS each (-E2BIG).
+ */
+int rti_grpc_events_request_lists(const struct rti_grpc_filter *allow, unsigned nallow,
+				  const struct rti_grpc_filter *deny, unsigned ndeny,
+				  uint8_t **out, size_t *outlen, char *err, size_t errlen);
+
 /* ---- server (replay) ---- */
 
 struct rti_grpc_server;

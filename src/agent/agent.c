@@ -142,11 +142,7 @@ static int build_pipeline(struct rti_agent *a, char *err, size_t errlen)
 	void *sctx;
 	int rc;
 
-	so.disabled = !rti_cfg_u(c, O_SYM_ENABLED);
-	so.proc_root = rti_cfg_str(c, O_SYM_PROC_ROOT);
-	so.host_root = rti_cfg_str(c, O_SYM_HOST_ROOT);
-	so.debug_dir = c->v[O_SYM_DEBUG_DIRS].n ? c->v[O_SYM_DEBUG_DIRS].list[0] : NULL;
-	so.kallsyms = rti_cfg_str(c, O_SYM_KALLSYMS);
+	rti_config_symbolizer_opts(c, &so);
 	po.symbolize = &so;
 	po.profile = c->profile;
 	a->p = rti_pipeline_new(&po);
@@ -187,31 +183,10 @@ static int build_pipeline(struct rti_agent *a, char *err, size_t errlen)
 
 static int build_live(struct rti_agent *a, char *err, size_t errlen)
 {
-	const struct rti_config *c = a->cfg;
 	struct rti_live_opts lo = RTI_OPTS_INIT(rti_live_opts);
-	struct rti_grpc_filter fa, fd;
-	size_t len = 0;
 
-	rti_cfg_filter(c, O_TG_ALLOW, &fa);
-	rti_cfg_filter(c, O_TG_DENY, &fd);
-	if (rti_grpc_events_request(&fa, &fd, &a->req, &len, err, errlen))
+	if (rti_config_live_opts(a->cfg, &lo, &a->req, err, errlen))
 		return -EINVAL;
-	lo.target = rti_cfg_str(c, O_TG_ADDRESS);
-	lo.request = a->req;
-	lo.request_len = len;
-	lo.max_message = rti_cfg_u(c, O_TG_MAX_MESSAGE);
-	lo.connect_timeout_ms = (unsigned)rti_cfg_u(c, O_TG_CONNECT_TIMEOUT);
-	lo.keepalive_ms = (unsigned)rti_cfg_u(c, O_TG_KEEPALIVE);
-	lo.keepalive_timeout_ms = (unsigned)rti_cfg_u(c, O_TG_KEEPALIVE_TIMEOUT);
-	lo.keepalive_pings = (unsigned)rti_cfg_u(c, O_TG_KEEPALIVE_PINGS);
-	lo.queue_size = rti_cfg_u(c, O_TG_QUEUE_SIZE);
-	lo.overflow = rti_cfg_u(c, O_TG_OVERFLOW) ? RTI_LIVE_OVERFLOW_BLOCK : RTI_LIVE_OVERFLOW_DROP;
-	lo.backoff_initial_ms = (unsigned)rti_cfg_u(c, O_TG_BACKOFF_INITIAL);
-	lo.backoff_max_ms = (unsigned)rti_cfg_u(c, O_TG_BACKOFF_MAX);
-	lo.once = rti_cfg_u(c, O_TG_ONCE) != 0;
-	lo.record = rti_cfg_str(c, O_TG_RECORD);
-	lo.max_events = rti_cfg_u(c, O_TG_MAX_EVENTS);
-	lo.duration_ms = (unsigned)rti_cfg_u(c, O_TG_DURATION);
 	lo.log = live_log;
 	lo.log_ctx = a;
 	lo.idle = on_idle;

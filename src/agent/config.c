@@ -35,8 +35,11 @@ static int fail(struct cerr *e, const struct yt_node *n, const char *key, const 
 	va_end(ap);
 	if (n)
 		snprintf(e->buf, e->len, "%s:%u:%u: %s: %s", n->file, n->line, n->col, key, why);
-	else
+	else if (e->file)
 		snprintf(e->buf, e->len, "%s: %s: %s", e->file, key, why);
+	else /* run's command line: name the flag */
+		snprintf(e->buf, e->len, "%s%s: %s", rti_cfg_flag_of(key) ? "--" : "",
+			 rti_cfg_flag_of(key) ? rti_cfg_flag_of(key) : key, why);
 	return -EINVAL;
 }
 
@@ -213,7 +216,7 @@ static const char *type_word(const struct rti_option *o)
 }
 
 /* One scalar text (already interpolated) into v. 0, or -EINVAL with why. */
-static int scalar_value(const struct rti_option *o, const char *s, struct rti_cval *v, char *why,
+int rti_cfg_scalar(const struct rti_option *o, const char *s, struct rti_cval *v, char *why,
 			size_t wlen)
 {
 	int rc = 0;
@@ -266,14 +269,16 @@ static int scalar_value(const struct rti_option *o, const char *s, struct rti_cv
 	return 0;
 }
 
-static void cval_clear(struct rti_cval *v)
+void rti_cfg_clear(struct rti_cval *v)
 {
 	free(v->s);
 	for (unsigned i = 0; i < v->n; i++)
 		free(v->list[i]);
-	for (int k = 0; k < 4; k++)
-		for (unsigned i = 0; i < v->filt.n[k]; i++)
-			free(v->filt.v[k][i]);
+	for (unsigned f = 0; f < v->nfilt; f++)
+		for (int k = 0; k < 4; k++)
+			for (unsigned i = 0; i < v->filt[f].n[k]; i++)
+				free(v->filt[f].v[k][i]);
+	free(v->filt);
 	memset(v, 0, sizeof(*v));
 }
 
@@ -310,34 +315,52 @@ static int string_list(struct cerr *e, const struct yt_node *n, const char *key,
 	return 0;
 }
 
-static int filter_value(struct cerr *e, const struct rti_option *o, const struct yt_node *n,
-			struct rti_cfilter *f)
-{
-	static const char *const fields[4] = { "event_types", "namespaces", "pod_regex",
+static const char *const filter_fields[4] = { "event_types", "namespaces", "pod_regex",
 					       "binary_regex" };
 
-	if (n->kind != YT_SEQ)
-		return fail(e, n, o->key, "expected a list of filters ({event_types, namespaces, pod_regex, binary_regex})");
-	if (n->n > o->max)
-		return fail(e, n->kids[o->max], o->key, "more than %u filter: not supported yet",
-			    (unsigned)o->max);
-	if (!n->n)
-		return 0;
-	n = n->kids[0];
-	if (n->kind != YT_MAP)
-		return fail(e, n, o->key, "expected a mapping {event_types, namespaces, pod_regex, binary_regex}");
-	f->present = true;
+/* One {event_types, namespaces, pod_regex, binary_regex} mapping. */
+static int one_filter(struct cerr *e, const struct rti_option *o, const struct yt_node *n,
+		      size_t idx, struct rti_cfilter *f)
+{
+	char key[160];
+
+	if (n->kind != YT_MAP) {
+		snprintf(key, sizeof(key), "%s[%zu]", o->key, idx);
+		return fail(e, n, key, "expected a mapping {event_types, namespaces, pod_regex, binary_regex}");
+	}
 	for (size_t i = 0; i < n->n; i++) {
-		char key[160];
 		int k = 0;
 		int rc;
 
-		while (k < 4 && strcmp(n->keys[i]->s, fields[k]))
+		while (k < 4 && strcmp(n->keys[i]->s, filter_fields[k]))
 			k++;
-		snprintf(key, sizeof(key), "%s[0].%s", o->key, n->keys[i]->s);
+		snprintf(key, sizeof(key), "%s[%zu].%s", o->key, idx, n->keys[i]->s);
 		if (k == 4)
 			return fail(e, n->keys[i], key, "unknown key (expected event_types, namespaces, pod_regex or binary_regex)");
 		rc = string_list(e, n->kids[i], key, RTI_CONFIG_MAX_LIST, f->v[k], &f->n[k]);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int filter_value(struct cerr *e, const struct rti_option *o, const struct yt_node *n,
+			struct rti_cval *v)
+{
+	if (n->kind != YT_SEQ)
+		return fail(e, n, o->key, "expected a list of filters ({event_types, namespaces, pod_regex, binary_regex})");
+	if (n->n > o->max)
+		return fail(e, n->kids[o->max], o->key, "more than %u filters",
+			    (unsigned)o->max);
+	if (!n->n)
+		return 0;
+	v->filt = calloc(n->n, sizeof(*v->filt));
+	if (!v->filt)
+		return -ENOMEM;
+	v->nfilt = (unsigned)n->n;
+	for (size_t i = 0; i < n->n; i++) {
+		int rc = one_filter(e, o, n->kids[i], i, &v->filt[i]);
+
 		if (rc)
 			return rc;
 	}
@@ -352,7 +375,7 @@ static int assign(struct rti_config *c, struct cerr *e, enum rti_opt_id id, cons
 	char why[300];
 	int rc;
 
-	cval_clear(v);
+	rti_cfg_clear(v);
 	v->node = n;
 	v->set = n != NULL;
 	if (n && o->flags & RTI_OPT_NOTYET)
@@ -360,7 +383,7 @@ static int assign(struct rti_config *c, struct cerr *e, enum rti_opt_id id, cons
 	if (o->type == RTI_OPT_LIST)
 		return n && !n->plain_null ? string_list(e, n, o->key, (unsigned)o->max, v->list, &v->n) : 0;
 	if (o->type == RTI_OPT_FILTERS)
-		return n && !n->plain_null ? filter_value(e, o, n, &v->filt) : 0;
+		return n && !n->plain_null ? filter_value(e, o, n, v) : 0;
 	if (n && n->plain_null) {
 		v->node = NULL; /* null: the default */
 		n = NULL;
@@ -376,7 +399,7 @@ static int assign(struct rti_config *c, struct cerr *e, enum rti_opt_id id, cons
 	}
 	if (!v->s || o->type == RTI_OPT_STR)
 		return 0;
-	if (scalar_value(o, v->s, v, why, sizeof(why)))
+	if (rti_cfg_scalar(o, v->s, v, why, sizeof(why)))
 		return fail(e, n, o->key, "%s", why);
 	return 0;
 }
@@ -524,13 +547,18 @@ static int check_stream(struct rti_config *c, struct cerr *e)
 	if (rti_grpc_addr_parse(rti_cfg_str(c, O_TG_ADDRESS), &addr, why, sizeof(why)))
 		return fail(e, c->v[O_TG_ADDRESS].node, "tetragon.address", "%s", why);
 	for (int i = 0; i < 2; i++) {
-		struct rti_grpc_filter f;
+		struct rti_grpc_filter f[RTI_CONFIG_MAX_FILTERS];
+		unsigned n = rti_cfg_filters(c, ids[i], f);
 		uint8_t *req = NULL;
 		size_t len = 0;
 
-		rti_cfg_filter(c, ids[i], &f);
-		if (rti_grpc_events_request(&f, NULL, &req, &len, why, sizeof(why)))
-			return fail(e, c->v[ids[i]].node, rti_options[ids[i]].key, "%s", why);
+		/* the only error: an event type name; on run's command line
+		 * it came from --event-types or --deny-event-types */
+		if (rti_grpc_events_request_lists(f, n, NULL, 0, &req, &len, why, sizeof(why)))
+			return fail(e, c->v[ids[i]].node,
+				    e->file ? rti_options[ids[i]].key
+					    : i ? "--deny-event-types" : "--event-types",
+				    "%s", why);
 		free(req);
 	}
 	return 0;
@@ -561,7 +589,7 @@ static int finish(struct rti_config *c, struct cerr *e)
 	}
 	if (check_stream(c, e))
 		return -EINVAL;
-	return open_files(c, e);
+	return e->file ? open_files(c, e) : 0;
 }
 
 /* An error is one line: a key or value from the file may hold control
@@ -611,7 +639,7 @@ void rti_config_free(struct rti_config *c)
 	if (!c)
 		return;
 	for (int id = 0; id < O__COUNT; id++)
-		cval_clear(&c->v[id]);
+		rti_cfg_clear(&c->v[id]);
 	for (unsigned i = 0; i < c->nfiles; i++)
 		yt_release(&c->files[i]);
 	rti_privacy_free(c->profile);
@@ -624,42 +652,61 @@ const char *rti_config_file(const struct rti_config *c, unsigned i)
 	return i < c->nfiles ? c->files[i].file : NULL;
 }
 
-void rti_cfg_filter(const struct rti_config *c, enum rti_opt_id id, struct rti_grpc_filter *f)
+unsigned rti_cfg_filters(const struct rti_config *c, enum rti_opt_id id,
+			 struct rti_grpc_filter f[RTI_CONFIG_MAX_FILTERS])
 {
-	const struct rti_cfilter *cf = &c->v[id].filt;
+	const struct rti_cval *v = &c->v[id];
+	unsigned n = v->nfilt < RTI_CONFIG_MAX_FILTERS ? v->nfilt : RTI_CONFIG_MAX_FILTERS;
 
-	memset(f, 0, sizeof(*f));
-	f->event_types = (const char *const *)cf->v[0];
-	f->n_event_types = cf->n[0];
-	f->namespaces = (const char *const *)cf->v[1];
-	f->n_namespaces = cf->n[1];
-	f->pod_regex = (const char *const *)cf->v[2];
-	f->n_pod_regex = cf->n[2];
-	f->binary_regex = (const char *const *)cf->v[3];
-	f->n_binary_regex = cf->n[3];
+	for (unsigned i = 0; i < n; i++) {
+		const struct rti_cfilter *cf = &v->filt[i];
+
+		memset(&f[i], 0, sizeof(f[i]));
+		f[i].event_types = (const char *const *)cf->v[0];
+		f[i].n_event_types = cf->n[0];
+		f[i].namespaces = (const char *const *)cf->v[1];
+		f[i].n_namespaces = cf->n[1];
+		f[i].pod_regex = (const char *const *)cf->v[2];
+		f[i].n_pod_regex = cf->n[2];
+		f[i].binary_regex = (const char *const *)cf->v[3];
+		f[i].n_binary_regex = cf->n[3];
+	}
+	return n;
 }
 
-int rti_config_flag_value(const char *flag, const char *text, unsigned long long *u, char *err,
-			  size_t errlen)
+const char *rti_cfg_flag_of(const char *key)
 {
-	for (int id = 0; id < O__COUNT; id++) {
-		const struct rti_option *o = &rti_options[id];
-		struct rti_cval v;
-		char why[300];
+	for (int id = 0; id < O__COUNT; id++)
+		if (!strcmp(rti_options[id].key, key))
+			return rti_options[id].flag;
+	return NULL;
+}
 
-		if (!o->flag || strcmp(o->flag, flag))
-			continue;
-		memset(&v, 0, sizeof(v));
-		if (o->type == RTI_OPT_BOOL) {
-			*u = !(o->flags & RTI_OPT_INVERT);
-			return 0;
-		}
-		if (scalar_value(o, text, &v, why, sizeof(why))) {
-			snprintf(err, errlen, "--%s: %s", flag, why);
-			return -EINVAL;
-		}
-		*u = v.u;
-		return 0;
+struct rti_config *rti_config_new(char *err, size_t errlen)
+{
+	struct cerr e = { err, errlen, NULL };
+	struct rti_config *c = calloc(1, sizeof(*c));
+	int rc = 0;
+
+	if (!c) {
+		snprintf(err, errlen, "out of memory");
+		errno = ENOMEM;
+		return NULL;
 	}
-	return -ENOENT;
+	rti_policy_set_init(&c->policies);
+	for (int id = 0; id < O__COUNT && !rc; id++)
+		rc = assign(c, &e, (enum rti_opt_id)id, NULL);
+	if (rc) {
+		rti_config_free(c);
+		errno = -rc;
+		return NULL;
+	}
+	return c;
+}
+
+int rti_config_check(struct rti_config *c, char *err, size_t errlen)
+{
+	struct cerr e = { err, errlen, NULL };
+
+	return finish(c, &e);
 }

@@ -68,25 +68,27 @@ static void put_list(FILE *f, char *const *v, unsigned n)
 	fputc(']', f);
 }
 
-static void put_filter(FILE *f, const struct rti_cfilter *cf)
+static void put_filters(FILE *f, const struct rti_cval *v)
 {
 	static const char *const fields[4] = { "event_types", "namespaces", "pod_regex",
 					       "binary_regex" };
-	bool first = true;
 
-	if (!cf->present) {
-		fputs("[]", f);
-		return;
+	fputc('[', f);
+	for (unsigned i = 0; i < v->nfilt; i++) {
+		const struct rti_cfilter *cf = &v->filt[i];
+		bool first = true;
+
+		fputs(i ? ", {" : "{", f);
+		for (int k = 0; k < 4; k++) {
+			if (!cf->n[k])
+				continue;
+			fprintf(f, "%s%s: ", first ? "" : ", ", fields[k]);
+			put_list(f, cf->v[k], cf->n[k]);
+			first = false;
+		}
+		fputc('}', f);
 	}
-	fputs("[{", f);
-	for (int k = 0; k < 4; k++) {
-		if (!cf->n[k])
-			continue;
-		fprintf(f, "%s%s: ", first ? "" : ", ", fields[k]);
-		put_list(f, cf->v[k], cf->n[k]);
-		first = false;
-	}
-	fputs("}]", f);
+	fputc(']', f);
 }
 
 void rti_config_print_value(FILE *f, const struct rti_config *c, enum rti_opt_id id, bool reveal)
@@ -104,7 +106,7 @@ void rti_config_print_value(FILE *f, const struct rti_config *c, enum rti_opt_id
 		put_list(f, v->list, v->n);
 		return;
 	case RTI_OPT_FILTERS:
-		put_filter(f, &v->filt);
+		put_filters(f, v);
 		return;
 	case RTI_OPT_STR:
 	case RTI_OPT_ENUM:

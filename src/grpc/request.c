@@ -64,49 +64,78 @@ static int fill(Tetragon__Filter *m, const struct rti_grpc_filter *f, Tetragon__
 	return 0;
 }
 
-int rti_grpc_events_request(const struct rti_grpc_filter *allow,
-			    const struct rti_grpc_filter *deny, uint8_t **out,
-			    size_t *outlen, char *err, size_t errlen)
+/* The non-empty filters of f[0..n) into list (messages in m, event type
+ * arrays in ev[], freed by the caller). Returns how many, or -errno. */
+static int fill_list(const struct rti_grpc_filter *f, unsigned n, Tetragon__Filter *m,
+		     Tetragon__Filter **list, Tetragon__EventType **ev, char *err, size_t errlen)
+{
+	int k = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		int rc;
+
+		if (filter_empty(&f[i]))
+			continue;
+		tetragon__filter__init(&m[k]);
+		ev[k] = calloc(f[i].n_event_types + 1, sizeof(*ev[k]));
+		if (!ev[k])
+			return -ENOMEM;
+		rc = fill(&m[k], &f[i], ev[k], err, errlen);
+		list[k] = &m[k];
+		k++;
+		if (rc)
+			return rc;
+	}
+	return k;
+}
+
+int rti_grpc_events_request_lists(const struct rti_grpc_filter *allow, unsigned nallow,
+				  const struct rti_grpc_filter *deny, unsigned ndeny,
+				  uint8_t **out, size_t *outlen, char *err, size_t errlen)
 {
 	Tetragon__GetEventsRequest req = TETRAGON__GET_EVENTS_REQUEST__INIT;
-	Tetragon__Filter fa = TETRAGON__FILTER__INIT;
-	Tetragon__Filter fd = TETRAGON__FILTER__INIT;
-	Tetragon__Filter *pa = &fa;
-	Tetragon__Filter *pd = &fd;
-	Tetragon__EventType *eva = NULL;
-	Tetragon__EventType *evd = NULL;
-	int rc = 0;
+	Tetragon__Filter fa[RTI_GRPC_MAX_FILTERS], fd[RTI_GRPC_MAX_FILTERS];
+	Tetragon__Filter *pa[RTI_GRPC_MAX_FILTERS], *pd[RTI_GRPC_MAX_FILTERS];
+	Tetragon__EventType *eva[RTI_GRPC_MAX_FILTERS] = { NULL };
+	Tetragon__EventType *evd[RTI_GRPC_MAX_FILTERS] = { NULL };
+	int na = 0, nd = 0, rc = 0;
 
 	*out = NULL;
 	*outlen = 0;
-	if (!filter_empty(allow)) {
-		eva = calloc(allow->n_event_types + 1, sizeof(*eva));
-		if (!eva)
-			return -ENOMEM;
-		rc = fill(&fa, allow, eva, err, errlen);
-		req.n_allow_list = 1;
-		req.allow_list = &pa;
+	if (nallow > RTI_GRPC_MAX_FILTERS || ndeny > RTI_GRPC_MAX_FILTERS) {
+		snprintf(err, errlen, "more than %d filters", RTI_GRPC_MAX_FILTERS);
+		return -E2BIG;
 	}
-	if (!rc && !filter_empty(deny)) {
-		evd = calloc(deny->n_event_types + 1, sizeof(*evd));
-		if (!evd) {
-			free(eva);
-			return -ENOMEM;
-		}
-		rc = fill(&fd, deny, evd, err, errlen);
-		req.n_deny_list = 1;
-		req.deny_list = &pd;
-	}
-	if (!rc) {
-		size_t n = tetragon__get_events_request__get_packed_size(&req);
+	na = fill_list(allow, nallow, fa, pa, eva, err, errlen);
+	if (na >= 0)
+		nd = fill_list(deny, ndeny, fd, pd, evd, err, errlen);
+	if (na < 0 || nd < 0) {
+		rc = na < 0 ? na : nd;
+	} else {
+		size_t n;
 
+		req.n_allow_list = (size_t)na;
+		req.allow_list = na ? pa : NULL;
+		req.n_deny_list = (size_t)nd;
+		req.deny_list = nd ? pd : NULL;
+		n = tetragon__get_events_request__get_packed_size(&req);
 		*out = malloc(n ? n : 1);
 		if (!*out)
 			rc = -ENOMEM;
 		else
 			*outlen = tetragon__get_events_request__pack(&req, *out);
 	}
-	free(eva);
-	free(evd);
+	for (int i = 0; i < RTI_GRPC_MAX_FILTERS; i++) {
+		free(eva[i]);
+		free(evd[i]);
+	}
 	return rc;
+}
+
+int rti_grpc_events_request(const struct rti_grpc_filter *allow,
+			    const struct rti_grpc_filter *deny, uint8_t **out,
+			    size_t *outlen, char *err, size_t errlen)
+{
+	return rti_grpc_events_request_lists(allow, allow ? 1 : 0, deny, deny ? 1 : 0, out,
+					     outlen, err, errlen);
 }

@@ -17,7 +17,7 @@ gen_pb || { not_ok "protoc"; done_testing; exit; }
 for i in $(seq 40); do cat "$RTI_ROOT/tests/fixtures/every-kind.jsonl"; done >big.jsonl
 json_capture cap kept.jsonl big.jsonl >/dev/null 2>&1
 SERVED=$(lines kept.jsonl)
-start_peer tg --listen "unix:$T/tg.sock" --capture cap || { done_testing; exit; }
+start_peer tg --listen "unix:$T/tg.sock" --capture cap --request-out "$T/req.json" || { done_testing; exit; }
 # what `run` writes for the same stream: the agent is run with a config file
 "$RTI" run --quiet --tetragon "unix://$T/tg.sock" --policy "$RTI_ROOT/tests/fixtures/policies.yaml" \
   --node node-t --max-events "$SERVED" -o want.ndjson
@@ -32,6 +32,12 @@ tetragon:
   ready_grace: 1s
   backoff_initial: 100ms
   backoff_max: 300ms
+  allow:
+    - {event_types: [PROCESS_KPROBE, PROCESS_EXEC], namespaces: [""]}
+    - {pod_regex: ["web-.*"]}
+  deny:
+    - {binary_regex: ["/bin/true$"]}
+    - {namespaces: [kube-system], event_types: [exit]}
 output:
   path: $T/events.ndjson
 hot_index:
@@ -44,6 +50,14 @@ start_agent agent etc/config.yaml || { done_testing; exit; }
 check "the event file: every event" wait_for 60 has_lines events.ndjson "$WRITTEN"
 check "metrics: received = served" wait_for 30 metric_is stella_rti_events_received_total "$SERVED"
 same_file "the event file is what run writes for the same stream" events.ndjson want.ndjson
+check "filters: the server received every allow and deny filter of the config" $PY - "$T/req.json" <<'PYEOF'
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["allow_list"] == [{"event_set": ["PROCESS_KPROBE", "PROCESS_EXEC"], "namespace": [""]},
+                           {"pod_regex": ["web-.*"]}], r
+assert r["deny_list"] == [{"binary_regex": ["/bin/true$"]},
+                          {"namespace": ["kube-system"], "event_set": ["PROCESS_EXIT"]}], r
+PYEOF
 check "metrics: written = lines of the event file" metric_is stella_rti_events_written_total "$(lines events.ndjson)"
 check "metrics: output bytes = size of the event file" metric_is stella_rti_output_bytes_total "$(stat -c %s events.ndjson)"
 check "metrics: connected" metric_is stella_rti_tetragon_connected 1

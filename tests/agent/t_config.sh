@@ -76,7 +76,8 @@ bad "YAML syntax" $'tetragon: [' "$D:2:1: .*"
 bad "duplicate key" $'log:\n  level: info\n  level: warn' "$D:3:3: duplicate key"
 bad "aliases refused" $'a: &x 1\nnode: *x' "$D:1:4: anchors are not supported"
 bad "delivery: not supported yet" $'delivery:\n  spool: {dir: /x}' "$D:2:3: delivery: not supported yet .*"
-bad "two filters: not supported yet" $'tetragon:\n  allow:\n    - {namespaces: [a]}\n    - {namespaces: [b]}' "$D:4:7: tetragon.allow: more than 1 filter: not supported yet"
+bad "seventeen filters: more than 16" "$(printf 'tetragon:\n  deny:\n'; for i in $(seq 17); do printf '    - {namespaces: [n%d]}\n' "$i"; done)" "$D:19:7: tetragon.deny: more than 16 filters"
+bad "a filter's unknown field names its index" $'tetragon:\n  allow:\n    - {namespaces: [a]}\n    - {pods: [b]}' "$D:4:8: tetragon.allow\\[1\\].pods: unknown key .*"
 bad "unknown event type" $'tetragon:\n  deny:\n    - {event_types: [PROCESS_TELEPATHY]}' "$D:3:5: tetragon.deny: .*PROCESS_TELEPATHY.*"
 bad "bad address" $'tetragon:\n  address: "unix://"' "$D:2:12: tetragon.address: .*"
 bad "filter field" $'tetragon:\n  allow:\n    - {namespace: [a]}' "$D:3:8: tetragon.allow\\[0\\].namespace: unknown key .*"
@@ -97,6 +98,10 @@ check "a missing main file: exit 2, named" test $? -eq 2 -a "$(cat err)" = "stel
 printf 'tetragon:\n  allow:\n    - {event_types: [PROCESS_KPROBE], namespaces: [""]}\n' >etc/config.d/60.yaml
 "$RTI" validate --config $C --print >print 2>err
 check "a filter: printed back" grep -qx '  allow: \[{event_types: \["PROCESS_KPROBE"\], namespaces: \[""\]}\]' print
+rm etc/config.d/60.yaml
+printf 'tetragon:\n  allow:\n    - {namespaces: [a]}\n    - {pod_regex: ["web-.*"], event_types: [exec]}\n' >etc/config.d/60.yaml
+"$RTI" validate --config $C --print >print 2>err
+check "two filters: printed back in order" grep -qx '  allow: \[{namespaces: \["a"\]}, {event_types: \["exec"\], pod_regex: \["web-.\*"\]}\]' print
 rm etc/config.d/60.yaml
 
 # run's flags come from the same table: run knows every flag the table
