@@ -604,19 +604,12 @@ static void one_line(char *s)
 struct rti_config *rti_config_load(const char *path, char *err, size_t errlen)
 {
 	struct cerr e = { err, errlen, path };
-	struct rti_config *c = calloc(1, sizeof(*c));
-	int rc = 0;
+	struct rti_config *c = rti_config_new(err, errlen);
+	int rc;
 
-	if (!c) {
-		snprintf(err, errlen, "out of memory");
-		errno = ENOMEM;
+	if (!c)
 		return NULL;
-	}
-	rti_policy_set_init(&c->policies);
-	for (int id = 0; id < O__COUNT && !rc; id++)
-		rc = assign(c, &e, (enum rti_opt_id)id, NULL);
-	if (!rc)
-		rc = load_file(c, &e, path);
+	rc = load_file(c, &e, path);
 	if (!rc) {
 		rc = load_dropins(c, &e, path);
 		if (rc && rc != -EINVAL)
