@@ -26,7 +26,7 @@ static int null_event(void *ctx, const struct rti_event *ev, const struct rti_ca
 	return len && line[len - 1] == '\n' ? 0 : (abort(), 0);
 }
 
-static const struct rti_sink_ops null_ops = { "null", null_event, NULL, NULL };
+static const struct rti_sink_ops null_ops = { "null", null_event, NULL, NULL, 0 };
 
 /* ---- one thread against two stages with the writer decoding ---- */
 
@@ -46,7 +46,7 @@ static int hash_event(void *ctx, const struct rti_event *ev, const struct rti_ca
 	return 0;
 }
 
-static const struct rti_sink_ops hash_ops = { "hash", hash_event, NULL, NULL };
+static const struct rti_sink_ops hash_ops = { "hash", hash_event, NULL, NULL, 0 };
 
 static void hash_result(void *ctx, const struct rti_origin *o, int rc, const struct rti_diag *d)
 {
