@@ -1754,10 +1754,10 @@ static void rng_swap(struct gen *g, struct rng *path)
 
 static void ev_kprobe(struct gen *g, struct sb *b)
 {
-	struct rng pathr;
+	struct rng pathr = { { 0 } };
 	unsigned tot = 0, pick;
 	size_t hi;
-	struct proc *p;
+	struct proc *p = NULL;
 	const struct hook *h;
 	const struct kvar *v;
 	const char *const *ctx = NULL;
