@@ -102,7 +102,8 @@ static void print_symbolize(FILE *f, const struct rti_symbolize_stats *y, uint64
 			(unsigned long long)y->modules.misses,
 			(unsigned long long)y->modules.evictions, (unsigned long long)y->frames.hits,
 			(unsigned long long)y->frames.misses, (unsigned long long)y->frames.evictions);
-	if (y->stacks.hits + y->stacks.misses)
+	/* with the caches line: not when symbolization is off (goldens) */
+	if (y->modules.hits + y->modules.misses && y->stacks.hits + y->stacks.misses)
 		fprintf(f, "    stack memo (hit/miss/evicted)  %llu/%llu/%llu, %llu stacks, %.1f MiB\n",
 			(unsigned long long)y->stacks.hits, (unsigned long long)y->stacks.misses,
 			(unsigned long long)y->stacks.evictions,
