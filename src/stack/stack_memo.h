@@ -40,8 +40,10 @@ const void *rti_stack_memo_find(struct rti_stack_memo *m, uint64_t h, const void
 /* After a miss: true when this hash was seen before (store it now). */
 int rti_stack_memo_admit(struct rti_stack_memo *m, uint64_t h);
 /* Room for a value of vlen bytes under key (8-byte aligned), which the
- * caller fills before the next call; NULL when it does not fit the caps
- * (counted as too large) or malloc failed. */
+ * caller fills before the next call; NULL when the entry would take more
+ * than an eighth of the byte cap (not stored) or malloc failed. Makes room
+ * by evicting (counted): the set's oldest way, then other sets' entries
+ * until the byte cap holds. */
 void *rti_stack_memo_put(struct rti_stack_memo *m, uint64_t h, const void *key, size_t klen,
 			 size_t vlen);
 /* Removes the entry put last (its value could not be completed). */
