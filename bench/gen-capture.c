@@ -13,6 +13,16 @@
  *   rti-gen [--seed N] [--bytes N | --events N] [-o FILE] [--policies FILE]
  *           [--env-heavy] [--stack-addresses]
  *           [--plant-secrets [--secrets-out FILE]]
+ *           [--zipf-paths N [--zipf-s S]]
+ *
+ * --zipf-paths N (the realistic corpus): real workloads repeat their call
+ * paths. Each kprobe event's call path (hook, kernel chain, user stack) is
+ * then path number k of a fixed population of N per image (the process's
+ * binary), k drawn from a Zipf distribution with exponent S (default 1.1):
+ * P(k) ~ 1 / k^S. The path is rendered from its own PRNG, seeded from
+ * (--seed, binary, k), so path k of an image is the same stack every time;
+ * processes, times, arguments and everything else stay random. Without
+ * --zipf-paths every stack is drawn afresh (the all-distinct corpus).
  *
  * --plant-secrets (privacy canary): plant random credentials into the free
  * text of the capture: process and parent binary, cwd, arguments (some
@@ -46,6 +56,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -521,6 +532,9 @@ struct gen {
 	uint64_t big_lines, max_line;
 	bool plant;         /* --plant-secrets */
 	struct rng pr;      /* planting's own PRNG: the events stay the same */
+	uint64_t seed;
+	double *zipf_cdf;   /* --zipf-paths: cumulative weights of ranks 1..zipf_n */
+	uint32_t zipf_n;
 	struct slist sec;   /* secrets that made it into the output */
 };
 
@@ -1683,16 +1697,78 @@ static const struct hook hooks[] = {
 };
 #define NHOOKS (sizeof(hooks) / sizeof(hooks[0]))
 
+/* ---------- realistic call paths (--zipf-paths) ---------- */
+
+static int zipf_init(struct gen *g, uint32_t n, double s)
+{
+	double tot = 0;
+
+	g->zipf_cdf = malloc(sizeof(double) * n);
+	if (!g->zipf_cdf)
+		return -1;
+	for (uint32_t k = 0; k < n; k++) {
+		tot += 1.0 / pow((double)(k + 1), s);
+		g->zipf_cdf[k] = tot;
+	}
+	for (uint32_t k = 0; k < n; k++)
+		g->zipf_cdf[k] /= tot;
+	g->zipf_n = n;
+	return 0;
+}
+
+/* a rank in [0, n), Zipf-distributed, from the main PRNG */
+static uint32_t zipf_rank(struct gen *g)
+{
+	double u = (double)(rnext(&g->r) >> 11) / 9007199254740992.0;
+	uint32_t lo = 0, hi = g->zipf_n - 1;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (g->zipf_cdf[mid] < u)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The PRNG of call path k of p's image: the same path renders the same
+ * stack every time. */
+static void path_rng(struct gen *g, const struct proc *p, uint32_t k, struct rng *r)
+{
+	rng_seed(r, fnv(g->seed * 0x9e3779b97f4a7c15ULL + k, p->mod ? p->mod->path : p->binary));
+}
+
+/* swaps the main PRNG with the call path's (no-op without --zipf-paths) */
+static void rng_swap(struct gen *g, struct rng *path)
+{
+	struct rng t;
+
+	if (!g->zipf_n)
+		return;
+	t = g->r;
+	g->r = *path;
+	*path = t;
+}
+
 static void ev_kprobe(struct gen *g, struct sb *b)
 {
+	struct rng pathr = { { 0 } };
 	unsigned tot = 0, pick;
 	size_t hi;
-	struct proc *p;
+	struct proc *p = NULL;
 	const struct hook *h;
 	const struct kvar *v;
 	const char *const *ctx = NULL;
 	enum ucls cls;
 
+	if (g->zipf_n) {
+		/* the process first: its image owns the population of paths */
+		p = pick_proc(g);
+		path_rng(g, p, zipf_rank(g), &pathr);
+	}
+	rng_swap(g, &pathr);
 	for (hi = 0; hi < NHOOKS; hi++)
 		tot += hooks[hi].weight;
 	pick = rb(&g->r, tot);
@@ -1708,7 +1784,9 @@ static void ev_kprobe(struct gen *g, struct sb *b)
 		    : c < 7 ? k_ctx_user : c < 9 ? k_ctx_idle : k_ctx_ksoftirqd;
 		cls = c < 5 ? U_SEND : c < 7 ? U_ANY : U_NONE;
 	}
-	p = pick_proc(g);
+	rng_swap(g, &pathr);
+	if (!g->zipf_n)
+		p = pick_proc(g);
 	sb_s(b, "{\"process_kprobe\":{");
 	put_pp(g, b, p, false);
 	kq(b, "function_name", PL(PS_SYMBOL, h->fn, 8));
@@ -1750,19 +1828,23 @@ static void ev_kprobe(struct gen *g, struct sb *b)
 		     !strcmp(h->fn, "tcp_sendmsg") ? (int)rb(&g->r, 65536)
 		     : rpct(&g->r, 3) ? -13 : 0);
 	sb_s(b, ",\"action\":\"KPROBE_ACTION_POST\"");
+	rng_swap(g, &pathr);
 	put_kstack(g, b, v->chain, ctx, h->first_off);
+	rng_swap(g, &pathr);
 	kq(b, "policy_name", PL(PS_NAME, h->policy, 10));
 	if (h->ret)
 		sb_s(b, ",\"return_action\":\"KPROBE_ACTION_POST\"");
 	put_message(g, b);
 	put_tags(g, b, !strcmp(h->policy, "file-monitoring") ? "observability.filesystem" : NULL);
 	/* user frames are lost when the process is gone before the agent reads its maps */
+	rng_swap(g, &pathr);
 	if (h->ustack && cls != U_NONE && !rpct(&g->r, 3)) {
 		struct ustack u;
 
 		build_ustack(g, &u, p, cls, v->libc);
 		put_ustack(g, b, p, &u);
 	}
+	rng_swap(g, &pathr);
 	sb_c(b, '}');
 }
 
@@ -2124,7 +2206,7 @@ static void usage(FILE *f)
 {
 	fputs("usage: rti-gen [--seed N] [--bytes N | --events N] [-o FILE] [--policies FILE]\n"
 	      "               [--env-heavy] [--stack-addresses] [--quiet] [--version]\n"
-	      "               [--plant-secrets [--secrets-out FILE]]\n"
+	      "               [--plant-secrets [--secrets-out FILE]] [--zipf-paths N [--zipf-s S]]\n"
 	      "Writes a realistic Tetragon JSON export (one GetEventsResponse per line).\n"
 	      "  --bytes N          stop after the line that reaches N bytes (suffix k/M/G)\n"
 	      "  --events N         write exactly N lines (default 1000)\n"
@@ -2133,7 +2215,10 @@ static void usage(FILE *f)
 	      "  --stack-addresses  add frame addresses (agent run with --expose-stack-addresses)\n"
 	      "  --plant-secrets    plant random credentials (AWS keys, JWTs, bearer tokens,\n"
 	      "                     passwords, PEM keys, ...) into the events' free text\n"
-	      "  --secrets-out FILE write the planted secret values, sorted, one per line\n",
+	      "  --secrets-out FILE write the planted secret values, sorted, one per line\n"
+	      "  --zipf-paths N     realistic corpus: kprobe call paths drawn from a fixed\n"
+	      "                     population of N per image, Zipf-distributed\n"
+	      "  --zipf-s S         the Zipf exponent (default 1.1)\n",
 	      f);
 }
 
@@ -2197,7 +2282,7 @@ static int parse_size(const char *s, uint64_t *out)
 int main(int argc, char **argv)
 {
 	enum { O_SEED = 256, O_BYTES, O_EVENTS, O_POL, O_ENV, O_ADDR, O_QUIET, O_VERSION,
-	       O_PLANT, O_SECRETS };
+	       O_PLANT, O_SECRETS, O_ZIPF_N, O_ZIPF_S };
 	static const struct option lo[] = {
 		{ "seed", required_argument, NULL, O_SEED },
 		{ "bytes", required_argument, NULL, O_BYTES },
@@ -2210,6 +2295,8 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, O_VERSION },
 		{ "plant-secrets", no_argument, NULL, O_PLANT },
 		{ "secrets-out", required_argument, NULL, O_SECRETS },
+		{ "zipf-paths", required_argument, NULL, O_ZIPF_N },
+		{ "zipf-s", required_argument, NULL, O_ZIPF_S },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -2217,6 +2304,9 @@ int main(int argc, char **argv)
 	uint64_t seed = 1, max_bytes = 0, max_events = 0, bytes = 0, lines = 0;
 	const char *out = NULL, *pol = NULL, *secrets_out = NULL;
 	bool quiet = false;
+	uint64_t zipf_n = 0;
+	double zipf_s = 1.1;
+	char *end;
 	struct sb b = { 0 };
 	FILE *f = stdout;
 	int c;
@@ -2242,6 +2332,15 @@ int main(int argc, char **argv)
 		case O_QUIET: quiet = true; break;
 		case O_PLANT: g.plant = true; break;
 		case O_SECRETS: secrets_out = optarg; break;
+		case O_ZIPF_N:
+			if (parse_size(optarg, &zipf_n) || !zipf_n || zipf_n > 10000000)
+				return bad_usage();
+			break;
+		case O_ZIPF_S:
+			zipf_s = strtod(optarg, &end);
+			if (end == optarg || *end || !(zipf_s > 0 && zipf_s < 10))
+				return bad_usage();
+			break;
 		case O_VERSION: puts("rti-gen " GEN_VERSION); return 0;
 		case 'h': usage(stdout); return 0;
 		default:
@@ -2271,6 +2370,11 @@ int main(int argc, char **argv)
 	setvbuf(f, NULL, _IOFBF, 1 << 20);
 	rng_seed(&g.r, seed);
 	rng_seed(&g.pr, seed ^ 0x5ec2e75ca11a2d1eULL);
+	g.seed = seed;
+	if (zipf_n && zipf_init(&g, (uint32_t)zipf_n, zipf_s)) {
+		fputs("rti-gen: out of memory\n", stderr);
+		return 1;
+	}
 	make_world(&g);
 	while (max_events ? lines < max_events : bytes < max_bytes) {
 		b.n = 0;
@@ -2308,6 +2412,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, "  %-20s %" PRIu64 "\n", kind_names[k], g.kind_count[k]);
 	}
 	sl_free(&g.sec);
+	free(g.zipf_cdf);
 	free(b.p);
 	return 0;
 }

@@ -9,7 +9,13 @@
 # The corpus is generated once into bench/out/ and reused while the
 # generator source (hashed), seed and size are unchanged.
 #
+# Two corpora of the same size: the all-distinct one (every stack drawn
+# afresh) and the realistic one (rti-gen --zipf-paths: kprobe call paths
+# from a fixed population of BENCH_ZIPF_PATHS per image, Zipf exponent
+# BENCH_ZIPF_S), each reported per event against the floors of that run.
+#
 # Environment: BUILD (default build), BENCH_SEED (42), BENCH_BYTES (128 MiB),
+# BENCH_ZIPF_PATHS (5000), BENCH_ZIPF_S (1.1),
 # BENCH_RUNS (3), BENCH_JQ_BYTES (10 MB), BENCH_ENV_BYTES (32 MiB).
 set -euo pipefail
 export LC_ALL=C
@@ -22,6 +28,8 @@ BYTES=${BENCH_BYTES:-134217728}
 RUNS=${BENCH_RUNS:-3}
 JQ_BYTES=${BENCH_JQ_BYTES:-10000000}
 ENV_BYTES=${BENCH_ENV_BYTES:-33554432}
+ZIPF_N=${BENCH_ZIPF_PATHS:-5000}
+ZIPF_S=${BENCH_ZIPF_S:-1.1}
 OUT=bench/out
 RSS_LIMIT_KIB=16384
 
@@ -48,10 +56,11 @@ POL=$OUT/policies-$K.yaml
 ENVF=$OUT/envheavy-$K-b$ENV_BYTES.jsonl
 SMALL=$OUT/small-$K-e200.jsonl
 SLICE=$OUT/slice-$K-b$BYTES-j$JQ_BYTES.jsonl
+REAL=$OUT/realistic-$K-b$BYTES-z$ZIPF_N-$ZIPF_S.jsonl
 # drop what older generators or other sizes left (128 MiB each)
-for f in "$OUT"/corpus-* "$OUT"/envheavy-* "$OUT"/small-* "$OUT"/slice-* "$OUT"/policies-*; do
+for f in "$OUT"/corpus-* "$OUT"/envheavy-* "$OUT"/small-* "$OUT"/slice-* "$OUT"/policies-* "$OUT"/realistic-*; do
 	case $f in
-	"$CORPUS" | "$CORPUS.gen.txt" | "$POL" | "$ENVF" | "$ENVF.gen.txt" | "$SMALL" | "$SMALL.gen.txt" | "$SLICE") ;;
+	"$REAL" | "$REAL.gen.txt" | "$CORPUS" | "$CORPUS.gen.txt" | "$POL" | "$ENVF" | "$ENVF.gen.txt" | "$SMALL" | "$SMALL.gen.txt" | "$SLICE") ;;
 	*) [ -e "$f" ] && rm -f "$f" ;;
 	esac
 done
@@ -73,6 +82,7 @@ gen "$CORPUS" --bytes "$BYTES" --policies "$POL"
 [ -s "$POL" ] || "$GEN" --events 1 --quiet --policies "$POL" -o /dev/null
 gen "$ENVF" --bytes "$ENV_BYTES" --env-heavy
 gen "$SMALL" --events 200
+gen "$REAL" --bytes "$BYTES" --zipf-paths "$ZIPF_N" --zipf-s "$ZIPF_S"
 if [ ! -s "$SLICE" ]; then
 	awk -v max="$JQ_BYTES" '{ n += length($0) + 1; if (n > max) exit; print }' "$CORPUS" >"$SLICE.tmp"
 	mv "$SLICE.tmp" "$SLICE"
@@ -117,7 +127,7 @@ max_rss=0
 note_rss() { [ "$1" -gt "$max_rss" ] && max_rss=$1; return 0; }
 
 # warm the page cache: every tool then reads from memory
-cat "$CORPUS" "$SLICE" "$ENVF" "$SMALL" >/dev/null
+cat "$CORPUS" "$SLICE" "$ENVF" "$SMALL" "$REAL" >/dev/null
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
@@ -129,6 +139,7 @@ NOSYM=
 n_wall=; n_rss=
 
 # best of RUNS, interleaved so that load from other work hits all alike
+pe_d_cpu=; pe_r_cpu=; pe_a_cpu=
 c_wall=; c_cpu_min=; s_mbs=0; s_first=0; s_cpu=; s_wall=; cs_wall=; j_wall=; j_cpu_min=
 # min_of VAR VALUE: VAR = min(VAR, VALUE)
 min_of() { if [ -z "${!1}" ] || awk "BEGIN { exit !($2 < ${!1}) }"; then printf -v "$1" %s "$2"; fi; }
@@ -163,6 +174,17 @@ for i in $(seq 1 "$RUNS"); do
 	check_convert "$OUT/convert-slice.err"; note_rss "$RSS"
 	if [ -z "$cs_wall" ] || awk "BEGIN { exit !($WALL < $cs_wall) }"; then cs_wall=$WALL; fi
 
+	# per event, both corpora: convert, and aggregate only (no line, no
+	# event_id: --output none --hot-index) on a fresh index each time
+	timed pe-distinct "$RTI" convert -p "$POL" -o /dev/null "$CORPUS"
+	min_of pe_d_cpu "$CPU"; pe_d_rss=$RSS
+	timed pe-real "$RTI" convert -p "$POL" -o /dev/null "$REAL"
+	min_of pe_r_cpu "$CPU"; pe_r_rss=$RSS; cp "$OUT/pe-real.err" "$OUT/pe-real.summary.txt"
+	rm -f "$OUT"/agg.db*
+	timed pe-agg "$RTI" convert -p "$POL" -o none --hot-index "sqlite:$OUT/agg.db" "$REAL"
+	min_of pe_a_cpu "$CPU"; pe_a_rss=$RSS
+	rm -f "$OUT"/agg.db*
+
 	timed jq jq -c -f bench/jq-map.jq "$SLICE"
 	if [ -z "$j_wall" ] || awk "BEGIN { exit !($WALL < $j_wall) }"; then j_wall=$WALL; j_rss=$RSS; fi
 	min_of j_cpu_min "$CPU"
@@ -184,6 +206,10 @@ check_convert "$OUT/rss-double.err"; note_rss "$RSS"; double_rss=$RSS; double_wa
 "$FLOORS" sha "$OUT/convert-lines.ndjson" >"$OUT/floor-sha.out"
 o_bytes=$(fsize "$OUT/convert-lines.ndjson")
 rm -f "$OUT/convert-lines.ndjson"
+"$RTI" convert -p "$POL" -o "$OUT/real-lines.ndjson" "$REAL" 2>/dev/null
+"$FLOORS" jsmn "$REAL" >"$OUT/floor-jsmn-real.out"
+"$FLOORS" sha "$OUT/real-lines.ndjson" >"$OUT/floor-sha-real.out"
+rm -f "$OUT/real-lines.ndjson"
 
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -267,6 +293,26 @@ cpu_model=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)
 	echo "| per CPU second: convert / simdjson | $r_sj_cpu | (>= 0.20) | $(yes_no "$r_sj_cpu >= 0.20") |"
 	echo "| per CPU second: convert (corpus) / jq (slice) | ${r_jq_cpu}x | (>= 20x) | $(yes_no "$r_jq_cpu >= 20") |"
 	echo "| peak RSS of convert, all runs | $(mib "$max_rss") MiB | <= 16 MiB | $(yes_no "$max_rss <= $RSS_LIMIT_KIB") |"
+	echo
+	echo "## CPU per event by workload (best of $RUNS, same run as the floors)"
+	echo
+	echo "Realistic corpus: \`rti-gen --seed $SEED --bytes $BYTES --zipf-paths $ZIPF_N --zipf-s $ZIPF_S\`."
+	echo "Floors per event: jsmn tokenizing + SHA-256 of the output line (rti-floors, one thread)."
+	echo
+	echo "| workload | events | CPU us/event | events/s per core | peak RSS (MiB) | floors us/event | x floors |"
+	echo "|---|---:|---:|---:|---:|---:|---:|"
+	pe_row() { # NAME CPU EVENTS RSS JSMN_S SHA_S
+		local fl us
+		us=$(calc '%.2f' "$2 * 1e6 / $3")
+		fl=$(calc '%.2f' "($5 + $6) * 1e6 / $3")
+		echo "| $1 | $3 | $us | $(calc '%.0f' "$3 / $2") | $(mib "$4") | $fl | $(calc '%.2f' "$us / $fl") |"
+	}
+	r_ev=$(summary_num "$OUT/pe-real.summary.txt" "events written")
+	pe_row "realistic, convert" "$pe_r_cpu" "$r_ev" "$pe_r_rss" "$(kv "$OUT/floor-jsmn-real.out" best_s)" "$(kv "$OUT/floor-sha-real.out" best_s)"
+	pe_row "all-distinct, convert" "$pe_d_cpu" "$c_written" "$pe_d_rss" "$fj_s" "$fs_s"
+	pe_row "realistic, aggregate only (-o none --hot-index), vs jsmn alone" "$pe_a_cpu" "$r_ev" "$pe_a_rss" "$(kv "$OUT/floor-jsmn-real.out" best_s)" 0
+	echo
+	echo "Stack memo on the realistic corpus: $(awk '/stack memo/ { print $4, $5, $6, $7 }' "$OUT/pe-real.summary.txt") (hit/miss/evicted, entries, MiB)."
 } >"$OUT/results.md"
 
 cat "$OUT/results.md"

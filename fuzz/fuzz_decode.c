@@ -2,7 +2,9 @@
  * canonical writer) on arbitrary bytes. Any crash, sanitizer report, leak
  * or hang is a bug; malformed input must only produce diagnostics. Two
  * differentials abort on a difference: the 64-byte framer against the byte
- * loop, and one thread against two stages with the writer decoding. */
+ * loop, one thread against two stages with the writer decoding, and the
+ * whole-stack memo on against off (every line fed three times: stored on
+ * its second sighting, used on its third). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,7 +28,7 @@ static int null_event(void *ctx, const struct rti_event *ev, const struct rti_ca
 	return len && line[len - 1] == '\n' ? 0 : (abort(), 0);
 }
 
-static const struct rti_sink_ops null_ops = { "null", null_event, NULL, NULL };
+static const struct rti_sink_ops null_ops = { "null", null_event, NULL, NULL, 0 };
 
 /* ---- one thread against two stages with the writer decoding ---- */
 
@@ -46,7 +48,7 @@ static int hash_event(void *ctx, const struct rti_event *ev, const struct rti_ca
 	return 0;
 }
 
-static const struct rti_sink_ops hash_ops = { "hash", hash_event, NULL, NULL };
+static const struct rti_sink_ops hash_ops = { "hash", hash_event, NULL, NULL, 0 };
 
 static void hash_result(void *ctx, const struct rti_origin *o, int rc, const struct rti_diag *d)
 {
@@ -58,15 +60,45 @@ static void hash_result(void *ctx, const struct rti_origin *o, int rc, const str
 	*h = fnv(*h, &d->offset, sizeof(d->offset));
 }
 
-static struct rti_pipeline *fresh(uint64_t *out)
+static struct rti_pipeline *fresh_memo(uint64_t *out, size_t memo)
 {
 	static const struct rti_symbolizer_opts so = { .sz = sizeof(so), .disabled = true };
-	struct rti_pipeline_opts po = { sizeof(po), NULL, 1u << 16, 4u << 20, 64, &so, NULL };
+	struct rti_pipeline_opts po = { sizeof(po), NULL, 1u << 16, 4u << 20, 64, &so, NULL,
+					memo };
 	struct rti_pipeline *p = rti_pipeline_new(&po);
 
 	if (p)
 		rti_pipeline_add_sink(p, &hash_ops, out);
 	return p;
+}
+
+static struct rti_pipeline *fresh(uint64_t *out)
+{
+	return fresh_memo(out, 0);
+}
+
+/* Output of every line three times, with the whole-stack memo and
+ * without: equal, or abort. (RTI_STACK_MEMO must not be set.) */
+static void memo_differential(const char *d, size_t size)
+{
+	uint64_t out[2] = { 1, 1 };
+	struct rti_pipeline *p[2] = { fresh_memo(&out[0], 0), fresh_memo(&out[1], (size_t)-1) };
+
+	for (int k = 0; k < 2 && p[0] && p[1]; k++) {
+		for (size_t i = 0; i < size;) {
+			const char *nl = memchr(d + i, '\n', size - i);
+			size_t n = nl ? (size_t)(nl - d) - i : size - i;
+			struct rti_diag dg;
+
+			for (int rep = 0; rep < 3; rep++)
+				rti_pipeline_feed_json(p[k], d + i, n, &dg);
+			i += n + 1;
+		}
+	}
+	if (out[0] != out[1])
+		abort();
+	rti_pipeline_free(p[0]);
+	rti_pipeline_free(p[1]);
 }
 
 /* Output and diagnostics of every line, one thread and two stages (the
@@ -121,7 +153,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!p) {
 		/* symbolization off: fuzz the decoder, not the host's files */
 		static const struct rti_symbolizer_opts so = { .sz = sizeof(so), .disabled = true };
-		struct rti_pipeline_opts po = { sizeof(po), NULL, 1u << 16, 4u << 20, 64, &so, NULL };
+		struct rti_pipeline_opts po = { sizeof(po), NULL, 1u << 16, 4u << 20, 64, &so, NULL,
+						0 };
 
 		p = rti_pipeline_new(&po);
 		rti_pipeline_add_sink(p, &null_ops, NULL);
@@ -144,6 +177,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (size && data[0] % 8 == 1)
 		two_stage_differential((const char *)data, size);
+	if (size && data[0] % 8 == 2)
+		memo_differential((const char *)data, size);
 	if (size && data[0] % 16 == 0) {
 		/* the 64-byte framer against the byte loop: the same records,
 		 * diagnostics and line numbers, or abort */

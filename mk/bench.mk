@@ -6,7 +6,7 @@
 EXTRA_BINS += $(O)/rti-gen
 
 $(O)/rti-gen: $(O)/bench/gen-capture.o
-	$(CC) $(VLDFLAGS) -o $@ $^
+	$(CC) $(VLDFLAGS) -o $@ $^ -lm
 
 # The anchor takes ~8 s to compile (simdjson.h is one big header), so only
 # the release variant that `make bench` uses builds it.

@@ -195,6 +195,11 @@ static int setup_pipeline(struct rti_common *c, struct rti_pipeline *p)
 			return EXIT_USAGE;
 		}
 	}
+	if (c->output && !strcmp(c->output, "none")) {
+		/* no event lines: with only the hot index, the pipeline makes
+		 * neither the canonical line nor its event_id (./none: a file) */
+		return c->hot_url ? open_hot(c, p) : 0;
+	}
 	rc = open_output(c);
 	if (rc)
 		return rc;

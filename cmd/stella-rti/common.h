@@ -62,7 +62,8 @@ enum {
 #define RTI_COMMON_SHORTOPTS "o:p:"
 
 #define RTI_COMMON_HELP                                                             \
-	"  -o, --output OUT       write events to OUT (default: stdout)\n"          \
+	"  -o, --output OUT       write events to OUT (default: stdout); none: no\n" \
+	"                         event lines (with --hot-index: aggregate only)\n" \
 	"  -p, --policy PATH      TracingPolicy YAML file or directory (repeatable);\n" \
 	"                         tells fentry/fexit from kprobe/kretprobe and\n"   \
 	"                         uretprobe from uprobe\n"                          \

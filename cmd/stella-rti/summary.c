@@ -102,6 +102,12 @@ static void print_symbolize(FILE *f, const struct rti_symbolize_stats *y, uint64
 			(unsigned long long)y->modules.misses,
 			(unsigned long long)y->modules.evictions, (unsigned long long)y->frames.hits,
 			(unsigned long long)y->frames.misses, (unsigned long long)y->frames.evictions);
+	/* with the caches line: not when symbolization is off (goldens) */
+	if (y->modules.hits + y->modules.misses && y->stacks.hits + y->stacks.misses)
+		fprintf(f, "    stack memo (hit/miss/evicted)  %llu/%llu/%llu, %llu stacks, %.1f MiB\n",
+			(unsigned long long)y->stacks.hits, (unsigned long long)y->stacks.misses,
+			(unsigned long long)y->stacks.evictions,
+			(unsigned long long)y->stacks.entries, (double)y->stacks.bytes / 1048576.0);
 }
 
 void rti_summary_print(FILE *f, const char *cmd, const struct rti_summary *s,

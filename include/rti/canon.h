@@ -9,6 +9,7 @@
 #define RTI_CANON_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "rti/event.h"
@@ -117,6 +118,13 @@ struct rti_canon {
 	unsigned n_frames;
 	uint64_t redacted;             /* bit set of enum rti_field */
 	const char *privacy_profile;
+	/* The frames' canonical JSON, comma-separated, without the array's
+	 * brackets (NULL: write them from frames), and the SHA-256 of their
+	 * frame_ids each followed by '\n' (NULL: not computed); from the
+	 * whole-stack memo, valid as long as frames. */
+	const char *stack_json;
+	size_t stack_json_len;
+	const unsigned char *stack_digest;
 };
 
 #endif

@@ -31,6 +31,10 @@ struct rti_pipeline_opts {
 	/* an opened privacy profile (rti/privacy.h), borrowed: it must outlive
 	 * the pipeline; NULL = the built-in named by `privacy` */
 	const struct rti_privacy *profile;
+	/* byte cap of the whole-stack memo (docs/stacks.md): 0 = 8 MiB,
+	 * (size_t)-1 = off. The environment variable RTI_STACK_MEMO (a byte
+	 * count, or 0 for off) overrides it: for debugging and A/B runs. */
+	size_t stack_memo;
 };
 
 #define RTI_MAX_UNKNOWN_KINDS 16

@@ -12,13 +12,21 @@
 #include "rti/canon.h"
 #include "rti/event.h"
 
+/* What a sink needs (struct rti_sink_ops.flags); 0, the default: the line. */
+#define RTI_SINK_NO_LINE (1u << 0)      /* reads ev and cn only: line may be NULL */
+#define RTI_SINK_STACK_DIGEST (1u << 1) /* uses cn->stack_digest when present */
+
 struct rti_sink_ops {
 	const char *name;
-	/* line: one canonical RuntimeCallEvent including its '\n'. 0 or -errno. */
+	/* line: one canonical RuntimeCallEvent including its '\n'. 0 or -errno.
+	 * NULL (len 0) when no sink of the pipeline needs it. */
 	int (*event)(void *ctx, const struct rti_event *ev, const struct rti_canon *cn,
 		     const char *line, size_t len);
 	int (*flush)(void *ctx);
 	void (*destroy)(void *ctx);
+	/* RTI_SINK_* bits. When no sink needs the line, the pipeline writes
+	 * no canonical line and no event_id at all (aggregate-only). */
+	unsigned flags;
 };
 
 /* A buffered NDJSON writer on fd (closed by destroy when own_fd). */

@@ -128,6 +128,7 @@ struct rti_symbolize_stats {
 	struct rti_cache_stats loader;  /* process_loader build ids */
 	struct rti_cache_stats containers; /* container registry (entries, evictions) */
 	struct rti_cache_stats container_modules; /* (container, path) -> file */
+	struct rti_cache_stats stacks; /* whole stacks -> frames, JSON (stack stage) */
 };
 
 struct rti_symbolizer_opts {

@@ -46,6 +46,9 @@ int rti_adapter_init(struct rti_adapter *ad, const struct rti_privacy *profile,
 		return -ENOMEM;
 	ad->frame_filter.filter = filter_frame_part;
 	ad->frame_filter.ctx = &ad->privacy;
+	/* the memo replays what the stack's strings mark and count */
+	ad->frame_filter.marks = &ad->privacy.redacted;
+	ad->frame_filter.counters = st->secrets;
 	ad->stack = stack;
 	ad->st = st;
 	return 0;

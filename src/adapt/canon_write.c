@@ -336,8 +336,11 @@ int rti_canon_write(const struct rti_event *ev, const struct rti_canon *cn,
 	if (cn->n_frames) {
 		rti_cjw_key(&w, "stack");
 		rti_cjw_arr_open(&w);
-		for (unsigned i = 0; i < cn->n_frames; i++)
-			rti_frame_json(&w, &cn->frames[i]);
+		if (cn->stack_json)
+			rti_cjw_raw(&w, cn->stack_json, cn->stack_json_len);
+		else
+			for (unsigned i = 0; i < cn->n_frames; i++)
+				rti_frame_json(&w, &cn->frames[i]);
 		rti_cjw_arr_close(&w);
 	}
 	put_time(&w, "time", &cn->time);

@@ -778,9 +778,13 @@ static int hs_event(void *ctx, const struct rti_event *ev, const struct rti_cano
 	if (!scope_i || add_candidates(h, nc, scope_i, 1u << t, ns))
 		goto full;
 	if (cn->n_frames) {
-		r = stack_digest(h, cn, md);
-		if (r)
-			return r;
+		if (cn->stack_digest) {
+			memcpy(md, cn->stack_digest, sizeof(md));
+		} else {
+			r = stack_digest(h, cn, md);
+			if (r)
+				return r;
+		}
 		r = hs_table_add_path(h->act, scope_i, md, ns);
 		if (r < 0)
 			goto full;
@@ -815,6 +819,7 @@ static const struct rti_sink_ops hotsym_ops = {
 	.event = hs_event,
 	.flush = hs_sink_flush,
 	.destroy = hs_sink_destroy,
+	.flags = RTI_SINK_NO_LINE | RTI_SINK_STACK_DIGEST,
 };
 
 int rti_hotsym_sink(struct rti_hotsym *h, const struct rti_sink_ops **ops, void **ctx)

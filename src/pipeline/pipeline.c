@@ -90,11 +90,28 @@ struct rti_pipeline {
 		void *ctx;
 	} sinks[MAX_SINKS];
 	int nsinks;
+	bool need_line; /* a sink reads the canonical line (else none is written) */
 	struct rti_stats st;
 	size_t arena_max;
 	unsigned max_tokens;
 	struct stage2 *s2; /* two-stage mode when set */
 };
+
+/* The memo's byte cap: the option, unless RTI_STACK_MEMO says otherwise. */
+static size_t stack_memo_bytes(const struct rti_pipeline_opts *o)
+{
+	const char *env = getenv("RTI_STACK_MEMO");
+	unsigned long long v;
+	char *end;
+
+	if (env && *env) {
+		errno = 0;
+		v = strtoull(env, &end, 10);
+		if (!errno && !*end)
+			return v ? (size_t)v : (size_t)-1;
+	}
+	return RTI_OPTS_GET(o, stack_memo, 0);
+}
 
 struct rti_pipeline *rti_pipeline_new(const struct rti_pipeline_opts *o)
 {
@@ -126,7 +143,7 @@ struct rti_pipeline *rti_pipeline_new(const struct rti_pipeline_opts *o)
 		p->max_tokens = 1u << 20;
 	p->dec = rti_json_decoder_new(p->max_tokens);
 	p->stack = rti_stack_new(frame_cache ? frame_cache : 4096,
-				 RTI_OPTS_GET(o, symbolize, NULL));
+				 RTI_OPTS_GET(o, symbolize, NULL), stack_memo_bytes(o));
 	p->arena_max = RTI_OPTS_GET(o, arena_max, 0);
 	if (!p->arena_max)
 		p->arena_max = 64u << 20;
@@ -174,6 +191,9 @@ void rti_pipeline_swap_config(struct rti_pipeline *p, const struct rti_privacy *
 
 	p->adapter.privacy.profile = *profile;
 	*profile = old;
+	/* memoized frames went through the old profile */
+	p->adapter.frame_filter.generation++;
+	rti_stack_forget(p->stack);
 	p->adapter.policies = *ps;
 	*ps = tmp;
 }
@@ -186,6 +206,10 @@ int rti_pipeline_add_sink(struct rti_pipeline *p, const struct rti_sink_ops *ops
 	p->sinks[p->nsinks].ops = ops;
 	p->sinks[p->nsinks].ctx = ctx;
 	p->nsinks++;
+	if (!(ops->flags & RTI_SINK_NO_LINE))
+		p->need_line = true;
+	if (ops->flags & RTI_SINK_STACK_DIGEST)
+		rti_stack_want_digest(p->stack, true);
 	return 0;
 }
 
@@ -266,13 +290,16 @@ static int feed_event(struct rti_pipeline *p, const struct rti_event *ev,
 		return bad(p, d, why);
 	}
 	rti_buf_reset(&p->line);
-	err = rti_canon_write(&fev, &cn, &p->line);
-	if (err)
-		return bad(p, d, err == -ENOBUFS ? "canonical event larger than 64 MiB"
-						   : "internal error: canonical writer");
+	if (p->need_line) {
+		err = rti_canon_write(&fev, &cn, &p->line);
+		if (err)
+			return bad(p, d, err == -ENOBUFS ? "canonical event larger than 64 MiB"
+							   : "internal error: canonical writer");
+	}
 	for (int i = 0; i < p->nsinks; i++) {
-		err = p->sinks[i].ops->event(p->sinks[i].ctx, &fev, &cn, p->line.p,
-					     p->line.len);
+		err = p->sinks[i].ops->event(p->sinks[i].ctx, &fev, &cn,
+					     p->need_line ? p->line.p : NULL,
+					     p->need_line ? p->line.len : 0);
 		if (err) {
 			p->st.sink_errors++;
 			snprintf(d->msg, sizeof(d->msg), "output %s: %s",

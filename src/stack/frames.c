@@ -4,17 +4,36 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+
+#include "rti/cjson.h"
+#include "rti/frame.h"
 #include "stack/frame_id.h"
 #include "stack/frames.h"
+#include "stack/memo.h"
+#include "stack/stack_memo.h"
+#include "stack/symbolize_id.h"
 #include "util/timefmt.h"
+
+#define KEY_MAX (64u << 10) /* longer raw stacks are not memoized */
 
 struct rti_stack {
 	struct rti_frame_id_memo *ids; /* frame_ids of path code_ids and kernel frames */
 	struct rti_symbolizer *sym;
+	struct rti_stack_memo *memo;   /* whole stacks; NULL: off */
+	bool want_digest;
+	struct rti_buf key, json;      /* scratch of the memo */
 	struct rti_stack_stats st;
 };
 
-struct rti_stack *rti_stack_new(unsigned cache_slots, const struct rti_symbolizer_opts *so)
+/* What one frame counts (replayed on a memo hit). */
+enum { T_FAILED = 1, T_AGENT = 2, T_UNRES = 4, T_WITHHELD = 8, T_DISAGREE = 16 };
+struct tally {
+	uint8_t space, kind, found, resolved, why, flags;
+};
+
+struct rti_stack *rti_stack_new(unsigned cache_slots, const struct rti_symbolizer_opts *so,
+			       size_t memo_bytes)
 {
 	struct rti_stack *s = calloc(1, sizeof(*s));
 	int e;
@@ -27,6 +46,13 @@ struct rti_stack *rti_stack_new(unsigned cache_slots, const struct rti_symbolize
 	s->sym = rti_symbolizer_new(so);
 	if (!s->sym)
 		goto fail;
+	rti_buf_init(&s->key, KEY_MAX);
+	rti_buf_init(&s->json, 64u << 20);
+	if (memo_bytes != (size_t)-1) {
+		s->memo = rti_stack_memo_new(RTI_STACK_MEMO_SLOTS, memo_bytes);
+		if (!s->memo)
+			goto fail;
+	}
 	return s;
 fail:
 	e = errno;
@@ -41,6 +67,9 @@ void rti_stack_free(struct rti_stack *s)
 		return;
 	rti_symbolizer_free(s->sym);
 	rti_frame_id_memo_free(s->ids);
+	rti_stack_memo_free(s->memo);
+	rti_buf_release(&s->key);
+	rti_buf_release(&s->json);
 	free(s);
 }
 
@@ -70,6 +99,8 @@ const struct rti_stack_stats *rti_stack_stats(struct rti_stack *s)
 	d->modules = c->modules;
 	d->frames = c->frames;
 	d->loader = c->loader;
+	if (s->memo)
+		rti_stack_memo_counts(s->memo, &d->stacks);
 	return &s->st;
 }
 
@@ -169,24 +200,52 @@ static int filter_string(const struct rti_frame_filter *ff, enum rti_frame_part 
 	return ff->filter(ff->ctx, part, *str, str);
 }
 
-static int kernel_frame(struct rti_stack *s, const struct rti_frame_filter *ff,
-			const struct rti_stack_entry *e, struct rti_arena *a, struct rti_frame *f)
+/* The counters of one frame: the same whether computed or memoized. */
+static void tally_apply(struct rti_stack *s, const struct tally *t)
 {
 	struct rti_symbolize_stats *st = &s->st.sym;
+
+	if (t->space == RTI_SPACE_KERNEL) {
+		s->st.kernel_frames++;
+		st->code_ids[RTI_CODE_ID_KERNEL]++;
+	} else {
+		s->st.user_frames++;
+		st->code_ids[t->kind]++;
+		st->found[t->found]++;
+	}
+	if (t->flags & T_WITHHELD)
+		s->st.module_withheld++;
+	st->resolved[t->resolved]++;
+	if (t->flags & T_FAILED)
+		st->failed[t->why]++;
+	if (t->flags & T_AGENT) {
+		s->st.resolved_agent++;
+		if (t->flags & T_FAILED)
+			st->failed_agent[t->why]++;
+	}
+	if (t->flags & T_UNRES)
+		s->st.unresolved++;
+	if (t->flags & T_DISAGREE)
+		st->agent_disagree++;
+}
+
+static int kernel_frame(struct rti_stack *s, const struct rti_frame_filter *ff,
+			const struct rti_stack_entry *e, struct rti_arena *a, struct rti_frame *f,
+			struct tally *t)
+{
 	int err_symbol, err_module;
 
 	f->space = RTI_SPACE_KERNEL;
 	f->module = "[kernel]";
 	f->code_id = "kernel";
-	s->st.kernel_frames++;
-	st->code_ids[RTI_CODE_ID_KERNEL]++;
+	t->space = RTI_SPACE_KERNEL;
 	if (e->symbol) {
 		/* Tetragon read kallsyms on the node at event time: authoritative */
 		f->symbol = e->symbol;
 		f->offset = e->offset;
 		f->resolved_by = "agent";
-		s->st.resolved_agent++;
-		st->resolved[RTI_RESOLVED_AGENT]++;
+		t->resolved = RTI_RESOLVED_AGENT;
+		t->flags = T_AGENT;
 	} else {
 		struct rti_sym_result r;
 		enum rti_unresolved why = RTI_UNRES_NO_KERNEL_SYMBOL;
@@ -202,15 +261,15 @@ static int kernel_frame(struct rti_stack *s, const struct rti_frame_filter *ff,
 				return -ENOBUFS;
 			f->offset = r.symbol_offset;
 			f->resolved_by = "kallsyms";
-			st->resolved[RTI_RESOLVED_KALLSYMS]++;
+			t->resolved = RTI_RESOLVED_KALLSYMS;
 		} else {
 			/* never the address: it would break KASLR */
 			f->offset = 0;
 			f->resolved_by = "none";
 			f->unresolved = rti_unresolved_name(why);
-			s->st.unresolved++;
-			st->resolved[RTI_RESOLVED_NONE]++;
-			st->failed[why]++;
+			t->resolved = RTI_RESOLVED_NONE;
+			t->why = (uint8_t)why;
+			t->flags = T_UNRES | T_FAILED;
 		}
 	}
 	/* secrets out before the symbol becomes part of the frame's identity */
@@ -221,33 +280,54 @@ static int kernel_frame(struct rti_stack *s, const struct rti_frame_filter *ff,
 	return frame_id(s, RTI_SPACE_KERNEL, f->symbol ? f->symbol : "", f->offset, f);
 }
 
+/* A user frame without a symbol of ours: Tetragon's hint, or none. */
+static int user_unresolved(struct rti_stack *s, const struct rti_frame_filter *ff,
+			   const struct rti_stack_entry *e, const struct rti_sym_query *q,
+			   enum rti_unresolved why, struct rti_frame *f, struct tally *t)
+{
+	t->why = (uint8_t)why;
+	t->flags |= T_FAILED;
+	if (e->symbol && (!q->container || !rti_symbolizer_enabled(s->sym))) {
+		/* ours failed: Tetragon's hint, from the host path, undemangled;
+		 * never for a container process: the host's file is not its */
+		f->symbol = e->symbol;
+		f->resolved_by = "agent";
+		t->resolved = RTI_RESOLVED_AGENT;
+		t->flags |= T_AGENT;
+		return filter_string(ff, RTI_FRAME_SYMBOL, &f->symbol);
+	}
+	f->resolved_by = "none";
+	f->unresolved = rti_unresolved_name(why);
+	t->resolved = RTI_RESOLVED_NONE;
+	t->flags |= T_UNRES;
+	return 0;
+}
+
 static int user_frame(struct rti_stack *s, const struct rti_frame_filter *ff,
 		      const struct rti_event *ev, const struct rti_stack_entry *e,
-		      struct rti_arena *a, struct rti_frame *f)
+		      struct rti_arena *a, struct rti_frame *f, struct tally *t)
 {
-	struct rti_symbolize_stats *st = &s->st.sym;
 	struct rti_sym_query q;
 	struct rti_sym_result r;
-	enum rti_unresolved why;
 	int err;
 
 	f->space = RTI_SPACE_USER;
 	f->offset = e->offset;
-	s->st.user_frames++;
+	t->space = RTI_SPACE_USER;
 	if (e->module) {
 		f->module = e->module;
 		err = filter_string(ff, RTI_FRAME_USER_MODULE, &f->module);
 		if (err)
 			return err;
 		if (!f->module)
-			s->st.module_withheld++;
+			t->flags |= T_WITHHELD;
 	}
 	query_of(ev, e->module, e->offset, &q);
 	q.agent_symbol = e->symbol;
 	if (rti_symbolize_user(s->sym, &q, &r))
 		return -ENOBUFS;
-	st->code_ids[r.kind]++;
-	st->found[r.found]++;
+	t->kind = (uint8_t)r.kind;
+	t->found = (uint8_t)r.found;
 	if (r.code_id) {
 		/* a build id or digest does not leak the path: kept when the
 		 * module itself is withheld */
@@ -262,40 +342,251 @@ static int user_frame(struct rti_stack *s, const struct rti_frame_filter *ff,
 		if (!f->code_id || frame_id(s, RTI_SPACE_USER, f->code_id, f->offset, f))
 			return -ENOBUFS;
 	}
-	if (r.symbol) {
-		f->symbol = keep(a, r.symbol);
-		if (!f->symbol)
-			return -ENOBUFS;
-		err = filter_string(ff, RTI_FRAME_SYMBOL, &f->symbol);
+	if (!r.symbol)
+		return user_unresolved(s, ff, e, &q, r.why ? r.why : RTI_UNRES_NO_SYMBOL, f, t);
+	f->symbol = keep(a, r.symbol);
+	if (!f->symbol)
+		return -ENOBUFS;
+	f->symbol_offset = r.symbol_offset;
+	f->has_symbol_offset = true;
+	f->resolved_by = rti_resolved_name(r.by);
+	t->resolved = (uint8_t)r.by;
+	if (r.agent_disagrees)
+		t->flags |= T_DISAGREE;
+	return filter_string(ff, RTI_FRAME_SYMBOL, &f->symbol);
+}
+
+/* Computes the frames into fr (n of them) and their tallies. */
+static int compute(struct rti_stack *s, const struct rti_frame_filter *ff,
+		   const struct rti_event *ev, struct rti_arena *a, struct rti_frame *fr,
+		   struct tally *tl)
+{
+	unsigned k = 0;
+	int err;
+
+	for (unsigned i = 0; i < ev->n_kstack; i++, k++) {
+		err = kernel_frame(s, ff, &ev->kstack[i], a, &fr[k], &tl[k]);
 		if (err)
 			return err;
-		f->symbol_offset = r.symbol_offset;
-		f->has_symbol_offset = true;
-		f->resolved_by = rti_resolved_name(r.by);
-		st->resolved[r.by]++;
-		st->agent_disagree += r.agent_disagrees;
-		return 0;
 	}
-	why = r.why ? r.why : RTI_UNRES_NO_SYMBOL;
-	st->failed[why]++;
-	if (e->symbol && (!q.container || !rti_symbolizer_enabled(s->sym))) {
-		/* ours failed: Tetragon's hint, from the host path, undemangled;
-		 * never for a container process: the host's file is not its */
-		f->symbol = e->symbol;
-		err = filter_string(ff, RTI_FRAME_SYMBOL, &f->symbol);
+	for (unsigned i = 0; i < ev->n_ustack; i++, k++) {
+		err = user_frame(s, ff, ev, &ev->ustack[i], a, &fr[k], &tl[k]);
 		if (err)
 			return err;
-		f->resolved_by = "agent";
-		s->st.resolved_agent++;
-		st->resolved[RTI_RESOLVED_AGENT]++;
-		st->failed_agent[why]++;
-	} else {
-		f->resolved_by = "none";
-		f->unresolved = rti_unresolved_name(why);
-		s->st.unresolved++;
-		st->resolved[RTI_RESOLVED_NONE]++;
 	}
 	return 0;
+}
+
+/* ---- the whole-stack memo ---- */
+
+/* A frame whose module changed since its event: the answer depends on
+ * the event's time, which the key does not hold. Not memoized. */
+static bool changed(const struct tally *tl, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (tl[i].space == RTI_SPACE_USER && tl[i].found == RTI_FOUND_MODULE_CHANGED)
+			return true;
+	return false;
+}
+
+/* The memoized value: header, tallies, frames, their strings, JSON. */
+struct memo_val {
+	uint32_t n, json_len;
+	size_t json_off;
+	uint64_t marks;                      /* privacy's marks from the stack */
+	uint64_t counts[RTI_FRAME_FILTER_COUNTERS]; /* the filter's counters */
+	unsigned char digest[32];
+	bool has_digest;
+	/* struct tally t[n]; struct rti_frame f[n] (8-aligned); strings; json */
+};
+
+static size_t val_tally_off(void)
+{
+	return (sizeof(struct memo_val) + 7) & ~(size_t)7;
+}
+
+static size_t val_frames_off(unsigned n)
+{
+	return (val_tally_off() + sizeof(struct tally) * n + 7) & ~(size_t)7;
+}
+
+static int key_str(struct rti_buf *k, const char *str)
+{
+	uint32_t n = str ? (uint32_t)strlen(str) : UINT32_MAX;
+	int err = rti_buf_add(k, &n, sizeof(n));
+
+	return err || !str ? err : rti_buf_add(k, str, n);
+}
+
+/* The raw stack and the identity of everything its answer depends on. */
+static int build_key(struct rti_stack *s, const struct rti_frame_filter *ff,
+		     const struct rti_event *ev, struct rti_buf *k)
+{
+	struct rti_sym_query q;
+	struct rti_module_id id;
+	uint64_t hdr[3] = { ff->generation, ev->n_kstack, ev->n_ustack };
+	int err;
+
+	rti_buf_reset(k);
+	query_of(ev, NULL, 0, &q);
+	hdr[1] |= (uint64_t)(q.container != NULL) << 32;
+	err = rti_buf_add(k, hdr, sizeof(hdr));
+	for (unsigned i = 0; i < ev->n_kstack && !err; i++) {
+		const struct rti_stack_entry *e = &ev->kstack[i];
+		uint64_t v[2] = { e->offset, e->symbol ? 0 : e->address };
+
+		err = rti_buf_add(k, v, sizeof(v));
+		if (!err)
+			err = key_str(k, e->symbol);
+	}
+	for (unsigned i = 0; i < ev->n_ustack && !err; i++) {
+		const struct rti_stack_entry *e = &ev->ustack[i];
+
+		query_of(ev, e->module, e->offset, &q);
+		rti_symbolize_module_id(s->sym, &q, &id);
+		err = rti_buf_add(k, &e->offset, sizeof(e->offset));
+		if (!err)
+			err = rti_buf_add(k, &id, sizeof(id));
+		if (!err)
+			err = key_str(k, e->module);
+		if (!err)
+			err = key_str(k, e->symbol);
+	}
+	return err;
+}
+
+static size_t str_need(const char *str)
+{
+	return str ? strlen(str) + 1 : 0;
+}
+
+/* copies *str into *p (advanced), unless NULL */
+static void str_move(const char **str, char **p)
+{
+	size_t n;
+
+	if (!*str)
+		return;
+	n = strlen(*str) + 1;
+	memcpy(*p, *str, n);
+	*str = *p;
+	*p += n;
+}
+
+/* the frames' canonical JSON, without the array's brackets, into s->json */
+static int frames_json(struct rti_stack *s, const struct rti_frame *fr, unsigned n)
+{
+	struct rti_cjw w;
+
+	rti_buf_reset(&s->json);
+	rti_cjw_init(&w, &s->json);
+	rti_cjw_arr_open(&w);
+	for (unsigned i = 0; i < n; i++)
+		rti_frame_json(&w, &fr[i]);
+	rti_cjw_arr_close(&w);
+	return w.err;
+}
+
+static int stack_digest(const struct rti_frame *fr, unsigned n, struct rti_buf *tmp,
+			unsigned char md[32])
+{
+	unsigned int mdlen = 0;
+	int err = 0;
+
+	rti_buf_reset(tmp);
+	for (unsigned i = 0; i < n && !err; i++) {
+		err = rti_buf_add(tmp, fr[i].frame_id, strnlen(fr[i].frame_id, RTI_FRAME_ID_LEN));
+		if (!err)
+			err = rti_buf_addch(tmp, '\n');
+	}
+	if (err)
+		return err;
+	if (!EVP_Digest(tmp->p, tmp->len, md, &mdlen, EVP_sha256(), NULL) || mdlen != 32)
+		return -EIO;
+	return 0;
+}
+
+/* A hit: the frames, JSON and digest from the memo; counters replayed. */
+static void memo_use(struct rti_stack *s, const struct rti_frame_filter *ff,
+		     const struct memo_val *v, struct rti_canon *cn)
+{
+	const char *base = (const char *)v;
+	const struct tally *t = (const struct tally *)(base + val_tally_off());
+
+	for (unsigned i = 0; ff && i < v->n; i++)
+		tally_apply(s, &t[i]);
+	if (ff)
+		*ff->marks |= v->marks;
+	for (unsigned i = 0; ff && ff->counters && i < RTI_FRAME_FILTER_COUNTERS; i++)
+		ff->counters[i] += v->counts[i];
+	cn->frames = (struct rti_frame *)(base + val_frames_off(v->n));
+	cn->n_frames = v->n;
+	cn->stack_json = base + v->json_off;
+	cn->stack_json_len = v->json_len;
+	cn->stack_digest = v->has_digest ? v->digest : NULL;
+}
+
+/* The memo's value for the computed frames fr (n > 0); cn then points
+ * into it. No value (memo full, stack too large): cn keeps fr. */
+static void memo_store(struct rti_stack *s, uint64_t h, const struct rti_frame *fr,
+		       const struct tally *tl, unsigned n, const uint64_t counts[],
+		       uint64_t marks, struct rti_canon *cn)
+{
+	size_t strings = 0, need;
+	struct memo_val *v;
+	struct rti_frame *vf;
+	char *p;
+
+	if (frames_json(s, fr, n) || s->json.len < 2)
+		return;
+	for (unsigned i = 0; i < n; i++)
+		strings += str_need(fr[i].module) + str_need(fr[i].code_id) +
+			   str_need(fr[i].symbol);
+	need = val_frames_off(n) + sizeof(*fr) * n + strings + s->json.len - 2;
+	v = rti_stack_memo_put(s->memo, h, s->key.p, s->key.len, need);
+	if (!v)
+		return;
+	memset(v, 0, sizeof(*v));
+	v->n = n;
+	v->marks = marks;
+	memcpy(v->counts, counts, sizeof(v->counts));
+	memcpy((char *)v + val_tally_off(), tl, sizeof(*tl) * n);
+	vf = (struct rti_frame *)((char *)v + val_frames_off(n));
+	memcpy(vf, fr, sizeof(*fr) * n);
+	p = (char *)(vf + n);
+	for (unsigned i = 0; i < n; i++) {
+		/* resolved_by and unresolved are static names */
+		str_move(&vf[i].module, &p);
+		str_move(&vf[i].code_id, &p);
+		str_move(&vf[i].symbol, &p);
+	}
+	v->json_off = (size_t)(p - (char *)v);
+	v->json_len = (uint32_t)(s->json.len - 2);
+	memcpy(p, s->json.p + 1, v->json_len);
+	if (s->want_digest) {
+		if (stack_digest(vf, n, &s->json, v->digest)) {
+			rti_stack_memo_drop_last(s->memo);
+			return;
+		}
+		v->has_digest = true;
+	}
+	memo_use(s, NULL, v, cn);
+}
+
+/* A memo lookup; false on a miss, *h (and s->key) then set for the store. */
+static bool memo_lookup(struct rti_stack *s, const struct rti_frame_filter *ff,
+			const struct rti_event *ev, struct rti_canon *cn, uint64_t *h)
+{
+	const struct memo_val *v;
+
+	if (build_key(s, ff, ev, &s->key))
+		return false;
+	*h = rti_memo_hash_bytes(s->key.p, s->key.len, 0x5a17);
+	v = rti_stack_memo_find(s->memo, *h, s->key.p, s->key.len);
+	if (!v)
+		return false;
+	memo_use(s, ff, v, cn);
+	return true;
 }
 
 int rti_stack_canonicalize(struct rti_stack *s, const struct rti_frame_filter *ff,
@@ -303,32 +594,67 @@ int rti_stack_canonicalize(struct rti_stack *s, const struct rti_frame_filter *f
 			   struct rti_canon *cn)
 {
 	unsigned n = ev->n_kstack + ev->n_ustack;
+	bool memo = s->memo && ff->marks;
+	uint64_t counts[RTI_FRAME_FILTER_COUNTERS] = { 0 };
+	uint64_t marks = 0, h = 0;
 	struct rti_frame *fr;
-	unsigned k = 0;
+	struct tally *tl;
+	bool store;
 	int err;
 
 	cn->frames = NULL;
 	cn->n_frames = 0;
+	cn->stack_json = NULL;
+	cn->stack_json_len = 0;
+	cn->stack_digest = NULL;
 	learn(s, ev);
 	if (!n)
 		return 0;
+	if (memo && memo_lookup(s, ff, ev, cn, &h))
+		return 0;
+	store = memo && s->key.len && rti_stack_memo_admit(s->memo, h);
 	fr = rti_arena_alloc(a, sizeof(*fr) * n);
-	if (!fr)
+	tl = rti_arena_alloc(a, sizeof(*tl) * n);
+	if (!fr || !tl)
 		return -ENOBUFS;
 	memset(fr, 0, sizeof(*fr) * n);
-	for (unsigned i = 0; i < ev->n_kstack; i++, k++) {
-		err = kernel_frame(s, ff, &ev->kstack[i], a, &fr[k]);
-		if (err)
-			return err;
+	memset(tl, 0, sizeof(*tl) * n);
+	if (store) {
+		/* what privacy marks and counts for this stack alone */
+		marks = *ff->marks;
+		*ff->marks = 0;
+		for (unsigned i = 0; i < RTI_FRAME_FILTER_COUNTERS && ff->counters; i++)
+			counts[i] = ff->counters[i];
 	}
-	for (unsigned i = 0; i < ev->n_ustack; i++, k++) {
-		err = user_frame(s, ff, ev, &ev->ustack[i], a, &fr[k]);
-		if (err)
-			return err;
+	err = compute(s, ff, ev, a, fr, tl);
+	if (store) {
+		uint64_t own = *ff->marks;
+
+		*ff->marks |= marks;
+		marks = own;
+		for (unsigned i = 0; i < RTI_FRAME_FILTER_COUNTERS && ff->counters; i++)
+			counts[i] = ff->counters[i] - counts[i];
 	}
+	if (err)
+		return err;
+	for (unsigned i = 0; i < n; i++)
+		tally_apply(s, &tl[i]);
 	cn->frames = fr;
 	cn->n_frames = n;
+	if (store && !changed(tl, n))
+		memo_store(s, h, fr, tl, n, counts, marks, cn);
 	return 0;
+}
+
+void rti_stack_want_digest(struct rti_stack *s, bool on)
+{
+	s->want_digest = on;
+}
+
+void rti_stack_forget(struct rti_stack *s)
+{
+	if (s->memo)
+		rti_stack_memo_clear(s->memo);
 }
 
 void rti_stack_loader(struct rti_stack *s, const struct rti_event *ev)

@@ -13,6 +13,7 @@
 #ifndef RTI_FRAMES_H
 #define RTI_FRAMES_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "rti/canon.h"
@@ -31,8 +32,13 @@ struct rti_stack_stats {
 
 struct rti_stack;
 
-/* so NULL: symbolization on with defaults. NULL with errno. */
-struct rti_stack *rti_stack_new(unsigned cache_slots, const struct rti_symbolizer_opts *so);
+/*
+ * so NULL: symbolization on with defaults. memo_bytes: the byte cap of the
+ * whole-stack memo (stack/stack_memo.h), 0 its default, (size_t)-1 off.
+ * NULL with errno.
+ */
+struct rti_stack *rti_stack_new(unsigned cache_slots, const struct rti_symbolizer_opts *so,
+				size_t memo_bytes);
 void rti_stack_free(struct rti_stack *s);
 const struct rti_stack_stats *rti_stack_stats(struct rti_stack *s);
 
@@ -49,17 +55,36 @@ enum rti_frame_part {
  * masked, or NULL when withheld (user modules only). 0 or -errno:
  * -ENOBUFS when the arena is full, -EIO when hashing failed.
  */
+#define RTI_FRAME_FILTER_COUNTERS 8
+
 struct rti_frame_filter {
 	int (*filter)(void *ctx, enum rti_frame_part part, const char *s, const char **out);
 	void *ctx;
+	/*
+	 * What the filter accumulates, so that the whole-stack memo can replay
+	 * it on a hit: marks (OR-ed bits), counters (RTI_FRAME_FILTER_COUNTERS,
+	 * or NULL), and the generation of its decisions (a new profile: a new
+	 * generation). marks NULL: no memo for this filter.
+	 */
+	uint64_t *marks;
+	uint64_t *counters;
+	uint64_t generation;
 };
 
 /* Builds cn->frames (kernel frames, then user frames) in arena, each
  * string through ff. 0, or -errno: -ENOBUFS when the arena is full, or
- * the filter's error. */
+ * the filter's error. A repeated raw stack of the same module identities
+ * and filter generation comes from the whole-stack memo: cn->frames,
+ * cn->stack_json and cn->stack_digest then point into the memo, valid
+ * until the next call on s (they are read-only). */
 int rti_stack_canonicalize(struct rti_stack *s, const struct rti_frame_filter *ff,
 			   const struct rti_event *ev, struct rti_arena *a,
 			   struct rti_canon *cn);
+
+/* Memoized stacks carry their digest (cn->stack_digest) when on. */
+void rti_stack_want_digest(struct rti_stack *s, bool on);
+/* Forgets every memoized stack (the privacy profile was swapped). */
+void rti_stack_forget(struct rti_stack *s);
 
 /* A process_loader event: remembers its build id for (process, path). */
 void rti_stack_loader(struct rti_stack *s, const struct rti_event *ev);

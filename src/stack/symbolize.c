@@ -30,6 +30,7 @@
 #include "stack/modules.h"
 #include "stack/proc_liveness.h"
 #include "stack/root_open.h"
+#include "stack/symbolize_id.h"
 #include "util/clock.h"
 #include "util/opts.h"
 
@@ -504,18 +505,19 @@ static bool changed_since(int64_t ctime_ns, const struct rti_sym_query *q)
 	return ctime_ns && q->time_ns && ctime_ns > q->time_ns;
 }
 
-int rti_symbolize_user(struct rti_symbolizer *s, const struct rti_sym_query *q,
-		       struct rti_sym_result *r)
+/* The module of q (through the memo): *lk. false for frames that name
+ * no file (r filled). */
+static bool module_of(struct rti_symbolizer *s, const struct rti_sym_query *q,
+		      struct rti_sym_result *r, struct lookup *lk)
 {
 	const char *path = q->module;
 	struct rti_module_slot *m;
-	struct lookup lk;
 	size_t plen;
 	uint64_t h, now;
 
 	reset(r);
 	if (no_file(s, path, r))
-		return 0;
+		return false;
 	plen = strlen(path);
 	now = coarse_now(s);
 	m = s->last;
@@ -527,26 +529,32 @@ int rti_symbolize_user(struct rti_symbolizer *s, const struct rti_sym_query *q,
 	h = rti_memo_proc_key(q->pid, q->start_ns, path, plen);
 	m = rti_module_memo_get(&s->memo, q->pid, q->start_ns, path, plen, h, s->mods.epoch, now);
 	if (!m) {
-		resolve_module(s, q, plen, h, now, &lk);
+		resolve_module(s, q, plen, h, now, lk);
 		m = rti_module_memo_put(&s->memo, q->pid, q->start_ns, path, plen, h,
-					s->mods.epoch, now, lk.o, lk.why);
+					s->mods.epoch, now, lk->o, lk->why);
 		if (m) {
-			m->found = (uint8_t)lk.found;
-			m->ctime_ns = lk.ctime_ns;
+			m->found = (uint8_t)lk->found;
+			m->ctime_ns = lk->ctime_ns;
 		}
 	}
 	s->last = m;
-	if (!m) {
-		/* a path too long to memoize */
-		s->last = NULL;
-		goto answer;
-	}
+	if (!m)
+		return true; /* a path too long to memoize: *lk as resolved */
 found:
-	lk.o = m->obj;
-	lk.why = (enum rti_unresolved)m->why;
-	lk.found = (enum rti_found)m->found;
-	lk.ctime_ns = m->ctime_ns;
-answer:
+	lk->o = m->obj;
+	lk->why = (enum rti_unresolved)m->why;
+	lk->found = (enum rti_found)m->found;
+	lk->ctime_ns = m->ctime_ns;
+	return true;
+}
+
+int rti_symbolize_user(struct rti_symbolizer *s, const struct rti_sym_query *q,
+		       struct rti_sym_result *r)
+{
+	struct lookup lk;
+
+	if (!module_of(s, q, r, &lk))
+		return 0;
 	if (lk.o && changed_since(lk.ctime_ns, q)) {
 		r->why = RTI_UNRES_MODULE_CHANGED;
 		r->found = RTI_FOUND_MODULE_CHANGED;
@@ -558,6 +566,23 @@ answer:
 	else
 		answer(s, lk.o, q->offset, lk.why, q->agent_symbol, r);
 	return 0;
+}
+
+void rti_symbolize_module_id(struct rti_symbolizer *s, const struct rti_sym_query *q,
+			     struct rti_module_id *id)
+{
+	struct rti_sym_result r;
+	struct lookup lk;
+
+	memset(id, 0, sizeof(*id));
+	if (!module_of(s, q, &r, &lk)) {
+		id->why = (uint8_t)r.why;
+		return;
+	}
+	id->serial = lk.o ? lk.o->serial : 0;
+	id->why = (uint8_t)lk.why;
+	id->found = (uint8_t)lk.found;
+	id->changed = lk.o && changed_since(lk.ctime_ns, q);
 }
 
 int rti_symbolize_elf(struct rti_symbolizer *s, const char *path, uint64_t offset,

@@ -50,7 +50,7 @@ struct world {
 static void world_init(struct world *w, const struct rti_privacy *p)
 {
 	memset(w, 0, sizeof(*w));
-	w->stack = rti_stack_new(64, &no_symbols);
+	w->stack = rti_stack_new(64, &no_symbols, 0);
 	ok(w->stack && rti_adapter_init(&w->ad, p, w->stack, &w->st) == 0, "adapter ready");
 	rti_arena_init(&w->a, 4096, 1 << 20);
 }
@@ -197,9 +197,9 @@ static int failing_filter(void *ctx, enum rti_frame_part part, const char *s, co
 
 static void test_stack_filter_error(void)
 {
-	struct rti_stack *s = rti_stack_new(64, &no_symbols);
+	struct rti_stack *s = rti_stack_new(64, &no_symbols, 0);
 	unsigned calls = 0;
-	struct rti_frame_filter ff = { failing_filter, &calls };
+	struct rti_frame_filter ff = { failing_filter, &calls, NULL, NULL, 0 };
 	struct rti_stack_entry frame;
 	struct rti_event in;
 	struct rti_canon cn;

@@ -31,7 +31,7 @@ static int on_event(void *c, const struct rti_event *e, const struct rti_canon *
 	return 0;
 }
 
-static const struct rti_sink_ops ops = { "count", on_event, NULL, NULL };
+static const struct rti_sink_ops ops = { "count", on_event, NULL, NULL, 0 };
 
 static char lastdiag[512];
 static uint64_t diaghash; /* over every diagnostic, in order */
