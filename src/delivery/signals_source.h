@@ -27,6 +27,7 @@
 #include <stdint.h>
 
 #include "delivery/source.h"
+#include "rti/opts.h"
 
 struct rti_signals_source_opts {
 	size_t sz;                 /* sizeof(struct rti_signals_source_opts) */
