@@ -212,7 +212,7 @@ static int freeze_pass(struct rti_signals_source *s)
 	atomic_store(&s->held, held);
 	s->st.held_scopes = held;
 	s->st.host_scopes = hosts;
-	s->more = more;
+	s->more |= more; /* until no batch is outstanding (src_next) */
 	return 0;
 }
 
@@ -234,8 +234,13 @@ static int src_next(void *ctx, struct rti_batch *b, uint64_t now_ms)
 		set_err(s, rc, "reading the next batch");
 		return rc;
 	}
-	if (rc == 0)
+	if (rc == 0) {
+		/* nothing outstanding: every capped scope had its next batch
+		 * frozen by a pass since, or its growth is all pushed */
+		if (!ferr)
+			s->more = false;
 		return ferr;
+	}
 	memset(b, 0, sizeof(*b));
 	memcpy(b->id, hb.id, sizeof(b->id));
 	memcpy(b->path, hb.path, sizeof(b->path));
