@@ -16,6 +16,7 @@
  *                 [--stall-in-settle FILE] write FILE, then hang inside the
  *                                     transaction of the first ack
  *                 [--limit N]         at most N batches
+ *                 [--lease-ms N]      claim batches for N ms
  * Prints one line per batch ("batch ID records N bytes N") and per ack
  * ("acked ID applied|before"), then the stats.
  */
@@ -133,7 +134,7 @@ int main(int argc, char **argv)
 		{ "max-bytes", 1, NULL, 'B' }, { "crash", 0, NULL, 'c' },
 		{ "ack-twice", 0, NULL, 't' }, { "dead-status", 1, NULL, 'd' },
 		{ "reload", 1, NULL, 'R' }, { "stall-in-settle", 1, NULL, 's' },
-		{ "limit", 1, NULL, 'l' }, { NULL, 0, NULL, 0 },
+		{ "limit", 1, NULL, 'l' }, { "lease-ms", 1, NULL, 'e' }, { NULL, 0, NULL, 0 },
 	};
 	struct rti_signals_source_opts o = RTI_OPTS_INIT(rti_signals_source_opts,
 							 .interval_ms = 3600000);
@@ -157,6 +158,7 @@ int main(int argc, char **argv)
 		case 'R': reload = optarg; break;
 		case 's': stall_file = optarg; break;
 		case 'l': r.limit = strtoul(optarg, NULL, 10); break;
+		case 'e': o.lease_ms = strtoull(optarg, NULL, 10); break;
 		default: return 2;
 		}
 	}

@@ -175,4 +175,24 @@ check "fleet: both nodes pushed batches ($(cat fl.a*.log | grep -c ' applied$') 
 check "fleet: no batch applied twice" applied_once fl.*.log
 check "fleet: no error" eval '! grep -hq "errors [1-9]" fl.*.log'
 check "fleet: Signals' sums = the index's counts, over $i rounds" exact "$url" fl fl.*/
+
+# a node that claimed a batch and died: the others wait for its lease
+url=$(pg_db lease)
+"$FEED" --hot-index "$url" --node w1 in1.jsonl 2>/dev/null
+mkdir -p ls.a ls.b ls.c ls.d
+"$SC" --hot-index "$url" --node node-a --out ls.a --crash >ls.a.log 2>&1
+"$SC" --hot-index "$url" --node node-b --out ls.b >ls.b.log 2>&1
+check "lease: another node does not take a batch claimed by a live node" \
+  eval '! grep -q "^batch $(first_id ls.a.log) " ls.b.log'
+"$SC" --hot-index "$url" --node node-c --out ls.c --crash --lease-ms 1 >ls.c.log 2>&1
+"$FEED" --hot-index "$url" --node w1 --no-resume in1.jsonl 2>/dev/null
+"$SC" --hot-index "$url" --node node-c --out ls.c --crash --lease-ms 1 >ls.c.log 2>&1
+"$SC" --hot-index "$url" --node node-d --out ls.d >ls.d.log 2>&1
+check "lease: ... and takes it over once the lease ran out" \
+  grep -q "^batch $(first_id ls.c.log) " ls.d.log
+"$SC" --hot-index "$url" --node node-a --out ls.a >ls.a2.log 2>&1
+check "lease: the claimer, restarted, sends its batch" grep -q "^batch $(first_id ls.a.log) " ls.a2.log
+# (its scope's growth since that batch waits for the next interval: a new process)
+"$SC" --hot-index "$url" --node node-a --out ls.a >ls.a3.log 2>&1
+check "lease: exact" exact "$url" ls ls.a ls.b ls.c ls.d
 done_testing
