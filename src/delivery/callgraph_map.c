@@ -187,6 +187,8 @@ static int step(struct cg_parse *p, struct rti_callgraph_map *m, const yaml_even
 
 static int check_dups(struct cg_parse *p, struct rti_callgraph_map *m)
 {
+	if (m->n < 2)
+		return 0;
 	qsort(m->e, m->n, sizeof(*m->e), cmp_entry_at);
 	for (size_t i = 1; i < m->n; i++)
 		if (!strcmp(m->e[i - 1].digest, m->e[i].digest))
@@ -292,7 +294,7 @@ const char *rti_callgraph_map_get(const struct rti_callgraph_map *m, const char 
 {
 	struct cg_entry k, *e;
 
-	if (!m || !digest || strlen(digest) != DIGEST_LEN)
+	if (!m || !m->n || !digest || strlen(digest) != DIGEST_LEN)
 		return NULL;
 	memcpy(k.digest, digest, DIGEST_LEN + 1);
 	e = bsearch(&k, m->e, m->n, sizeof(*m->e), cmp_entry);

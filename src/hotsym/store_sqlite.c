@@ -575,10 +575,10 @@ static int sq_sig_scopes(struct hs_store *bs, hs_scope_fn fn, void *arg)
 	return err;
 }
 
-/* One integer of a one-row query with up to two integer parameters and
- * one text parameter (?1 text when t, then the integers). 1 row, 0 none. */
-static int sq_int(struct sq_store *s, const char *sql, const char *t, int64_t a, int64_t b,
-		  int64_t *out)
+/* The first one or two integers of a one-row query, with a text parameter
+ * (?1, when t) or an integer one (?1 = a). 1 row, 0 none, -errno. */
+static int sq_int(struct sq_store *s, const char *sql, const char *t, int64_t a,
+		  int64_t *out, int64_t *out2)
 {
 	sqlite3_stmt *st;
 	int i = 1, rc, err = prep(s, &st, sql);
@@ -586,13 +586,14 @@ static int sq_int(struct sq_store *s, const char *sql, const char *t, int64_t a,
 	if (err)
 		return err;
 	if (t)
-		sqlite3_bind_text(st, i++, t, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, i++, a);
-	if (i <= sqlite3_bind_parameter_count(st))
-		sqlite3_bind_int64(st, i, b);
+		sqlite3_bind_text(st, i, t, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_int64(st, i, a);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW && out)
 		*out = sqlite3_column_int64(st, 0);
+	if (rc == SQLITE_ROW && out2)
+		*out2 = sqlite3_column_int64(st, 1);
 	err = rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : fail(s, "Signals push");
 	sqlite3_finalize(st);
 	return err;
@@ -678,14 +679,14 @@ static int sq_sig_freeze(struct hs_store *bs, const struct hs_sig_freeze *f,
 	if (err)
 		return err;
 	rti_buf_reset(body);
-	rc = sq_int(s, "SELECT id FROM hot_scopes WHERE scope = ?1", f->scope, 0, 0, &sid);
+	rc = sq_int(s, "SELECT id FROM hot_scopes WHERE scope = ?1", f->scope, 0, &sid, NULL);
 	if (rc == 1) /* one outstanding batch per scope, in the whole index */
 		rc = sq_int(s, "SELECT 1 FROM hot_signals_batches WHERE scope_id = ?1"
-			       " AND state = 0", NULL, sid, 0, NULL) == 0 ? 1 : 0;
+			       " AND state = 0", NULL, sid, NULL, NULL) == 0 ? 1 : 0;
 	if (rc == 1)
 		rc = sq_int(s, "INSERT INTO hot_signals_scopes (scope_id, next_seq) VALUES (?1, 1)"
 			       " ON CONFLICT (scope_id) DO UPDATE SET next_seq = next_seq + 1"
-			       " RETURNING next_seq", NULL, sid, 0, &seq);
+			       " RETURNING next_seq", NULL, sid, &seq, NULL);
 	if (rc == 1 && hs_sig_batch_id(id, f->node, f->scope, (uint64_t)seq))
 		rc = -ENAMETOOLONG;
 	if (rc == 1)
@@ -811,11 +812,8 @@ static int sq_sig_settle(struct hs_store *bs, const char *id, bool dead, long st
 
 	if (err)
 		return err;
-	rc = sq_int(s, "SELECT scope_id FROM hot_signals_batches WHERE id = ?1 AND state = 0",
-		    id, 0, 0, &sid);
-	if (rc == 1)
-		rc = sq_int(s, "SELECT seq FROM hot_signals_batches WHERE id = ?1 AND ?2 >= 0",
-			    id, 0, 0, &seq);
+	rc = sq_int(s, "SELECT scope_id, seq FROM hot_signals_batches WHERE id = ?1"
+		       " AND state = 0", id, 0, &sid, &seq);
 	for (int i = 0; rc == 1 && sql[i]; i++) {
 		err = prep(s, &st, sql[i]);
 		if (err) {
