@@ -202,6 +202,57 @@ struct rti_hot_export_opts {
 /* Writes the export to fd. Deterministic: same index content, same bytes. */
 int rti_hotsym_export(struct rti_hotsym *h, struct rti_hot_export_opts *o, int fd);
 
+/* ---- the Signals push (docs/hot-index.md "Signals push") ----
+ *
+ * Per scope, the index keeps the counts Signals acknowledged; a batch is
+ * the growth since then (hitCount = delta), frozen in the store with its
+ * id, body and per-symbol deltas before its first attempt, and offered
+ * again (same id, same bytes), also after a restart, until it is
+ * acknowledged or refused. Acknowledging it adds its deltas to the
+ * acknowledged counts in the same transaction that removes it. A scope has
+ * at most one outstanding batch in the whole index (all nodes): the sum of
+ * the acknowledged deltas per symbol never exceeds its count, and equals it
+ * once everything is acknowledged. Writers (not read_only) only. */
+
+struct rti_hot_signals_freeze_opts {
+	size_t sz;                 /* sizeof(struct rti_hot_signals_freeze_opts) */
+	const char *path;          /* the request path, kept with the batch (required) */
+	uint64_t max_lines;        /* symbols per batch; 0 = 10000 */
+	size_t max_bytes;          /* body bytes per batch, at least one line; 0 = 4 MiB */
+};
+
+struct rti_hot_signals_batch {
+	char id[160];              /* the Idempotency-Key: node/scope/sequence */
+	char path[1024];
+	const uint8_t *body;       /* NDJSON; the handle's, valid until its next call */
+	size_t len;
+	uint64_t records;          /* lines */
+	uint64_t created_ms;       /* CLOCK_REALTIME ms when it was frozen */
+};
+
+typedef int (*rti_hot_scope_fn)(void *arg, const char *scope);
+/* Scopes (image and host) whose counts grew since their acknowledged push
+ * and that have no outstanding batch, in byte order. fn returns 0 to go on. */
+int rti_hotsym_signals_scopes(struct rti_hotsym *h, rti_hot_scope_fn fn, void *arg);
+/* One transaction: freezes scope's growth as a batch unless it has an
+ * outstanding one. 0 nothing frozen, 1 frozen, 2 frozen and more growth is
+ * left (a cap was reached: freeze again after its acknowledgement), -errno. */
+int rti_hotsym_signals_freeze(struct rti_hotsym *h, const char *scope,
+			      const struct rti_hot_signals_freeze_opts *o);
+/* The oldest outstanding batch that this node owns or whose owner's lease
+ * ran out, claimed by this node for lease_ms: 1 and *b, 0 none, -errno. */
+int rti_hotsym_signals_next(struct rti_hotsym *h, uint64_t lease_ms,
+			    struct rti_hot_signals_batch *b);
+/* Signals acknowledged batch id: its deltas become acknowledged counts and
+ * the batch is removed, in one transaction. 1 applied, 0 unknown or
+ * settled before (a no-op: acking twice counts once), -errno. */
+int rti_hotsym_signals_ack(struct rti_hotsym *h, const char *id);
+/* Signals refused batch id for good (a 4xx): the batch is kept aside
+ * (state dead, with status and the first 4 KiB of resp) and its deltas
+ * count as pushed, so delivery goes on. 1, 0 (no-op) or -errno. */
+int rti_hotsym_signals_dead(struct rti_hotsym *h, const char *id, long status,
+			    const char *resp, size_t resp_len);
+
 /* Syscall family of a kernel symbol (docs/hot-index.md), or NULL. */
 const char *rti_hotsym_syscall_family(const char *kernel_symbol);
 /* The probe type names of a probe_types bit set, sorted by name (the order

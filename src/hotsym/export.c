@@ -39,26 +39,6 @@ static void put_time_ns(struct rti_cjw *w, const char *key, int64_t ns)
 	put_time(w, key, &t);
 }
 
-/* Probe type names of a bit set, sorted by name. */
-unsigned rti_hot_probe_type_names(uint32_t bits, const char *names[RTI_PROBE__COUNT])
-{
-	unsigned n = 0;
-
-	for (int t = 1; t < RTI_PROBE__COUNT; t++) {
-		const char *nm;
-		unsigned i;
-
-		if (!(bits & (1u << t)))
-			continue;
-		nm = rti_probe_type_name((enum rti_probe_type)t);
-		for (i = n; i > 0 && strcmp(names[i - 1], nm) > 0; i--)
-			names[i] = names[i - 1];
-		names[i] = nm;
-		n++;
-	}
-	return n;
-}
-
 static void put_ptypes(struct rti_cjw *w, const char *key, uint32_t bits)
 {
 	const char *names[RTI_PROBE__COUNT];
@@ -143,45 +123,13 @@ static int blob_line(struct out *o, struct rti_buf *line)
 
 /* ---- signals runtime facts ---- */
 
+/* the line writer is shared with the Signals push (signals_line.c) */
 static int signals_row(void *arg, const struct rti_hot_entry *e)
 {
 	struct out *o = arg;
-	const char *names[RTI_PROBE__COUNT];
-	unsigned np = rti_hot_probe_type_names(e->probe_types, names);
-	struct rti_buf pt = RTI_BUF_INIT(1024);
-	struct rti_cjw w;
-	int err = 0;
+	int err = hs_signals_line(e, &o->b);
 
-	for (unsigned i = 0; i < np && !err; i++) {
-		if (i)
-			err = rti_buf_addch(&pt, ',');
-		err = err ? err : rti_buf_addstr(&pt, names[i]);
-	}
-	rti_cjw_init(&w, &o->b);
-	rti_cjw_obj_open(&w);
-	if (!strncmp(e->code_id, "gnu-build-id:", 13))
-		rti_cjw_kv_str(&w, "buildId", e->code_id + 13);
-	rti_cjw_kv_str(&w, "codeId", e->code_id);
-	rti_cjw_key(&w, "hitCount");
-	rti_cjw_u64(&w, e->hit_count);
-	rti_cjw_key(&w, "metadata");
-	rti_cjw_obj_open(&w);
-	put_time(&w, "firstSeen", &e->first_seen);
-	rti_cjw_kv_str(&w, "module", e->module);
-	rti_cjw_kv_str(&w, "probeTypes", pt.p);
-	rti_cjw_kv_str(&w, "scope", e->scope);
-	rti_cjw_kv_str(&w, "source", "stella-rti");
-	rti_cjw_kv_str(&w, "symbol", e->symbol);
-	rti_cjw_obj_close(&w);
-	put_time(&w, "observedAt", &e->last_seen);
-	rti_cjw_kv_str(&w, "symbolId", e->symbol_id);
-	rti_cjw_obj_close(&w);
-	rti_buf_release(&pt);
-	if (err || w.err)
-		return err ? err : w.err;
-	if (rti_buf_addch(&o->b, '\n'))
-		return -ENOBUFS;
-	return out_drain(o, false);
+	return err ? err : out_drain(o, false);
 }
 
 /* ---- execution evidence ---- */

@@ -103,6 +103,7 @@ struct rti_hotsym {
 	size_t fbuf_cap;
 	struct rti_buf xbuf;      /* the exemplar of a new call path */
 
+	struct rti_buf sigbody;   /* the Signals batch last read (signals.c) */
 	bool broken;              /* an event was counted in part: commit no more */
 	struct rti_hotsym_stats st;
 	char errmsg[512];
@@ -413,6 +414,7 @@ void rti_hotsym_close(struct rti_hotsym *h)
 	EVP_MD_free(h->sha256);
 	free(h->fbuf);
 	rti_buf_release(&h->xbuf);
+	rti_buf_release(&h->sigbody);
 	free(h->c);
 	free(h);
 }
@@ -467,6 +469,23 @@ const char *rti_hotsym_errmsg(const struct rti_hotsym *h)
 struct hs_store *hs_store_of(struct rti_hotsym *h)
 {
 	return h->store;
+}
+
+const char *hs_node_of(const struct rti_hotsym *h)
+{
+	return h->node;
+}
+
+struct rti_buf *hs_sig_body(struct rti_hotsym *h)
+{
+	if (!h->sigbody.max) /* the largest body a freeze can write, and more */
+		rti_buf_init(&h->sigbody, (64u << 20));
+	return &h->sigbody;
+}
+
+void hs_clear_err(struct rti_hotsym *h)
+{
+	h->errmsg[0] = '\0';
 }
 
 int rti_hotsym_scan(struct rti_hotsym *h, const struct rti_hot_filter *f,

@@ -13,7 +13,7 @@
 #include "rti/hotsym.h"
 #include "util/arena.h"
 
-#define HS_SCHEMA_VERSION 3
+#define HS_SCHEMA_VERSION 4
 #define HS_EXEMPLAR_MAX (64u << 10) /* bytes of one exemplar's frames */
 #define HS_MAX_SOURCES 256
 #define HS_DIGEST_LEN (7 + 64) /* "sha256:" + hex */
@@ -125,9 +125,37 @@ struct hs_batch {
 	uint64_t max_exemplars; /* per scope, in the store */
 };
 
+/* signals_line.c: one Signals runtime-facts line of e (canonical JSON and
+ * '\n') appended to out; the writer of `hot export --format signals-ndjson`. */
+int hs_signals_line(const struct rti_hot_entry *e, struct rti_buf *out);
+
 /* ---- stores ---- */
 
 struct hs_store;
+
+/* The Signals push (docs/hot-index.md "Signals push"): freezing one scope. */
+struct hs_sig_freeze {
+	const char *node;      /* who freezes: part of the batch id */
+	const char *scope;
+	const char *path;      /* the request path, kept with the batch */
+	uint64_t max_lines;    /* symbols per batch */
+	size_t max_bytes;      /* body bytes per batch (at least one line) */
+	int64_t now_ms;        /* CLOCK_REALTIME */
+};
+
+/* A frozen batch as read back; body is the store's buffer. */
+struct hs_sig_batch {
+	char id[160];
+	char path[1024];
+	struct rti_buf *body;
+	uint64_t records;
+	int64_t created_ms;
+};
+
+/* signals_line.c: the batch id (Idempotency-Key) of (node, scope, seq). */
+int hs_sig_batch_id(char out[160], const char *node, const char *scope, uint64_t seq);
+
+#define HS_SIG_RESP_MAX 4096 /* bytes of a refusal's response kept with a dead batch */
 
 /* frames: the path's exemplar, NULL when none was kept */
 typedef int (*hs_path_fn)(void *arg, const char *scope, const char *digest,
@@ -155,6 +183,22 @@ struct hs_store_ops {
 		      hs_scope_fn fn, void *arg);
 	/* Go build information per code id (schema 3), by code id */
 	int (*scan_buildinfo)(struct hs_store *s, hs_info_fn fn, void *arg);
+	/* ---- Signals push (schema 4); each one transaction ---- */
+	/* scopes whose counts grew since their acknowledged push and that have
+	 * no outstanding batch, in byte order */
+	int (*sig_scopes)(struct hs_store *s, hs_scope_fn fn, void *arg);
+	/* 0 nothing to freeze, 1 a batch frozen, 2 frozen and more is left
+	 * (a cap was reached); body is scratch */
+	int (*sig_freeze)(struct hs_store *s, const struct hs_sig_freeze *f,
+			  struct rti_buf *body);
+	/* the oldest outstanding batch this node owns or whose lease ran out,
+	 * claimed for lease_ms: 1 and *b, 0 none, -errno */
+	int (*sig_next)(struct hs_store *s, const char *node, int64_t now_ms,
+			int64_t lease_ms, struct hs_sig_batch *b);
+	/* dead == false: acknowledged; true: refused (status, resp kept). 1 the
+	 * batch's deltas were applied now, 0 unknown or done before (no-op) */
+	int (*sig_settle)(struct hs_store *s, const char *id, bool dead, long status,
+			  const char *resp, size_t resp_len, int64_t now_ms);
 	void (*close)(struct hs_store *s);
 };
 
@@ -166,6 +210,12 @@ struct hs_store {
 
 /* The handle's store (export.c). */
 struct hs_store *hs_store_of(struct rti_hotsym *h);
+/* The handle's node identity (signals.c). */
+const char *hs_node_of(const struct rti_hotsym *h);
+/* The handle's buffer for a Signals batch's body (signals.c). */
+struct rti_buf *hs_sig_body(struct rti_hotsym *h);
+/* Empties rti_hotsym_errmsg() before a call that may set it. */
+void hs_clear_err(struct rti_hotsym *h);
 
 int hs_sqlite_open(const char *path, bool read_only, char *err, size_t errlen,
 		   struct hs_store **out);

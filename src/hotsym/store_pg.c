@@ -80,6 +80,26 @@ static const char *const migrations[HS_SCHEMA_VERSION] = {
 	" scope_id bigint NOT NULL, stack_digest text COLLATE \"C\" NOT NULL,"
 	" frames text NOT NULL, PRIMARY KEY (scope_id, stack_digest));"
 	"CREATE TABLE hot_go_buildinfo (code_ref bigint PRIMARY KEY, info text NOT NULL);",
+	/* 4: the Signals push: per scope its cursor, per symbol the count
+	 * acknowledged, the frozen batches and their per-symbol deltas */
+	"CREATE TABLE hot_signals_scopes (scope_id bigint PRIMARY KEY,"
+	" next_seq bigint NOT NULL, acked_seq bigint NOT NULL DEFAULT 0,"
+	" acked_at bigint NOT NULL DEFAULT 0);"
+	"CREATE TABLE hot_signals_pushed ("
+	" scope_id bigint NOT NULL, code_ref bigint NOT NULL,"
+	" symbol text COLLATE \"C\" NOT NULL, hit_count bigint NOT NULL,"
+	" PRIMARY KEY (scope_id, code_ref, symbol)) WITH (fillfactor = 50);"
+	"CREATE TABLE hot_signals_batches (id text COLLATE \"C\" PRIMARY KEY,"
+	" scope_id bigint NOT NULL, seq bigint NOT NULL, node text NOT NULL,"
+	" state integer NOT NULL, owner text NOT NULL, lease_until bigint NOT NULL,"
+	" created_ms bigint NOT NULL, path text NOT NULL, body bytea NOT NULL,"
+	" records bigint NOT NULL, dead_status integer, dead_at bigint,"
+	" dead_response bytea, UNIQUE (scope_id, seq));"
+	"CREATE INDEX hot_signals_outstanding ON hot_signals_batches (state, created_ms, id);"
+	"CREATE TABLE hot_signals_deltas ("
+	" batch_id text COLLATE \"C\" NOT NULL, code_ref bigint NOT NULL,"
+	" symbol text COLLATE \"C\" NOT NULL, delta bigint NOT NULL,"
+	" PRIMARY KEY (batch_id, code_ref, symbol));",
 };
 
 static void ignore_notice(void *arg, const char *msg)
@@ -762,6 +782,320 @@ static int pg_scopes(struct hs_store *bs, const struct rti_hot_filter *f, hs_sco
 	return stream((struct pg_store *)bs, HS_Q_SCOPES, f, each_scope, (void *)fn, arg);
 }
 
+/* ---- the Signals push (docs/hot-index.md "Signals push") ---- */
+
+/* run() with parameters that may be binary (bytea): lens/fmts per libpq. */
+static int run_bin(struct pg_store *s, const char *what, const char *sql, int n,
+		   const char *const *vals, const int *lens, const int *fmts, ExecStatusType st,
+		   PGresult **out)
+{
+	PGresult *r = rti_pq.PQexecParams(s->c, sql, n, NULL, vals, lens, fmts, 0);
+
+	if (!r || rti_pq.PQresultStatus(r) != st)
+		return fail_res(s, what, r);
+	if (out)
+		*out = r;
+	else
+		rti_pq.PQclear(r);
+	return 0;
+}
+
+static int hexval(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+		: c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* A bytea column in text form ("\x" and hex, PostgreSQL's default output). */
+static int unhex_bytea(struct pg_store *s, const char *v, struct rti_buf *out)
+{
+	rti_buf_reset(out);
+	if (v[0] != '\\' || v[1] != 'x')
+		return fail_msg(s, "reading a Signals batch", "bytea_output is not hex", -EIO);
+	for (v += 2; v[0] && v[1]; v += 2) {
+		int hi = hexval(v[0]), lo = hexval(v[1]);
+
+		if (hi < 0 || lo < 0)
+			return fail_msg(s, "reading a Signals batch", "bad bytea", -EIO);
+		if (rti_buf_addch(out, (char)(hi << 4 | lo)))
+			return -ENOBUFS;
+	}
+	return 0;
+}
+
+static int pg_sig_scopes(struct hs_store *bs, hs_scope_fn fn, void *arg)
+{
+	struct pg_store *s = (struct pg_store *)bs;
+	PGresult *r = NULL;
+	int err = connected(s);
+
+	if (!err)
+		err = run(s, "reading the Signals cursors",
+			  "SELECT s.scope FROM hot_scopes s WHERE NOT EXISTS (SELECT 1"
+			  " FROM hot_signals_batches b WHERE b.scope_id = s.id AND b.state = 0)"
+			  " AND EXISTS (SELECT 1 FROM hot_symbols h LEFT JOIN hot_signals_pushed p"
+			  " ON p.scope_id = h.scope_id AND p.code_ref = h.code_ref"
+			  " AND p.symbol = h.symbol WHERE h.scope_id = s.id"
+			  " AND h.hit_count > coalesce(p.hit_count, 0)) ORDER BY s.scope",
+			  0, NULL, PGRES_TUPLES_OK, &r);
+	for (int i = 0; !err && i < rti_pq.PQntuples(r); i++)
+		err = fn(arg, rti_pq.PQgetvalue(r, i, 0));
+	if (r)
+		rti_pq.PQclear(r);
+	return err;
+}
+
+/* The delta lines of scope sid (rows r, in symbolId order) into body, and
+ * their deltas COPYed into hot_signals_deltas, within the caps. */
+static int pg_sig_lines(struct pg_store *s, const struct hs_sig_freeze *f, PGresult *r,
+			const char *id, struct rti_buf *body, uint64_t *records)
+{
+	struct rti_buf line = RTI_BUF_INIT(3 * RTI_HOTSYM_MAX_NAME + 4096);
+	struct rti_buf cp = RTI_BUF_INIT(4 * COPY_CHUNK + 4 * RTI_HOTSYM_MAX_NAME);
+	int more = 1, n = rti_pq.PQntuples(r);
+	int err = run(s, "freezing a Signals batch",
+		      "COPY hot_signals_deltas (batch_id, code_ref, symbol, delta) FROM STDIN",
+		      0, NULL, PGRES_COPY_IN, NULL);
+
+	for (int i = 0; i < n && !err; i++) {
+		struct rti_hot_entry e = { .scope = f->scope };
+
+		e.code_id = rti_pq.PQgetvalue(r, i, 0);
+		e.symbol = rti_pq.PQgetvalue(r, i, 1);
+		e.module = rti_pq.PQgetisnull(r, i, 2) ? NULL : rti_pq.PQgetvalue(r, i, 2);
+		err = hs_symbol_id(&s->sid, e.code_id, e.symbol);
+		if (err)
+			break;
+		e.symbol_id = s->sid.p;
+		e.hit_count = strtoull(rti_pq.PQgetvalue(r, i, 3), NULL, 10);
+		rti_time_from_ns(strtoll(rti_pq.PQgetvalue(r, i, 4), NULL, 10), &e.first_seen);
+		rti_time_from_ns(strtoll(rti_pq.PQgetvalue(r, i, 5), NULL, 10), &e.last_seen);
+		e.probe_types = (uint32_t)strtoul(rti_pq.PQgetvalue(r, i, 6), NULL, 10);
+		rti_buf_reset(&line);
+		err = hs_signals_line(&e, &line);
+		if (err)
+			break;
+		if (*records == f->max_lines ||
+		    (*records && body->len + line.len > f->max_bytes)) {
+			more = 2; /* the rest goes into the scope's next batch */
+			break;
+		}
+		err = rti_buf_add(body, line.p, line.len);
+		err = err ? err : copy_str(&cp, id);
+		err = err ? err : rti_buf_addch(&cp, '\t');
+		err = err ? err : put_i64(&cp, strtoll(rti_pq.PQgetvalue(r, i, 7), NULL, 10), '\t');
+		err = err ? err : copy_str(&cp, e.symbol);
+		err = err ? err : rti_buf_addch(&cp, '\t');
+		err = err ? err : put_i64(&cp, (int64_t)e.hit_count, '\n');
+		err = err ? err : copy_send(s, &cp, false);
+		(*records)++;
+	}
+	err = copy_end(s, &cp, err);
+	rti_buf_release(&line);
+	rti_buf_release(&cp);
+	return err ? err : more;
+}
+
+/* One integer of a query's first row: 1, 0 (no row) or -errno. */
+static int pg_int(struct pg_store *s, const char *sql, int n, const char *const *v,
+		  int64_t *out)
+{
+	PGresult *r = NULL;
+	int err = run(s, "Signals push", sql, n, v, PGRES_TUPLES_OK, &r);
+
+	if (err)
+		return err;
+	err = rti_pq.PQntuples(r) > 0;
+	if (err && out)
+		*out = strtoll(rti_pq.PQgetvalue(r, 0, 0), NULL, 10);
+	rti_pq.PQclear(r);
+	return err;
+}
+
+static int pg_sig_freeze(struct hs_store *bs, const struct hs_sig_freeze *f,
+			 struct rti_buf *body)
+{
+	struct pg_store *s = (struct pg_store *)bs;
+	char id[160], sidv[24], seqv[24], lim[24], now[24], recs[24];
+	const char *v[8] = { f->scope };
+	int lens[8] = { 0 }, fmts[8] = { 0 };
+	int64_t sid = 0, seq = 0;
+	uint64_t records = 0;
+	PGresult *r = NULL;
+	int rc, err = connected(s);
+
+	if (!err)
+		err = run(s, "begin", "BEGIN", 0, NULL, PGRES_COMMAND_OK, NULL);
+	if (err)
+		return err;
+	rti_buf_reset(body);
+	rc = pg_int(s, "SELECT id FROM hot_scopes WHERE scope = $1", 1, v, &sid);
+	snprintf(sidv, sizeof(sidv), "%" PRId64, sid);
+	v[0] = sidv;
+	if (rc == 1)
+		rc = run(s, "Signals push", "INSERT INTO hot_signals_scopes (scope_id, next_seq)"
+			 " VALUES ($1, 1) ON CONFLICT (scope_id) DO NOTHING", 1, v,
+			 PGRES_COMMAND_OK, NULL) ?: 1;
+	/* the scope's cursor row, locked: freezes and acknowledgements of a
+	 * scope go one after the other, whichever node runs them */
+	if (rc == 1)
+		rc = pg_int(s, "SELECT next_seq FROM hot_signals_scopes WHERE scope_id = $1"
+			       " FOR UPDATE", 1, v, &seq);
+	if (rc == 1)
+		rc = pg_int(s, "SELECT 1 FROM hot_signals_batches WHERE scope_id = $1"
+			       " AND state = 0 LIMIT 1", 1, v, NULL) == 0 ? 1 : 0;
+	if (rc == 1 && hs_sig_batch_id(id, f->node, f->scope, (uint64_t)seq))
+		rc = -ENAMETOOLONG;
+	snprintf(lim, sizeof(lim), "%" PRIu64, f->max_lines + 1);
+	v[1] = lim;
+	if (rc == 1)
+		rc = run(s, "freezing a Signals batch",
+			 "SELECT k.code_id, h.symbol, h.module, h.hit_count - coalesce(p.hit_count, 0),"
+			 " h.first_seen, h.last_seen, h.probe_types, h.code_ref"
+			 " FROM hot_symbols h JOIN hot_codes k ON k.id = h.code_ref"
+			 " LEFT JOIN hot_signals_pushed p ON p.scope_id = h.scope_id"
+			 " AND p.code_ref = h.code_ref AND p.symbol = h.symbol"
+			 " WHERE h.scope_id = $1 AND h.hit_count > coalesce(p.hit_count, 0)"
+			 " ORDER BY (k.code_id || '!' || h.symbol) COLLATE \"C\", h.code_ref LIMIT $2",
+			 2, v, PGRES_TUPLES_OK, &r) ?: 1;
+	if (rc == 1)
+		rc = pg_sig_lines(s, f, r, id, body, &records);
+	if (r)
+		rti_pq.PQclear(r);
+	if (rc <= 0 || !records)
+		goto out;
+	snprintf(seqv, sizeof(seqv), "%" PRId64, seq);
+	snprintf(now, sizeof(now), "%" PRId64, f->now_ms);
+	snprintf(recs, sizeof(recs), "%" PRIu64, records);
+	err = run(s, "freezing a Signals batch",
+		  "UPDATE hot_signals_scopes SET next_seq = next_seq + 1 WHERE scope_id = $1",
+		  1, v, PGRES_COMMAND_OK, NULL);
+	{
+		const char *bv[8] = { id, sidv, seqv, f->node, now, f->path, body->p ? body->p : "",
+				      recs };
+
+		lens[6] = (int)body->len;
+		fmts[6] = 1;
+		if (!err)
+			err = run_bin(s, "freezing a Signals batch",
+				      "INSERT INTO hot_signals_batches (id, scope_id, seq, node, state,"
+				      " owner, lease_until, created_ms, path, body, records)"
+				      " VALUES ($1, $2, $3, $4, 0, $4, 0, $5, $6, $7, $8)",
+				      8, bv, lens, fmts, PGRES_COMMAND_OK, NULL);
+	}
+	if (!err && rti_hotsym__test_hook)
+		rti_hotsym__test_hook("signals:freeze");
+	if (!err)
+		err = run(s, "commit", "COMMIT", 0, NULL, PGRES_COMMAND_OK, NULL);
+	if (!err)
+		return rc;
+	rc = err;
+out:
+	rollback(s);
+	return rc < 0 ? rc : 0;
+}
+
+static int pg_sig_next(struct hs_store *bs, const char *node, int64_t now_ms, int64_t lease_ms,
+		       struct hs_sig_batch *b)
+{
+	struct pg_store *s = (struct pg_store *)bs;
+	char now[24], lease[24];
+	const char *v[3] = { node, now, lease };
+	PGresult *r = NULL;
+	int err = connected(s);
+
+	snprintf(now, sizeof(now), "%" PRId64, now_ms);
+	snprintf(lease, sizeof(lease), "%" PRId64, now_ms + lease_ms);
+	/* one statement: the row lock of the claim (SKIP LOCKED) keeps two
+	 * nodes from claiming the same batch at once */
+	if (!err)
+		err = run(s, "claiming a Signals batch",
+			  "UPDATE hot_signals_batches SET owner = $1, lease_until = $3::bigint"
+			  " WHERE id = (SELECT id FROM hot_signals_batches WHERE state = 0"
+			  " AND (owner = $1 OR lease_until < $2::bigint) ORDER BY created_ms, id"
+			  " LIMIT 1 FOR UPDATE SKIP LOCKED)"
+			  " RETURNING id, path, body, records, created_ms",
+			  3, v, PGRES_TUPLES_OK, &r);
+	if (err)
+		return err;
+	if (rti_pq.PQntuples(r) != 1) {
+		rti_pq.PQclear(r);
+		return 0;
+	}
+	snprintf(b->id, sizeof(b->id), "%s", rti_pq.PQgetvalue(r, 0, 0));
+	snprintf(b->path, sizeof(b->path), "%s", rti_pq.PQgetvalue(r, 0, 1));
+	err = unhex_bytea(s, rti_pq.PQgetvalue(r, 0, 2), b->body);
+	b->records = strtoull(rti_pq.PQgetvalue(r, 0, 3), NULL, 10);
+	b->created_ms = strtoll(rti_pq.PQgetvalue(r, 0, 4), NULL, 10);
+	rti_pq.PQclear(r);
+	return err ? err : 1;
+}
+
+static int pg_sig_settle(struct hs_store *bs, const char *id, bool dead, long status,
+			 const char *resp, size_t resp_len, int64_t now_ms)
+{
+	struct pg_store *s = (struct pg_store *)bs;
+	char sidv[24], seqv[24], now[24], st[24];
+	const char *v[2] = { id, sidv };
+	int64_t sid = 0, seq = 0;
+	int rc, err = connected(s);
+
+	if (!err)
+		err = run(s, "begin", "BEGIN", 0, NULL, PGRES_COMMAND_OK, NULL);
+	if (err)
+		return err;
+	rc = pg_int(s, "SELECT scope_id FROM hot_signals_batches WHERE id = $1 AND state = 0",
+		    1, v, &sid);
+	snprintf(sidv, sizeof(sidv), "%" PRId64, sid);
+	/* the cursor row first (the order of freeze), then the batch again:
+	 * a node that settled it meanwhile leaves nothing to do */
+	if (rc == 1)
+		rc = pg_int(s, "SELECT 1 FROM hot_signals_scopes WHERE scope_id = $1 FOR UPDATE",
+			    1, v + 1, NULL);
+	if (rc == 1)
+		rc = pg_int(s, "SELECT seq FROM hot_signals_batches WHERE id = $1 AND state = 0"
+			       " FOR UPDATE", 1, v, &seq);
+	snprintf(seqv, sizeof(seqv), "%" PRId64, seq);
+	snprintf(now, sizeof(now), "%" PRId64, now_ms);
+	snprintf(st, sizeof(st), "%ld", status);
+	if (rc == 1)
+		rc = run(s, "settling a Signals batch",
+			 "INSERT INTO hot_signals_pushed AS p (scope_id, code_ref, symbol, hit_count)"
+			 " SELECT $2::bigint, code_ref, symbol, delta FROM hot_signals_deltas"
+			 " WHERE batch_id = $1 ORDER BY code_ref, symbol"
+			 " ON CONFLICT (scope_id, code_ref, symbol) DO UPDATE SET"
+			 " hit_count = p.hit_count + excluded.hit_count",
+			 2, v, PGRES_COMMAND_OK, NULL) ?: 1;
+	if (rc == 1 && !dead)
+		rc = run(s, "settling a Signals batch",
+			 "WITH d AS (DELETE FROM hot_signals_deltas WHERE batch_id = $1)"
+			 " DELETE FROM hot_signals_batches WHERE id = $1",
+			 1, v, PGRES_COMMAND_OK, NULL) ?: 1;
+	if (rc == 1 && dead) {
+		const char *dv[4] = { id, now, st, resp ? resp : "" };
+		int dl[4] = { 0, 0, 0, (int)(resp_len > HS_SIG_RESP_MAX ? HS_SIG_RESP_MAX : resp_len) };
+		int df[4] = { 0, 0, 0, 1 };
+
+		rc = run_bin(s, "settling a Signals batch",
+			     "UPDATE hot_signals_batches SET state = 1, dead_status = $3::integer,"
+			     " dead_at = $2::bigint, dead_response = $4 WHERE id = $1",
+			     4, dv, dl, df, PGRES_COMMAND_OK, NULL) ?: 1;
+	}
+	if (rc == 1)
+		rc = run(s, "settling a Signals batch",
+			 "UPDATE hot_signals_scopes SET acked_seq = GREATEST(acked_seq, $2::bigint),"
+			 " acked_at = $3::bigint WHERE scope_id = $1::bigint",
+			 3, (const char *const[]){ sidv, seqv, now }, PGRES_COMMAND_OK, NULL) ?: 1;
+	if (rc == 1 && rti_hotsym__test_hook)
+		rti_hotsym__test_hook("signals:settle");
+	if (rc == 1)
+		err = run(s, "commit", "COMMIT", 0, NULL, PGRES_COMMAND_OK, NULL);
+	if (rc == 1 && !err)
+		return 1;
+	rollback(s);
+	return rc < 0 ? rc : err;
+}
+
 static void pg_close(struct hs_store *bs)
 {
 	struct pg_store *s = (struct pg_store *)bs;
@@ -781,6 +1115,10 @@ static const struct hs_store_ops pg_ops = {
 	.scan_paths = pg_scan_paths,
 	.scan_buildinfo = pg_scan_buildinfo,
 	.scopes = pg_scopes,
+	.sig_scopes = pg_sig_scopes,
+	.sig_freeze = pg_sig_freeze,
+	.sig_next = pg_sig_next,
+	.sig_settle = pg_sig_settle,
 	.close = pg_close,
 };
 

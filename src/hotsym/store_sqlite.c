@@ -70,6 +70,26 @@ static const char *const migrations[HS_SCHEMA_VERSION] = {
 	" scope_id INTEGER NOT NULL, stack_digest TEXT NOT NULL, frames TEXT NOT NULL,"
 	" PRIMARY KEY (scope_id, stack_digest)) WITHOUT ROWID;"
 	"CREATE TABLE hot_go_buildinfo (code_ref INTEGER PRIMARY KEY, info TEXT NOT NULL);",
+	/* 4: the Signals push: per scope its cursor, per symbol the count
+	 * acknowledged, the frozen batches and their per-symbol deltas */
+	"CREATE TABLE hot_signals_scopes (scope_id INTEGER PRIMARY KEY,"
+	" next_seq INTEGER NOT NULL, acked_seq INTEGER NOT NULL DEFAULT 0,"
+	" acked_at INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE hot_signals_pushed ("
+	" scope_id INTEGER NOT NULL, code_ref INTEGER NOT NULL, symbol TEXT NOT NULL,"
+	" hit_count INTEGER NOT NULL,"
+	" PRIMARY KEY (scope_id, code_ref, symbol)) WITHOUT ROWID;"
+	"CREATE TABLE hot_signals_batches (id TEXT PRIMARY KEY,"
+	" scope_id INTEGER NOT NULL, seq INTEGER NOT NULL, node TEXT NOT NULL,"
+	" state INTEGER NOT NULL, owner TEXT NOT NULL, lease_until INTEGER NOT NULL,"
+	" created_ms INTEGER NOT NULL, path TEXT NOT NULL, body BLOB NOT NULL,"
+	" records INTEGER NOT NULL, dead_status INTEGER, dead_at INTEGER,"
+	" dead_response BLOB, UNIQUE (scope_id, seq));"
+	"CREATE INDEX hot_signals_outstanding ON hot_signals_batches (state, created_ms, id);"
+	"CREATE TABLE hot_signals_deltas ("
+	" batch_id TEXT NOT NULL, code_ref INTEGER NOT NULL, symbol TEXT NOT NULL,"
+	" delta INTEGER NOT NULL,"
+	" PRIMARY KEY (batch_id, code_ref, symbol)) WITHOUT ROWID;",
 };
 
 static int fail(struct sq_store *s, const char *what)
@@ -520,6 +540,311 @@ static int sq_scan_buildinfo(struct hs_store *bs, hs_info_fn fn, void *arg)
 	return err;
 }
 
+/* ---- the Signals push (docs/hot-index.md "Signals push") ---- */
+
+/* The delta of every symbol of a scope: its count minus what Signals
+ * acknowledged, in symbolId byte order (code_id "!" symbol). */
+#define SQ_SIG_GROWN \
+	" FROM hot_symbols h JOIN hot_codes k ON k.id = h.code_ref" \
+	" LEFT JOIN hot_signals_pushed p ON p.scope_id = h.scope_id" \
+	" AND p.code_ref = h.code_ref AND p.symbol = h.symbol" \
+	" WHERE h.scope_id = ?1 AND h.hit_count > coalesce(p.hit_count, 0)"
+
+static int sq_sig_scopes(struct hs_store *bs, hs_scope_fn fn, void *arg)
+{
+	struct sq_store *s = (struct sq_store *)bs;
+	sqlite3_stmt *st;
+	int rc, err = prep(s, &st,
+			   "SELECT s.scope FROM hot_scopes s WHERE NOT EXISTS (SELECT 1"
+			   " FROM hot_signals_batches b WHERE b.scope_id = s.id AND b.state = 0)"
+			   " AND EXISTS (SELECT 1 FROM hot_symbols h LEFT JOIN hot_signals_pushed p"
+			   " ON p.scope_id = h.scope_id AND p.code_ref = h.code_ref"
+			   " AND p.symbol = h.symbol WHERE h.scope_id = s.id"
+			   " AND h.hit_count > coalesce(p.hit_count, 0)) ORDER BY s.scope");
+
+	if (err)
+		return err;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		err = col(st, 0) ? fn(arg, col(st, 0)) : -ENOMEM;
+		if (err)
+			break;
+	}
+	if (!err && rc != SQLITE_DONE)
+		err = fail(s, "reading the Signals cursors");
+	sqlite3_finalize(st);
+	return err;
+}
+
+/* The first one or two integers of a one-row query, with a text parameter
+ * (?1, when t) or an integer one (?1 = a). 1 row, 0 none, -errno. */
+static int sq_int(struct sq_store *s, const char *sql, const char *t, int64_t a,
+		  int64_t *out, int64_t *out2)
+{
+	sqlite3_stmt *st;
+	int i = 1, rc, err = prep(s, &st, sql);
+
+	if (err)
+		return err;
+	if (t)
+		sqlite3_bind_text(st, i, t, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_int64(st, i, a);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && out)
+		*out = sqlite3_column_int64(st, 0);
+	if (rc == SQLITE_ROW && out2)
+		*out2 = sqlite3_column_int64(st, 1);
+	err = rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : fail(s, "Signals push");
+	sqlite3_finalize(st);
+	return err;
+}
+
+/* The delta lines of scope sid into body and hot_signals_deltas, within
+ * the caps: *records lines; 2 when rows were left out, 1 otherwise. */
+static int sq_sig_lines(struct sq_store *s, const struct hs_sig_freeze *f, int64_t sid,
+			const char *id, struct rti_buf *body, uint64_t *records)
+{
+	struct rti_buf line = RTI_BUF_INIT(3 * RTI_HOTSYM_MAX_NAME + 4096);
+	struct rti_buf symid = RTI_BUF_INIT(3 * RTI_HOTSYM_MAX_NAME);
+	sqlite3_stmt *st, *ins = NULL;
+	int rc, more = 1, err = prep(s, &st,
+				     "SELECT k.code_id, h.symbol, h.module,"
+				     " h.hit_count - coalesce(p.hit_count, 0), h.first_seen,"
+				     " h.last_seen, h.probe_types, h.code_ref" SQ_SIG_GROWN
+				     " ORDER BY k.code_id || '!' || h.symbol, h.code_ref LIMIT ?2");
+
+	if (!err)
+		err = prep(s, &ins, "INSERT INTO hot_signals_deltas (batch_id, code_ref, symbol,"
+				    " delta) VALUES (?1, ?2, ?3, ?4)");
+	if (err)
+		goto out;
+	sqlite3_bind_int64(st, 1, sid);
+	sqlite3_bind_int64(st, 2, (int64_t)f->max_lines + 1);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct rti_hot_entry e = { .scope = f->scope };
+
+		e.code_id = col(st, 0);
+		e.symbol = col(st, 1);
+		e.module = col(st, 2);
+		if (!e.code_id || !e.symbol || hs_symbol_id(&symid, e.code_id, e.symbol)) {
+			err = -ENOMEM;
+			break;
+		}
+		e.symbol_id = symid.p;
+		e.hit_count = (uint64_t)sqlite3_column_int64(st, 3);
+		rti_time_from_ns(sqlite3_column_int64(st, 4), &e.first_seen);
+		rti_time_from_ns(sqlite3_column_int64(st, 5), &e.last_seen);
+		e.probe_types = (uint32_t)sqlite3_column_int64(st, 6);
+		rti_buf_reset(&line);
+		err = hs_signals_line(&e, &line);
+		if (err)
+			break;
+		if (*records == f->max_lines ||
+		    (*records && body->len + line.len > f->max_bytes)) {
+			more = 2; /* the rest goes into the scope's next batch */
+			break;
+		}
+		err = rti_buf_add(body, line.p, line.len);
+		if (err)
+			break;
+		sqlite3_bind_text(ins, 1, id, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(ins, 2, sqlite3_column_int64(st, 7));
+		sqlite3_bind_text(ins, 3, e.symbol, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(ins, 4, (int64_t)e.hit_count);
+		err = step_done(s, ins, "freezing a Signals batch");
+		if (err)
+			break;
+		(*records)++;
+	}
+	if (!err && rc != SQLITE_ROW && rc != SQLITE_DONE)
+		err = fail(s, "freezing a Signals batch");
+out:
+	sqlite3_finalize(st);
+	sqlite3_finalize(ins);
+	rti_buf_release(&line);
+	rti_buf_release(&symid);
+	return err ? err : more;
+}
+
+static int sq_sig_freeze(struct hs_store *bs, const struct hs_sig_freeze *f,
+			 struct rti_buf *body)
+{
+	struct sq_store *s = (struct sq_store *)bs;
+	char id[160];
+	int64_t sid = 0, seq = 0;
+	uint64_t records = 0;
+	sqlite3_stmt *st = NULL;
+	int rc, err = exec(s, "BEGIN IMMEDIATE");
+
+	if (err)
+		return err;
+	rti_buf_reset(body);
+	rc = sq_int(s, "SELECT id FROM hot_scopes WHERE scope = ?1", f->scope, 0, &sid, NULL);
+	if (rc == 1) /* one outstanding batch per scope, in the whole index */
+		rc = sq_int(s, "SELECT 1 FROM hot_signals_batches WHERE scope_id = ?1"
+			       " AND state = 0", NULL, sid, NULL, NULL) == 0 ? 1 : 0;
+	if (rc == 1)
+		rc = sq_int(s, "INSERT INTO hot_signals_scopes (scope_id, next_seq) VALUES (?1, 1)"
+			       " ON CONFLICT (scope_id) DO UPDATE SET next_seq = next_seq + 1"
+			       " RETURNING next_seq", NULL, sid, &seq, NULL);
+	if (rc == 1 && hs_sig_batch_id(id, f->node, f->scope, (uint64_t)seq))
+		rc = -ENAMETOOLONG;
+	if (rc == 1)
+		rc = sq_sig_lines(s, f, sid, id, body, &records);
+	if (rc <= 0 || !records)
+		goto out;
+	err = prep(s, &st, "INSERT INTO hot_signals_batches (id, scope_id, seq, node, state,"
+			   " owner, lease_until, created_ms, path, body, records)"
+			   " VALUES (?1, ?2, ?3, ?4, 0, ?4, 0, ?5, ?6, ?7, ?8)");
+	if (!err) {
+		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, sid);
+		sqlite3_bind_int64(st, 3, seq);
+		sqlite3_bind_text(st, 4, f->node, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 5, f->now_ms);
+		sqlite3_bind_text(st, 6, f->path, -1, SQLITE_STATIC);
+		sqlite3_bind_blob(st, 7, body->p, (int)body->len, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 8, (int64_t)records);
+		err = sqlite3_step(st) == SQLITE_DONE ? 0 : fail(s, "freezing a Signals batch");
+		sqlite3_finalize(st);
+	}
+	if (!err && rti_hotsym__test_hook)
+		rti_hotsym__test_hook("signals:freeze");
+	if (!err)
+		err = exec(s, "COMMIT");
+	if (!err)
+		return rc;
+	rc = err;
+out:
+	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc < 0 ? rc : 0;
+}
+
+static int sq_sig_next(struct hs_store *bs, const char *node, int64_t now_ms, int64_t lease_ms,
+		       struct hs_sig_batch *b)
+{
+	struct sq_store *s = (struct sq_store *)bs;
+	sqlite3_stmt *st = NULL;
+	int rc, found = 0, err = exec(s, "BEGIN IMMEDIATE");
+
+	if (err)
+		return err;
+	err = prep(s, &st, "SELECT id, path, body, records, created_ms FROM hot_signals_batches"
+			   " WHERE state = 0 AND (owner = ?1 OR lease_until < ?2)"
+			   " ORDER BY created_ms, id LIMIT 1");
+	if (err)
+		goto out;
+	sqlite3_bind_text(st, 1, node, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, now_ms);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const void *p = sqlite3_column_blob(st, 2);
+		int n = sqlite3_column_bytes(st, 2);
+
+		snprintf(b->id, sizeof(b->id), "%s", col(st, 0) ? col(st, 0) : "");
+		snprintf(b->path, sizeof(b->path), "%s", col(st, 1) ? col(st, 1) : "");
+		b->records = (uint64_t)sqlite3_column_int64(st, 3);
+		b->created_ms = sqlite3_column_int64(st, 4);
+		rti_buf_reset(b->body);
+		err = n > 0 && p ? rti_buf_add(b->body, p, (size_t)n) : 0;
+		found = 1;
+	} else if (rc != SQLITE_DONE) {
+		err = fail(s, "reading a Signals batch");
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (err || !found)
+		goto out;
+	err = prep(s, &st, "UPDATE hot_signals_batches SET owner = ?1, lease_until = ?2"
+			   " WHERE id = ?3");
+	if (err)
+		goto out;
+	sqlite3_bind_text(st, 1, node, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, now_ms + lease_ms);
+	sqlite3_bind_text(st, 3, b->id, -1, SQLITE_STATIC);
+	err = sqlite3_step(st) == SQLITE_DONE ? 0 : fail(s, "claiming a Signals batch");
+	sqlite3_finalize(st);
+	st = NULL;
+	if (!err)
+		err = exec(s, "COMMIT");
+	if (!err)
+		return 1;
+out:
+	sqlite3_finalize(st);
+	sqlite3_exec(s->db, err ? "ROLLBACK" : "COMMIT", NULL, NULL, NULL);
+	return err;
+}
+
+/* The statements of an acknowledgement or a refusal, after the batch's
+ * row was found outstanding: ?1 id, ?2 scope id, ?3 seq, ?4 now (ms),
+ * ?5 status, ?6 response. */
+static const char *const sq_settle_ack[] = {
+	"INSERT INTO hot_signals_pushed (scope_id, code_ref, symbol, hit_count)"
+	" SELECT ?2, code_ref, symbol, delta FROM hot_signals_deltas WHERE batch_id = ?1"
+	" ON CONFLICT (scope_id, code_ref, symbol) DO UPDATE SET"
+	" hit_count = hit_count + excluded.hit_count",
+	"DELETE FROM hot_signals_deltas WHERE batch_id = ?1",
+	"DELETE FROM hot_signals_batches WHERE id = ?1",
+	"UPDATE hot_signals_scopes SET acked_seq = max(acked_seq, ?3), acked_at = ?4"
+	" WHERE scope_id = ?2",
+	NULL,
+};
+static const char *const sq_settle_dead[] = {
+	"INSERT INTO hot_signals_pushed (scope_id, code_ref, symbol, hit_count)"
+	" SELECT ?2, code_ref, symbol, delta FROM hot_signals_deltas WHERE batch_id = ?1"
+	" ON CONFLICT (scope_id, code_ref, symbol) DO UPDATE SET"
+	" hit_count = hit_count + excluded.hit_count",
+	"UPDATE hot_signals_batches SET state = 1, dead_status = ?5, dead_at = ?4,"
+	" dead_response = ?6 WHERE id = ?1",
+	"UPDATE hot_signals_scopes SET acked_seq = max(acked_seq, ?3), acked_at = ?4"
+	" WHERE scope_id = ?2",
+	NULL,
+};
+
+static int sq_sig_settle(struct hs_store *bs, const char *id, bool dead, long status,
+			 const char *resp, size_t resp_len, int64_t now_ms)
+{
+	struct sq_store *s = (struct sq_store *)bs;
+	const char *const *sql = dead ? sq_settle_dead : sq_settle_ack;
+	int64_t sid = 0, seq = 0;
+	sqlite3_stmt *st;
+	int rc, err = exec(s, "BEGIN IMMEDIATE");
+
+	if (err)
+		return err;
+	rc = sq_int(s, "SELECT scope_id, seq FROM hot_signals_batches WHERE id = ?1"
+		       " AND state = 0", id, 0, &sid, &seq);
+	for (int i = 0; rc == 1 && sql[i]; i++) {
+		err = prep(s, &st, sql[i]);
+		if (err) {
+			rc = err;
+			break;
+		}
+		for (int k = 1; k <= sqlite3_bind_parameter_count(st); k++) {
+			const char *nm = sqlite3_bind_parameter_name(st, k);
+			int which = nm ? atoi(nm + 1) : 0;
+
+			if (which == 1)
+				sqlite3_bind_text(st, k, id, -1, SQLITE_STATIC);
+			else if (which == 6)
+				sqlite3_bind_blob(st, k, resp ? resp : "", (int)(resp_len > HS_SIG_RESP_MAX
+					? HS_SIG_RESP_MAX : resp_len), SQLITE_STATIC);
+			else
+				sqlite3_bind_int64(st, k, which == 2 ? sid : which == 3 ? seq
+						   : which == 4 ? now_ms : (int64_t)status);
+		}
+		rc = sqlite3_step(st) == SQLITE_DONE ? 1 : fail(s, "settling a Signals batch");
+		sqlite3_finalize(st);
+	}
+	if (rc == 1 && rti_hotsym__test_hook)
+		rti_hotsym__test_hook("signals:settle");
+	err = rc >= 0 ? exec(s, "COMMIT") : 0;
+	if (rc >= 0 && !err)
+		return rc;
+	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc < 0 ? rc : err;
+}
+
 static void sq_close(struct hs_store *bs)
 {
 	struct sq_store *s = (struct sq_store *)bs;
@@ -551,6 +876,10 @@ static const struct hs_store_ops sqlite_ops = {
 	.scan_paths = sq_scan_paths,
 	.scan_buildinfo = sq_scan_buildinfo,
 	.scopes = sq_scopes,
+	.sig_scopes = sq_sig_scopes,
+	.sig_freeze = sq_sig_freeze,
+	.sig_next = sq_sig_next,
+	.sig_settle = sq_sig_settle,
 	.close = sq_close,
 };
 
