@@ -209,6 +209,12 @@ rm -f "$OUT/convert-lines.ndjson"
 "$RTI" convert -p "$POL" -o "$OUT/real-lines.ndjson" "$REAL" 2>/dev/null
 "$FLOORS" jsmn "$REAL" >"$OUT/floor-jsmn-real.out"
 "$FLOORS" sha "$OUT/real-lines.ndjson" >"$OUT/floor-sha-real.out"
+# framing as convert does it (the record reader), and secret detection of
+# the strings the events emit (each distinct string once; and every one)
+"$FLOORS" frame "$CORPUS" >"$OUT/floor-frame.out"
+"$FLOORS" frame "$REAL" >"$OUT/floor-frame-real.out"
+"$FLOORS" secrets1 "$OUT/real-lines.ndjson" >"$OUT/floor-secrets1-real.out"
+"$FLOORS" secrets "$OUT/real-lines.ndjson" >"$OUT/floor-secrets-real.out"
 rm -f "$OUT/real-lines.ndjson"
 
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -297,20 +303,26 @@ cpu_model=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)
 	echo "## CPU per event by workload (best of $RUNS, same run as the floors)"
 	echo
 	echo "Realistic corpus: \`rti-gen --seed $SEED --bytes $BYTES --zipf-paths $ZIPF_N --zipf-s $ZIPF_S\`."
-	echo "Floors per event: jsmn tokenizing + SHA-256 of the output line (rti-floors, one thread)."
+	echo "Floors per event: jsmn tokenizing + record framing + SHA-256 of the output line (rti-floors, one thread);"
+	echo "aggregate only: jsmn + framing (the decode floor)."
 	echo
 	echo "| workload | events | CPU us/event | events/s per core | peak RSS (MiB) | floors us/event | x floors |"
 	echo "|---|---:|---:|---:|---:|---:|---:|"
-	pe_row() { # NAME CPU EVENTS RSS JSMN_S SHA_S
+	pe_row() { # NAME CPU EVENTS RSS JSMN_S SHA_S FRAME_S
 		local fl us
 		us=$(calc '%.2f' "$2 * 1e6 / $3")
-		fl=$(calc '%.2f' "($5 + $6) * 1e6 / $3")
+		fl=$(calc '%.2f' "($5 + $6 + $7) * 1e6 / $3")
 		echo "| $1 | $3 | $us | $(calc '%.0f' "$3 / $2") | $(mib "$4") | $fl | $(calc '%.2f' "$us / $fl") |"
 	}
 	r_ev=$(summary_num "$OUT/pe-real.summary.txt" "events written")
-	pe_row "realistic, convert" "$pe_r_cpu" "$r_ev" "$pe_r_rss" "$(kv "$OUT/floor-jsmn-real.out" best_s)" "$(kv "$OUT/floor-sha-real.out" best_s)"
-	pe_row "all-distinct, convert" "$pe_d_cpu" "$c_written" "$pe_d_rss" "$fj_s" "$fs_s"
-	pe_row "realistic, aggregate only (-o none --hot-index), vs jsmn alone" "$pe_a_cpu" "$r_ev" "$pe_a_rss" "$(kv "$OUT/floor-jsmn-real.out" best_s)" 0
+	rfr=$(kv "$OUT/floor-frame-real.out" best_s)
+	pe_row "realistic, convert" "$pe_r_cpu" "$r_ev" "$pe_r_rss" "$(kv "$OUT/floor-jsmn-real.out" best_s)" "$(kv "$OUT/floor-sha-real.out" best_s)" "$rfr"
+	pe_row "all-distinct, convert" "$pe_d_cpu" "$c_written" "$pe_d_rss" "$fj_s" "$fs_s" "$(kv "$OUT/floor-frame.out" best_s)"
+	pe_row "realistic, aggregate only (-o none --hot-index), vs jsmn + framing" "$pe_a_cpu" "$r_ev" "$pe_a_rss" "$(kv "$OUT/floor-jsmn-real.out" best_s)" 0 "$rfr"
+	echo
+	echo "Secret detection of the strings the realistic events emit (rti-floors, one thread, per event):"
+	echo "each distinct string once $(calc '%.2f' "$(kv "$OUT/floor-secrets1-real.out" best_s) * 1e6 / $r_ev") us;"
+	echo "every string every time $(calc '%.2f' "$(kv "$OUT/floor-secrets-real.out" best_s) * 1e6 / $r_ev") us."
 	echo
 	echo "Stack memo on the realistic corpus: $(awk '/stack memo/ { print $4, $5, $6, $7 }' "$OUT/pe-real.summary.txt") (hit/miss/evicted, entries, MiB)."
 } >"$OUT/results.md"

@@ -15,6 +15,9 @@
 /* What a sink needs (struct rti_sink_ops.flags); 0, the default: the line. */
 #define RTI_SINK_NO_LINE (1u << 0)      /* reads ev and cn only: line may be NULL */
 #define RTI_SINK_STACK_DIGEST (1u << 1) /* uses cn->stack_digest when present */
+/* reads of ev only kind, time, node_name, function and path (and cn):
+ * when every sink says so, privacy filters only those (and the stack) */
+#define RTI_SINK_INDEX_FIELDS (1u << 2)
 
 struct rti_sink_ops {
 	const char *name;

@@ -111,7 +111,8 @@ int rti_adapt_event(struct rti_adapter *ad, const struct rti_event *in, struct r
 	if (by_policy)
 		ad->st->by_policy++;
 	run->arena = a;
-	err = rti_privacy_filter_event(run, in, filtered);
+	err = ad->index_only ? rti_privacy_filter_index_fields(run, in, filtered)
+			     : rti_privacy_filter_event(run, in, filtered);
 	if (err) {
 		*why = failure(err, "event too large for the event arena");
 		return err;

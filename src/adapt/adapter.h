@@ -32,6 +32,9 @@ struct rti_adapter {
 	struct rti_frame_filter frame_filter; /* the stack stage's view of privacy */
 	struct rti_stack *stack;        /* borrowed */
 	struct rti_stats *st;           /* borrowed: time_fallback, by_policy, secrets */
+	/* aggregate only (every sink RTI_SINK_INDEX_FIELDS, none needs the
+	 * line): *filtered gets only the index fields, each through privacy */
+	bool index_only;
 };
 
 /* 0 or -ENOMEM. */

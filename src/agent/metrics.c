@@ -161,6 +161,17 @@ static void render_stack(FILE *f, const struct rti_agent_snap *s)
 		if (n)
 			put_lu(f, "stella_rti_secrets_redacted_total", "detector", n, s->st.secrets[i]);
 	}
+	/* the whole-stack memo (docs/stacks.md); zeros when it is off */
+	help(f, "stella_rti_stack_memo_lookups_total", "counter",
+	     "whole-stack memo lookups, by result");
+	put_lu(f, "stella_rti_stack_memo_lookups_total", "result", "hit", s->st.symbolize.stacks.hits);
+	put_lu(f, "stella_rti_stack_memo_lookups_total", "result", "miss",
+	       s->st.symbolize.stacks.misses);
+	help(f, "stella_rti_stack_memo_evictions_total", "counter",
+	     "stacks evicted from the whole-stack memo");
+	put_u(f, "stella_rti_stack_memo_evictions_total", "", s->st.symbolize.stacks.evictions);
+	help(f, "stella_rti_stack_memo_entries", "gauge", "stacks held in the whole-stack memo");
+	put_u(f, "stella_rti_stack_memo_entries", "", s->st.symbolize.stacks.entries);
 }
 
 static void render_hot(FILE *f, const struct rti_agent_snap *s)

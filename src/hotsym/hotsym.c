@@ -838,7 +838,7 @@ static const struct rti_sink_ops hotsym_ops = {
 	.event = hs_event,
 	.flush = hs_sink_flush,
 	.destroy = hs_sink_destroy,
-	.flags = RTI_SINK_NO_LINE | RTI_SINK_STACK_DIGEST,
+	.flags = RTI_SINK_NO_LINE | RTI_SINK_STACK_DIGEST | RTI_SINK_INDEX_FIELDS,
 };
 
 int rti_hotsym_sink(struct rti_hotsym *h, const struct rti_sink_ops **ops, void **ctx)

@@ -91,6 +91,7 @@ struct rti_pipeline {
 	} sinks[MAX_SINKS];
 	int nsinks;
 	bool need_line; /* a sink reads the canonical line (else none is written) */
+	bool all_index; /* every sink so far reads only the index fields */
 	struct rti_stats st;
 	size_t arena_max;
 	unsigned max_tokens;
@@ -205,9 +206,12 @@ int rti_pipeline_add_sink(struct rti_pipeline *p, const struct rti_sink_ops *ops
 		return -E2BIG;
 	p->sinks[p->nsinks].ops = ops;
 	p->sinks[p->nsinks].ctx = ctx;
-	p->nsinks++;
 	if (!(ops->flags & RTI_SINK_NO_LINE))
 		p->need_line = true;
+	p->all_index = (p->nsinks == 0 || p->all_index) && (ops->flags & RTI_SINK_INDEX_FIELDS);
+	p->nsinks++;
+	/* aggregate only: privacy filters what the sinks read, nothing else */
+	p->adapter.index_only = p->all_index && !p->need_line;
 	if (ops->flags & RTI_SINK_STACK_DIGEST)
 		rti_stack_want_digest(p->stack, true);
 	return 0;

@@ -597,6 +597,27 @@ int rti_privacy_filter_event(struct rti_privacy_run *run, const struct rti_event
 	return run->err;
 }
 
+int rti_privacy_filter_index_fields(struct rti_privacy_run *run, const struct rti_event *in,
+				    struct rti_event *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->kind = in->kind;
+	out->time = in->time;
+	out->offset = in->offset;
+	out->has_offset = in->has_offset;
+	out->has_return = in->has_return;
+	out->exit_status = in->exit_status;
+	out->exit_time = in->exit_time;
+	out->dropped_events = in->dropped_events;
+	run->err = 0;
+	run->redacted = 0;
+	out->node_name = rti_privacy_filter_field(run, RTI_FIELD_NODE, in->node_name);
+	out->function = rti_privacy_filter_field(run, RTI_FIELD_PROBE_SYMBOL, in->function);
+	if (in->kind == RTI_KIND_UPROBE || in->kind == RTI_KIND_USDT)
+		out->path = rti_privacy_filter_field(run, RTI_FIELD_PROBE_MODULE, in->path);
+	return run->err;
+}
+
 const char *rti_privacy_scan(struct rti_privacy_run *run, enum rti_field f, const char *s)
 {
 	if (run->profile->off || !s)

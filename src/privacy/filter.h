@@ -65,6 +65,13 @@ struct rti_privacy_run {
 int rti_privacy_filter_event(struct rti_privacy_run *run, const struct rti_event *in,
 			     struct rti_event *out);
 
+/* The same for the fields a hot index reads (kind, time, node_name,
+ * function, path, the scalars): the rest of *out stays empty and is
+ * neither filtered nor scanned. For pipelines whose sinks read nothing
+ * else (aggregate only). */
+int rti_privacy_filter_index_fields(struct rti_privacy_run *run, const struct rti_event *in,
+				    struct rti_event *out);
+
 /* One string of field f through its rule and secret detection: NULL when
  * withheld, or on error (run->err set). Marks f in run->redacted when it
  * changed anything. */

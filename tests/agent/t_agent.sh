@@ -69,6 +69,9 @@ http /metrics >page.txt
 promtool check metrics <page.txt >promtool.out 2>&1
 check "promtool check metrics: no problem" test $? -eq 0 -a ! -s promtool.out
 [ -s promtool.out ] && sed 's/^/#   /' promtool.out
+check "metrics: the stack memo's lookups and evictions" bash -c \
+  "grep -qE '^stella_rti_stack_memo_lookups_total\\{result=\"(hit|miss)\"\\} [0-9]+\$' page.txt &&
+   grep -qE '^stella_rti_stack_memo_evictions_total [0-9]+\$' page.txt"
 check "labels: bounded names only (no pid, path or symbol)" \
   bash -c "! grep -v '^#' page.txt | grep -oE '\\{[^}]*\\}' | grep -qE '/|pid='"
 

@@ -52,4 +52,17 @@ check "hot index has symbols" test -s full.top
 same_file "aggregate-only: same hot symbols" agg.top full.top
 same_file "aggregate-only: same call paths" agg.folded full.folded
 same_file "aggregate-only: same counts" agg.n full.n
+# aggregate only filters just the index fields (node, function, path, the
+# stack): under each profile the index stores what the full path stores
+for prof in strict balanced; do
+	"$RTI" convert -p pol.yaml --privacy $prof --hot-index sqlite:a_$prof.db -o none z.jsonl 2>/dev/null
+	"$RTI" convert -p pol.yaml --privacy $prof --hot-index sqlite:f_$prof.db -o f_$prof.out z.jsonl 2>/dev/null
+	for db in a_$prof f_$prof; do
+		"$RTI" hot export --hot-index sqlite:$db.db --format folded >$db.folded
+		"$RTI" hot top --hot-index sqlite:$db.db --limit 0 --format json >$db.top
+	done
+	check "$prof: hot index has call paths" test -s f_$prof.folded
+	same_file "$prof, aggregate-only: same call paths" a_$prof.folded f_$prof.folded
+	same_file "$prof, aggregate-only: same hot symbols" a_$prof.top f_$prof.top
+done
 done_testing
