@@ -131,7 +131,7 @@ static uint64_t attempt(struct rti_sender *s, struct rti_backoff *bo, const stru
 	enum rti_http_class cls;
 
 	if (rc) {
-		logf2(s, 2, "delivery: out of memory", "sink", "%s", s->ops->sink);
+		logf2(s, 2, "delivery out of memory", "sink", "%s", s->ops->sink);
 		return rti_backoff_next(bo, -1);
 	}
 	observe(s, r);
@@ -139,7 +139,7 @@ static uint64_t attempt(struct rti_sender *s, struct rti_backoff *bo, const stru
 	if (cls == RTI_HTTP_ACK) {
 		rc = s->ops->ack(s->ctx, b);
 		if (rc) {
-			logf2(s, 2, "delivery: cannot record an acknowledgement", "error", "%s",
+			logf2(s, 2, "delivery cannot record an acknowledgement", "error", "%s",
 			      strerror(-rc));
 			atomic_fetch_add(&s->st.source_errors, 1);
 			return rti_backoff_next(bo, -1);
@@ -154,7 +154,7 @@ static uint64_t attempt(struct rti_sender *s, struct rti_backoff *bo, const stru
 
 		if (!(s->logged[code / 8] & (1u << (code % 8)))) {
 			s->logged[code / 8] |= (uint8_t)(1u << (code % 8));
-			logf2(s, 2, "delivery: the receiver refused a batch: kept in spool/dead/ (logged once per status)",
+			logf2(s, 2, "delivery refused by the receiver: batch kept in spool/dead/ (logged once per status)",
 			      "status", "%ld sink=%s key=%s response=%.200s", r->status, s->ops->sink,
 			      b->id, r->resp);
 		}
@@ -169,10 +169,10 @@ static uint64_t attempt(struct rti_sender *s, struct rti_backoff *bo, const stru
 	}
 	atomic_fetch_add(&s->st.retries, 1);
 	if (r->status)
-		logf2(s, 1, "delivery: batch not accepted, retrying", "status", "%ld sink=%s",
+		logf2(s, 1, "delivery batch not accepted, retrying", "status", "%ld sink=%s",
 		      r->status, s->ops->sink);
 	else
-		logf2(s, 1, "delivery: request failed, retrying", "error", "%s sink=%s", r->err,
+		logf2(s, 1, "delivery request failed, retrying", "error", "%s sink=%s", r->err,
 		      s->ops->sink);
 	return rti_backoff_next(bo, r->retry_after_ms);
 }
@@ -230,7 +230,7 @@ static void *run(void *arg)
 		rc = s->ops->next(s->ctx, &b, now);
 		if (rc < 0) {
 			atomic_fetch_add(&s->st.source_errors, 1);
-			logf2(s, 2, "delivery: cannot read the next batch", "error", "%s sink=%s",
+			logf2(s, 2, "delivery cannot read the next batch", "error", "%s sink=%s",
 			      strerror(-rc), s->ops->sink);
 			next_try = now + rti_backoff_next(&bo, -1);
 			continue;

@@ -95,7 +95,7 @@ void rti_spool_quarantine(struct rti_spool *s, const char *file)
 	snprintf(src, sizeof(src), "%s/%s", s->sub, file);
 	snprintf(dst, sizeof(dst), "%s/corrupt/%s-%" PRIu64 "-%s", s->root, s->name, wall_ms(), file);
 	if (rename(src, dst) && errno != ENOENT) {
-		rti_spool_logf(s, 2, "spool: cannot quarantine: removed", "file", "%s: %s", src,
+		rti_spool_logf(s, 2, "spool cannot quarantine: removed", "file", "%s: %s", src,
 			       strerror(errno));
 		unlink(src);
 	}
@@ -181,7 +181,7 @@ static void cut_torn_tail(struct rti_spool *s, struct rti_seg *g)
 		off += RTI_SPOOL_HDR + len;
 	}
 	if (off < g->size && !ftruncate(fd, (off_t)off)) {
-		rti_spool_logf(s, 1, "spool: torn last record cut off (a crash during an append)",
+		rti_spool_logf(s, 1, "spool torn last record cut off (a crash during an append)",
 			       "segment", "%s at byte %" PRIu64, name, off);
 		atomic_fetch_add(&s->torn_records, 1);
 		s->bytes -= g->size - off;
@@ -207,7 +207,7 @@ static void load_ledger(struct rti_spool *s)
 	if (n < 0 || rti_ledger_parse(buf, (size_t)n, &s->led, why, sizeof(why))) {
 		if (n < 0)
 			snprintf(why, sizeof(why), "%s", strerror(errno));
-		rti_spool_logf(s, 2, "spool: unreadable ledger quarantined: unacknowledged batches are sent again",
+		rti_spool_logf(s, 2, "spool unreadable ledger quarantined: unacknowledged batches are sent again",
 			       "ledger", "%s/ledger: %s", s->sub, why);
 		atomic_fetch_add(&s->ledger_resets, 1);
 		rti_spool_quarantine(s, "ledger");
@@ -255,10 +255,17 @@ static int recover(struct rti_spool *s)
 		cut_torn_tail(s, &s->segs[s->nseg - 1]);
 	s->next_seq = s->nseg ? s->segs[s->nseg - 1].seq + 1 : 1;
 	load_ledger(s);
-	if (s->led.acked_seq >= s->next_seq) /* a ledger ahead of every segment: nothing left */
-		s->next_seq = s->led.acked_seq + 1;
 	s->acked_seq = s->led.acked_seq;
 	s->acked_off = s->led.acked_off;
+	if (!s->nseg || s->acked_seq > s->segs[s->nseg - 1].seq) {
+		/* past every segment: the next one starts there */
+		if (s->acked_off) {
+			s->acked_seq++;
+			s->acked_off = 0;
+		}
+		if (s->next_seq < s->acked_seq)
+			s->next_seq = s->acked_seq;
+	}
 	/* acknowledged whole before a crash between the ledger and the unlink */
 	while (s->nseg && s->segs[0].seq < s->acked_seq) {
 		char name[32];
@@ -315,7 +322,7 @@ struct rti_spool *rti_spool_open(const struct rti_spool_opts *o, char *err, size
 
 	if (!RTI_OPTS_VALID(o, batch_timeout_ms) || !o->dir || !*o->dir || !o->name ||
 	    strlen(o->name) >= sizeof(s->name) || !o->max_bytes) {
-		snprintf(err, errlen, "spool: bad options");
+		snprintf(err, errlen, "spool bad options");
 		errno = EINVAL;
 		return NULL;
 	}
@@ -358,7 +365,7 @@ struct rti_spool *rti_spool_open(const struct rti_spool_opts *o, char *err, size
 		return NULL;
 	}
 	if (rc) {
-		rti_spool_logf(s, 2, "spool: directory not usable: events are dropped until it is", "dir",
+		rti_spool_logf(s, 2, "spool directory not usable: events are dropped until it is", "dir",
 			       "%s: %s", s->sub, strerror(-rc));
 		s->retry_ms = rti_coarse_ms() + RETRY_DIR_MS;
 	}
@@ -468,10 +475,10 @@ static void count_failure(struct rti_spool *s, int e)
 {
 	if (e == ENOSPC || e == EDQUOT || e == EFBIG) {
 		atomic_fetch_add(&s->dropped_disk_full, 1);
-		rti_spool_logf(s, 2, "spool: disk full: event dropped", "error", "%s", strerror(e));
+		rti_spool_logf(s, 2, "spool disk full: event dropped", "error", "%s", strerror(e));
 	} else {
 		atomic_fetch_add(&s->dropped_error, 1);
-		rti_spool_logf(s, 2, "spool: write failed: event dropped", "error", "%s", strerror(e));
+		rti_spool_logf(s, 2, "spool write failed: event dropped", "error", "%s", strerror(e));
 	}
 	atomic_store(&s->writable, false);
 }
@@ -487,7 +494,7 @@ static int retry_dirs(struct rti_spool *s)
 	s->retry_ms = now + RETRY_DIR_MS;
 	rc = open_dirs(s);
 	if (!rc) {
-		rti_spool_logf(s, 0, "spool: directory usable again", "dir", "%s", s->sub);
+		rti_spool_logf(s, 0, "spool directory usable again", "dir", "%s", s->sub);
 		s->synced_seq = s->next_seq;
 	}
 	return rc;
@@ -536,7 +543,7 @@ static int append_locked(struct rti_spool *s, const void *line, size_t len)
 	atomic_fetch_add_explicit(&s->appended, 1, memory_order_relaxed);
 	if (!atomic_load_explicit(&s->writable, memory_order_relaxed)) {
 		atomic_store(&s->writable, true);
-		rti_spool_logf(s, 0, "spool: writable again", "dir", "%s", s->sub);
+		rti_spool_logf(s, 0, "spool writable again", "dir", "%s", s->sub);
 	}
 	return 0;
 }
@@ -549,7 +556,7 @@ int rti_spool_append(struct rti_spool *s, const void *line, size_t len)
 		return 0;
 	if (len > RTI_SPOOL_MAX_RECORD || len > s->max_bytes / 2) {
 		atomic_fetch_add(&s->dropped_too_large, 1);
-		rti_spool_logf(s, 1, "spool: event larger than the record cap: dropped", "bytes", "%zu",
+		rti_spool_logf(s, 1, "spool event larger than the record cap: dropped", "bytes", "%zu",
 			       len);
 		return -EMSGSIZE;
 	}

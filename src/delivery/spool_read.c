@@ -56,7 +56,7 @@ static int save_ledger(struct rti_spool *s)
 	if (!rc && renameat(s->subfd, "ledger.tmp", s->subfd, "ledger"))
 		rc = -errno;
 	if (rc) {
-		rti_spool_logf(s, 2, "spool: cannot write the ledger", "error", "%s/ledger: %s", s->sub,
+		rti_spool_logf(s, 2, "spool cannot write the ledger", "error", "%s/ledger: %s", s->sub,
 			       strerror(-rc));
 		return rc;
 	}
@@ -107,7 +107,7 @@ static void quarantine_segment(struct rti_spool *s, uint64_t seq, uint64_t at, c
 	char name[32];
 
 	rti_spool_seg_name(seq, name);
-	rti_spool_logf(s, 2, "spool: corrupt segment quarantined: its records from there are lost",
+	rti_spool_logf(s, 2, "spool corrupt segment quarantined: its records from there are lost",
 		       "segment", "%s/%s: byte %" PRIu64 ": %s", s->sub, name, at, why);
 	atomic_fetch_add(&s->corrupt_segments, 1);
 	pthread_mutex_lock(&s->mu);
@@ -233,7 +233,7 @@ static void segment_missing(struct rti_spool *s, uint64_t seq)
 	char name[32];
 
 	rti_spool_seg_name(seq, name);
-	rti_spool_logf(s, 2, "spool: segment missing: skipped", "segment", "%s/%s", s->sub, name);
+	rti_spool_logf(s, 2, "spool segment missing: skipped", "segment", "%s/%s", s->sub, name);
 	atomic_fetch_add(&s->missing_segments, 1);
 	pthread_mutex_lock(&s->mu);
 	{
@@ -274,7 +274,7 @@ static int reload_inflight(struct rti_spool *s)
 			return 1;
 		}
 	}
-	rti_spool_logf(s, 1, "spool: the batch in flight before the restart cannot be re-read: cut anew",
+	rti_spool_logf(s, 1, "spool the batch in flight before the restart cannot be re-read: cut anew",
 		       "batch", "%s", s->if_id);
 	s->have_if = false;
 	save_ledger(s);
@@ -312,7 +312,7 @@ static int cut_batch(struct rti_spool *s, uint64_t seq, uint64_t off, uint64_t l
 			return 0;
 		}
 		if (w.stop == RTI_REC_SHORT && off + n == limit) {
-			rti_spool_logf(s, 1, "spool: torn last record skipped", "segment",
+			rti_spool_logf(s, 1, "spool torn last record skipped", "segment",
 				       "%" PRIu64 " byte %" PRIu64, seq, off);
 			atomic_fetch_add(&s->torn_records, 1);
 			finish_segment(s, seq);
@@ -374,7 +374,7 @@ static int position(struct rti_spool *s, uint64_t *seq, uint64_t *off, uint64_t 
 	*max = s->batch_max;
 	pthread_mutex_unlock(&s->mu);
 	if (missing) {
-		rti_spool_logf(s, 2, "spool: missing segments skipped", "count", "%" PRIu64, missing);
+		rti_spool_logf(s, 2, "spool missing segments skipped", "count", "%" PRIu64, missing);
 		atomic_fetch_add(&s->missing_segments, missing);
 	}
 	if (moved) {
@@ -500,7 +500,7 @@ static int src_dead(void *ctx, const struct rti_batch *b, long status, const cha
 				resp_len > DEAD_RESP_MAX ? DEAD_RESP_MAX : resp_len);
 	}
 	if (rc)
-		rti_spool_logf(s, 2, "spool: cannot keep a dead letter: the batch is dropped", "error",
+		rti_spool_logf(s, 2, "spool cannot keep a dead letter: the batch is dropped", "error",
 			       "%s: %s", path, strerror(-rc));
 	rc = advance(s, b);
 	if (!rc) {
