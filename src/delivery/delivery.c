@@ -56,8 +56,8 @@ static int add_sender(struct rti_delivery *d, const struct rti_batch_source_ops 
 	so.http = &hc;
 	so.backoff_initial_ms = d->o.backoff_initial_ms ? d->o.backoff_initial_ms : 1000;
 	so.backoff_max_ms = d->o.backoff_max_ms ? d->o.backoff_max_ms : 60000;
-	/* interval: one fsync a second; every_batch: the spool syncs before offering */
-	so.tick = is_events && !d->o.fsync_every_batch ? spool_tick : NULL;
+	/* every second: fsync (interval; every_batch syncs before offering), room after a full disk */
+	so.tick = is_events ? spool_tick : NULL;
 	so.tick_arg = d->spool;
 	so.log = d->o.log;
 	so.log_ctx = d->o.log_ctx;

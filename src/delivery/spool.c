@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -22,6 +23,9 @@
 
 #define RETRY_DIR_MS 1000
 #define MAX_SEGMENTS (1u << 20)
+/* after a failed append the spool counts as writable again (readiness)
+ * once its file system has this much room, or an append succeeds */
+#define ROOM_BYTES (1u << 20)
 
 void rti_spool_logf(struct rti_spool *s, int level, const char *msg, const char *k,
 		    const char *fmt, ...)
@@ -193,28 +197,37 @@ out:
 
 static void load_ledger(struct rti_spool *s)
 {
-	char buf[RTI_LEDGER_MAX + 1], why[200];
-	ssize_t n;
-	int fd = openat(s->subfd, "ledger", O_RDONLY | O_CLOEXEC);
+	char buf[RTI_LEDGER_SIZE + 1], why[400];
+	ssize_t n = -1;
+	int fd = openat(s->subfd, "ledger", O_RDWR | O_CLOEXEC);
 
 	memset(&s->led, 0, sizeof(s->led));
-	if (fd < 0) {
-		s->led.acked_seq = s->nseg ? s->segs[0].seq : s->next_seq;
+	s->led.acked_seq = s->nseg ? s->segs[0].seq : s->next_seq;
+	if (fd < 0 && errno == ENOENT) { /* a new spool: made now, while there is room */
+		s->acked_seq = s->led.acked_seq;
+		s->acked_off = 0;
+		rti_spool_save_ledger(s);
 		return;
 	}
-	n = read(fd, buf, sizeof(buf));
-	close(fd);
-	if (n < 0 || rti_ledger_parse(buf, (size_t)n, &s->led, why, sizeof(why))) {
-		if (n < 0)
-			snprintf(why, sizeof(why), "%s", strerror(errno));
-		rti_spool_logf(s, 2, "spool unreadable ledger quarantined: unacknowledged batches are sent again",
-			       "ledger", "%s/ledger: %s", s->sub, why);
-		atomic_fetch_add(&s->ledger_resets, 1);
-		rti_spool_quarantine(s, "ledger");
-		memset(&s->led, 0, sizeof(s->led));
-		s->led.acked_seq = s->nseg ? s->segs[0].seq : s->next_seq;
-		s->pos_moved = true;
+	if (fd >= 0)
+		n = pread(fd, buf, sizeof(buf), 0);
+	if (n >= 0 && !rti_ledger_file_parse(buf, (size_t)n, &s->led, &s->lslot, why, sizeof(why))) {
+		s->lfd = fd;
+		return;
 	}
+	if (n < 0)
+		snprintf(why, sizeof(why), "%s", strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	rti_spool_logf(s, 2, "spool unreadable ledger quarantined: unacknowledged batches are sent again",
+		       "ledger", "%s/ledger: %s", s->sub, why);
+	atomic_fetch_add(&s->ledger_resets, 1);
+	rti_spool_quarantine(s, "ledger");
+	memset(&s->led, 0, sizeof(s->led));
+	s->led.acked_seq = s->nseg ? s->segs[0].seq : s->next_seq;
+	s->pos_moved = true;
+	s->acked_seq = s->led.acked_seq;
+	rti_spool_save_ledger(s);
 }
 
 /* Scans DIR/NAME: the segments, gaps counted, the newest one's tear cut,
@@ -348,6 +361,7 @@ struct rti_spool *rti_spool_open(const struct rti_spool_opts *o, char *err, size
 	s->timeout_ms = o->batch_timeout_ms;
 	s->wfd = -1;
 	s->subfd = -1;
+	s->lfd = -1;
 	pthread_mutex_init(&s->mu, NULL);
 	{
 		pthread_condattr_t ca;
@@ -382,6 +396,11 @@ void rti_spool_close(struct rti_spool *s)
 		if (!s->every_batch)
 			fdatasync(s->wfd);
 		close(s->wfd);
+	}
+	if (s->lfd >= 0) {
+		if (!s->every_batch)
+			fdatasync(s->lfd);
+		close(s->lfd);
 	}
 	if (s->subfd >= 0)
 		close(s->subfd);
@@ -473,6 +492,7 @@ static int roll(struct rti_spool *s)
 
 static void count_failure(struct rti_spool *s, int e)
 {
+	atomic_store(&s->last_fail_ms, rti_coarse_ms() | 1);
 	if (e == ENOSPC || e == EDQUOT || e == EFBIG) {
 		atomic_fetch_add(&s->dropped_disk_full, 1);
 		rti_spool_logf(s, 2, "spool disk full: event dropped", "error", "%s", strerror(e));
@@ -510,6 +530,7 @@ static int append_locked(struct rti_spool *s, const void *line, size_t len)
 	int rc;
 
 	if (s->subfd < 0 && (rc = retry_dirs(s))) {
+		atomic_store(&s->last_fail_ms, rti_coarse_ms() | 1);
 		atomic_fetch_add(&s->dropped_error, 1);
 		atomic_store(&s->writable, false);
 		return rc;
@@ -532,7 +553,9 @@ static int append_locked(struct rti_spool *s, const void *line, size_t len)
 	if (w != (ssize_t)need) {
 		int e = w < 0 ? errno : ENOSPC;
 
-		if (ftruncate(s->wfd, (off_t)g->size)) /* no half record stays behind */
+		/* no half record stays behind; a full segment file (EFBIG: a file
+		 * size limit) is sealed so the next append starts a new one */
+		if (ftruncate(s->wfd, (off_t)g->size) || g->size)
 			s->force_roll = true;
 		count_failure(s, e);
 		return -e;
@@ -568,10 +591,27 @@ int rti_spool_append(struct rti_spool *s, const void *line, size_t len)
 
 /* ---- durability ---- */
 
+/* After a failed append, with no event to try: is there room again? */
+static void probe_room(struct rti_spool *s)
+{
+	struct statvfs vs;
+
+	if (atomic_load(&s->writable) || !atomic_load(&s->last_fail_ms))
+		return;
+	if (!statvfs(s->sub, &vs) && (uint64_t)vs.f_bavail * vs.f_frsize >= ROOM_BYTES) {
+		atomic_store(&s->writable, true);
+		rti_spool_logf(s, 0, "spool has room again", "dir", "%s", s->sub);
+	}
+}
+
 void rti_spool_sync(struct rti_spool *s)
 {
 	uint64_t from, to;
 	int fd = -1;
+
+	probe_room(s);
+	if (s->every_batch)
+		return; /* synced before each batch is offered */
 
 	pthread_mutex_lock(&s->mu);
 	from = s->synced_seq;
@@ -596,6 +636,8 @@ void rti_spool_sync(struct rti_spool *s)
 		fdatasync(fd);
 		close(fd);
 	}
+	if (atomic_exchange(&s->ledger_dirty, false) && s->lfd >= 0)
+		fdatasync(s->lfd);
 	if (atomic_exchange(&s->dir_dirty, false) && s->subfd >= 0)
 		fsync(s->subfd);
 }
@@ -623,8 +665,11 @@ void rti_spool_unblock(struct rti_spool *s)
 
 void rti_spool_get_stats(struct rti_spool *s, struct rti_spool_stats *st)
 {
+	bool usable;
+
 	memset(st, 0, sizeof(*st));
 	pthread_mutex_lock(&s->mu);
+	usable = s->subfd >= 0;
 	st->bytes = s->bytes;
 	st->segments = s->nseg;
 	for (size_t i = 0; i < s->nseg; i++) {
@@ -640,6 +685,6 @@ void rti_spool_get_stats(struct rti_spool *s, struct rti_spool_stats *st)
 #define X(n) st->n = atomic_load_explicit(&s->n, memory_order_relaxed);
 	SPOOL_CTR(X)
 #undef X
-	st->writable = atomic_load(&s->writable);
+	st->writable = usable && atomic_load(&s->writable);
 	st->blocked = atomic_load(&s->blocked);
 }

@@ -88,7 +88,7 @@ static int parse_inflight(const char *p, const char *end, struct rti_ledger *l, 
 	    num(&p, end, ' ', &l->if_end) || num(&p, end, ' ', &l->if_records) ||
 	    num(&p, end, ' ', &l->if_created_ms))
 		return bad(why, wlen, 3, "inflight: expected SEQ START END RECORDS CREATED_MS ID");
-	if (!is_hex64(p, end) || p + 64 >= end || p[64] != '\n')
+	if (!is_hex64(p, end) || p + 64 >= end || p[64] != '\n' || p + 65 != end)
 		return bad(why, wlen, 3, "inflight: ID is not 64 lowercase hex digits");
 	if (l->if_end <= l->if_start || l->if_records == 0 ||
 	    l->if_end - l->if_start > (uint64_t)RTI_SPOOL_MAX_RECORD * 64)
@@ -96,49 +96,111 @@ static int parse_inflight(const char *p, const char *end, struct rti_ledger *l, 
 	memcpy(l->if_id, p, 64);
 	l->if_id[64] = '\0';
 	l->inflight = true;
-	if (p + 65 != end)
-		return bad(why, wlen, 4, "unexpected data after the inflight line");
+	return 0;
+}
+
+/* The end of the line at p (past its '\n'), or NULL. */
+static const char *line_end(const char *p, const char *end)
+{
+	const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+	return nl ? nl + 1 : NULL;
+}
+
+static int parse_crc(const char *buf, const char *p, const char *end, int line, char *why,
+		     size_t wlen)
+{
+	uint32_t want = 0;
+
+	if (end - p != 13 || memcmp(p, "crc ", 4) || p[12] != '\n')
+		return bad(why, wlen, line, "expected 'crc XXXXXXXX' last");
+	for (int i = 4; i < 12; i++) {
+		int c = p[i];
+
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+			return bad(why, wlen, line, "crc: not 8 lowercase hex digits");
+		want = want << 4 | (uint32_t)(c <= '9' ? c - '0' : c - 'a' + 10);
+	}
+	if ((uint32_t)crc32(0L, (const Bytef *)buf, (uInt)(p - buf)) != want)
+		return bad(why, wlen, line, "crc mismatch (a torn or damaged slot)");
 	return 0;
 }
 
 int rti_ledger_parse(const char *buf, size_t n, struct rti_ledger *l, char *why, size_t wlen)
 {
 	static const char magic[] = "stella-rti spool ledger 1\n";
-	const char *p = buf, *end = buf + n;
+	const char *nul = memchr(buf, '\0', n);
+	const char *p = buf, *end = nul ? nul : buf + n, *e;
+	int line = 3;
 
-	memset(l, 0, sizeof(*l));
-	if (n > RTI_LEDGER_MAX)
-		return bad(why, wlen, 1, "longer than a ledger can be");
-	if (n < sizeof(magic) - 1 || memcmp(buf, magic, sizeof(magic) - 1))
+	memset(l, 0, sizeof(l[0]));
+	if ((size_t)(end - buf) > RTI_LEDGER_SLOT)
+		return bad(why, wlen, 1, "longer than a ledger slot");
+	if ((size_t)(end - p) < sizeof(magic) - 1 || memcmp(p, magic, sizeof(magic) - 1))
 		return bad(why, wlen, 1, "not a stella-rti spool ledger (version 1)");
 	p += sizeof(magic) - 1;
-	if (end - p < 6 || memcmp(p, "acked ", 6))
+	e = line_end(p, end);
+	if (!e || e - p < 6 || memcmp(p, "acked ", 6))
 		return bad(why, wlen, 2, "expected 'acked SEQ OFFSET'");
 	p += 6;
-	if (num(&p, end, ' ', &l->acked_seq) || num(&p, end, '\n', &l->acked_off))
+	if (num(&p, e, ' ', &l->acked_seq) || num(&p, e, '\n', &l->acked_off) || p != e)
 		return bad(why, wlen, 2, "expected 'acked SEQ OFFSET'");
-	if (p == end)
-		return 0;
-	if (end - p < 9 || memcmp(p, "inflight ", 9))
-		return bad(why, wlen, 3, "expected 'inflight ...' or the end");
-	if (parse_inflight(p + 9, end, l, why, wlen))
-		return -EINVAL;
-	if (l->if_seq < l->acked_seq || (l->if_seq == l->acked_seq && l->if_start < l->acked_off))
-		return bad(why, wlen, 3, "inflight: before the acknowledged position");
-	return 0;
+	e = line_end(p, end);
+	if (e && e - p > 9 && !memcmp(p, "inflight ", 9)) {
+		if (parse_inflight(p + 9, e, l, why, wlen))
+			return -EINVAL;
+		if (l->if_seq < l->acked_seq || (l->if_seq == l->acked_seq && l->if_start < l->acked_off))
+			return bad(why, wlen, 3, "inflight: before the acknowledged position");
+		p = e;
+		e = line_end(p, end);
+		line++;
+	}
+	if (!e || e - p < 5 || memcmp(p, "gen ", 4))
+		return bad(why, wlen, line, "expected 'gen N'");
+	p += 4;
+	if (num(&p, e, '\n', &l->gen) || p != e)
+		return bad(why, wlen, line, "expected 'gen N'");
+	return parse_crc(buf, p, end, line + 1, why, wlen);
 }
 
-size_t rti_ledger_format(const struct rti_ledger *l, char *out, size_t cap)
+void rti_ledger_format(const struct rti_ledger *l, char out[RTI_LEDGER_SLOT])
 {
-	int n = snprintf(out, cap, "stella-rti spool ledger 1\nacked %" PRIu64 " %" PRIu64 "\n",
-			 l->acked_seq, l->acked_off);
+	int n;
 
-	if (n > 0 && l->inflight && (size_t)n < cap)
-		n += snprintf(out + n, cap - (size_t)n,
+	memset(out, 0, RTI_LEDGER_SLOT);
+	n = snprintf(out, RTI_LEDGER_SLOT, "stella-rti spool ledger 1\nacked %" PRIu64 " %" PRIu64 "\n",
+		     l->acked_seq, l->acked_off);
+	if (l->inflight)
+		n += snprintf(out + n, RTI_LEDGER_SLOT - (size_t)n,
 			      "inflight %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %s\n",
 			      l->if_seq, l->if_start, l->if_end, l->if_records, l->if_created_ms,
 			      l->if_id);
-	return n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
+	n += snprintf(out + n, RTI_LEDGER_SLOT - (size_t)n, "gen %" PRIu64 "\n", l->gen);
+	snprintf(out + n, RTI_LEDGER_SLOT - (size_t)n, "crc %08lx\n",
+		 (unsigned long)crc32(0L, (const Bytef *)out, (uInt)n));
+}
+
+int rti_ledger_file_parse(const char *buf, size_t n, struct rti_ledger *l, unsigned *slot,
+			  char *why, size_t wlen)
+{
+	struct rti_ledger s[2];
+	char w[2][160];
+	int ok[2];
+
+	if (n != RTI_LEDGER_SIZE) {
+		snprintf(why, wlen, "%zu bytes, not %u", n, RTI_LEDGER_SIZE);
+		return -EINVAL;
+	}
+	for (int i = 0; i < 2; i++)
+		ok[i] = !rti_ledger_parse(buf + i * RTI_LEDGER_SLOT, RTI_LEDGER_SLOT, &s[i], w[i],
+					  sizeof(w[i]));
+	if (!ok[0] && !ok[1]) {
+		snprintf(why, wlen, "slot 0: %s; slot 1: %s", w[0], w[1]);
+		return -EINVAL;
+	}
+	*slot = ok[0] && (!ok[1] || s[0].gen > s[1].gen) ? 0 : 1;
+	*l = s[*slot];
+	return 0;
 }
 
 int rti_spool_seg_name_parse(const char *name, uint64_t *seq)

@@ -48,12 +48,16 @@ struct rti_spool {
 	uint64_t batch_max, timeout_ms;
 
 	atomic_bool writable, blocked, draining, dir_dirty;
+	atomic_uint_fast64_t last_fail_ms; /* monotonic ms of the last failed append (0: none) */
 #define X(n) atomic_uint_fast64_t n;
 	SPOOL_CTR(X)
 #undef X
 
 	/* the reader (the sender thread only) */
 	struct rti_ledger led;     /* as last saved */
+	int lfd;                   /* the ledger file, written in place (-1: none yet) */
+	unsigned lslot;            /* the slot of led */
+	atomic_bool ledger_dirty;  /* written since the last sync */
 	bool have_if, if_loaded;   /* a batch in flight; its bytes are in body */
 	uint64_t if_seq, if_start, if_end, if_records, if_created;
 	char if_id[65];
@@ -72,6 +76,9 @@ uint64_t rti_spool_count_records(struct rti_spool *s, uint64_t seq, uint64_t off
 size_t rti_spool_seg_find(const struct rti_spool *s, uint64_t want);
 /* Under mu: removes segs[i] from the list (the file is the caller's). */
 void rti_spool_seg_remove(struct rti_spool *s, size_t i);
+/* The ledger (spool_read.c): s->led saved in the other slot; a ledger
+ * file made when there is none. 0 or -errno (logged). */
+int rti_spool_save_ledger(struct rti_spool *s);
 /* Moves a file of the spool to DIR/corrupt/ (named by the sink and time). */
 void rti_spool_quarantine(struct rti_spool *s, const char *file);
 

@@ -22,12 +22,39 @@
 #define AGAIN 2 /* next(): the position moved, look again */
 #define DEAD_RESP_MAX 4096
 
-static int save_ledger(struct rti_spool *s)
+/* A new ledger file: both slots, made aside and renamed in. */
+static int create_ledger(struct rti_spool *s, const struct rti_ledger *l)
+{
+	char buf[RTI_LEDGER_SIZE];
+	int fd, rc = 0;
+
+	memset(buf, 0, sizeof(buf));
+	rti_ledger_format(l, buf);
+	fd = openat(s->subfd, "ledger.tmp", O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	if (pwrite(fd, buf, sizeof(buf), 0) != (ssize_t)sizeof(buf))
+		rc = errno ? -errno : -ENOSPC;
+	else if (fdatasync(fd))
+		rc = -errno;
+	else if (renameat(s->subfd, "ledger.tmp", s->subfd, "ledger"))
+		rc = -errno;
+	if (rc) {
+		close(fd);
+		unlinkat(s->subfd, "ledger.tmp", 0);
+		return rc;
+	}
+	fsync(s->subfd);
+	s->lfd = fd;
+	s->lslot = 0;
+	return 0;
+}
+
+int rti_spool_save_ledger(struct rti_spool *s)
 {
 	struct rti_ledger l;
-	char buf[RTI_LEDGER_MAX];
-	size_t n;
-	int fd, rc = 0;
+	char slot[RTI_LEDGER_SLOT];
+	int rc = 0;
 
 	memset(&l, 0, sizeof(l));
 	pthread_mutex_lock(&s->mu);
@@ -43,28 +70,27 @@ static int save_ledger(struct rti_spool *s)
 		l.if_created_ms = s->if_created;
 		memcpy(l.if_id, s->if_id, sizeof(l.if_id));
 	}
-	n = rti_ledger_format(&l, buf, sizeof(buf));
-	fd = openat(s->subfd, "ledger.tmp", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		rc = -errno;
-	else if (write(fd, buf, n) != (ssize_t)n)
-		rc = errno ? -errno : -EIO;
-	else if (s->every_batch && fdatasync(fd))
-		rc = -errno;
-	if (fd >= 0)
-		close(fd);
-	if (!rc && renameat(s->subfd, "ledger.tmp", s->subfd, "ledger"))
-		rc = -errno;
+	l.gen = s->led.gen + 1;
+	if (s->lfd < 0) {
+		rc = create_ledger(s, &l);
+	} else { /* in place, in the other slot: no new block, a tear spoils one slot */
+		unsigned next = s->lslot ^ 1u;
+
+		rti_ledger_format(&l, slot);
+		if (pwrite(s->lfd, slot, sizeof(slot), (off_t)next * RTI_LEDGER_SLOT) != (ssize_t)sizeof(slot))
+			rc = errno ? -errno : -EIO;
+		else if (s->every_batch && fdatasync(s->lfd))
+			rc = -errno;
+		if (!rc)
+			s->lslot = next;
+	}
 	if (rc) {
 		rti_spool_logf(s, 2, "spool cannot write the ledger", "error", "%s/ledger: %s", s->sub,
 			       strerror(-rc));
 		return rc;
 	}
 	s->led = l;
-	if (s->every_batch)
-		fsync(s->subfd);
-	else
-		atomic_store(&s->dir_dirty, true);
+	atomic_store(&s->ledger_dirty, !s->every_batch);
 	return 0;
 }
 
@@ -95,7 +121,7 @@ static void finish_segment(struct rti_spool *s, uint64_t seq)
 		move_to(s, seq + 1);
 	wake_writer(s);
 	pthread_mutex_unlock(&s->mu);
-	save_ledger(s);
+	rti_spool_save_ledger(s);
 	rti_spool_seg_name(seq, name);
 	unlinkat(s->subfd, name, 0);
 	atomic_store(&s->dir_dirty, true);
@@ -121,7 +147,7 @@ static void quarantine_segment(struct rti_spool *s, uint64_t seq, uint64_t at, c
 		move_to(s, seq + 1);
 	wake_writer(s);
 	pthread_mutex_unlock(&s->mu);
-	save_ledger(s);
+	rti_spool_save_ledger(s);
 	rti_spool_quarantine(s, name);
 }
 
@@ -246,7 +272,7 @@ static void segment_missing(struct rti_spool *s, uint64_t seq)
 		move_to(s, seq + 1);
 	wake_writer(s);
 	pthread_mutex_unlock(&s->mu);
-	save_ledger(s);
+	rti_spool_save_ledger(s);
 }
 
 /* The batch in flight of the ledger, re-read after a restart: 1 when its
@@ -277,7 +303,7 @@ static int reload_inflight(struct rti_spool *s)
 	rti_spool_logf(s, 1, "spool the batch in flight before the restart cannot be re-read: cut anew",
 		       "batch", "%s", s->if_id);
 	s->have_if = false;
-	save_ledger(s);
+	rti_spool_save_ledger(s);
 	return 0;
 }
 
@@ -334,11 +360,11 @@ static int cut_batch(struct rti_spool *s, uint64_t seq, uint64_t off, uint64_t l
 	s->if_records = w.records;
 	s->if_created = rti_wall_ns() / 1000000u;
 	rti_sha256_hex(s->body, s->body_len, s->if_id);
-	rc = save_ledger(s); /* before the first attempt: a restart re-sends these bytes */
-	if (rc) {
-		s->have_if = false;
-		return rc;
-	}
+	/* before the first attempt: a restart re-sends these bytes. When the
+	 * ledger cannot be written (a full disk), delivery goes on: a crash
+	 * then re-sends from the last saved position (receivers dedupe by
+	 * event_id), and acknowledging is what frees the disk. */
+	rti_spool_save_ledger(s);
 	return 1;
 }
 
@@ -380,7 +406,7 @@ static int position(struct rti_spool *s, uint64_t *seq, uint64_t *off, uint64_t 
 	if (moved) {
 		if (!found || s->if_seq != *seq || s->if_start < *off)
 			s->have_if = false;
-		save_ledger(s);
+		rti_spool_save_ledger(s);
 	}
 	return found ? 1 : 0;
 }
@@ -414,7 +440,7 @@ static int src_next(void *ctx, struct rti_batch *b, uint64_t now_ms)
 			return 0;
 		if (s->have_if && (s->if_seq != seq || s->if_start < off)) {
 			s->have_if = false; /* stale: before the position */
-			save_ledger(s);
+			rti_spool_save_ledger(s);
 		}
 		if (s->have_if && (s->if_loaded || reload_inflight(s))) {
 			fill(s, b);
@@ -451,7 +477,8 @@ static int advance(struct rti_spool *s, const struct rti_batch *b)
 	pthread_mutex_unlock(&s->mu);
 	s->have_if = false;
 	s->pending_since = 1; /* what remains has waited already */
-	return save_ledger(s);
+	rti_spool_save_ledger(s); /* a failure is logged; in memory the position moved */
+	return 0;
 }
 
 static int src_ack(void *ctx, const struct rti_batch *b)

@@ -265,14 +265,17 @@ static void test_bad_ledger(void)
 static void test_formats(void)
 {
 	struct rti_ledger l, m;
-	char buf[RTI_LEDGER_MAX], why[100];
-	size_t n;
+	char file[RTI_LEDGER_SIZE], why[400];
+	unsigned slot = 9;
 	uint64_t seq;
 	static const char *const bad[] = {
-		"", "stella-rti spool ledger 2\nacked 1 0\n", "stella-rti spool ledger 1\nacked 1\n",
+		"", "stella-rti spool ledger 2\nacked 1 0\ngen 1\ncrc 00000000\n",
+		"stella-rti spool ledger 1\nacked 1\ngen 1\ncrc 00000000\n",
 		"stella-rti spool ledger 1\nacked 1 0\ninflight 1 5 4 1 1 " /* end < start */
-		"0000000000000000000000000000000000000000000000000000000000000000\n",
-		"stella-rti spool ledger 1\nacked 99999999999999999999999 0\n",
+		"0000000000000000000000000000000000000000000000000000000000000000\ngen 1\ncrc 00000000\n",
+		"stella-rti spool ledger 1\nacked 99999999999999999999999 0\ngen 1\ncrc 00000000\n",
+		"stella-rti spool ledger 1\nacked 1 0\ngen 1\ncrc 00000000\n", /* wrong crc */
+		"stella-rti spool ledger 1\nacked 1 0\n",
 	};
 
 	memset(&l, 0, sizeof(l));
@@ -286,12 +289,24 @@ static void test_formats(void)
 	l.if_created_ms = 1700000000000ull;
 	memset(l.if_id, 'a', 64);
 	l.if_id[64] = '\0';
-	n = rti_ledger_format(&l, buf, sizeof(buf));
-	ok(!rti_ledger_parse(buf, n, &m, why, sizeof(why)) && !memcmp(&l, &m, sizeof(l)),
+	l.gen = 5;
+	rti_ledger_format(&l, file);
+	ok(!rti_ledger_parse(file, RTI_LEDGER_SLOT, &m, why, sizeof(why)) && !memcmp(&l, &m, sizeof(l)),
 	   "ledger: format and parse agree");
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		ok(rti_ledger_parse(bad[i], strlen(bad[i]), &m, why, sizeof(why)) == -EINVAL,
 		   "ledger: refused (%s)", why);
+	l.gen = 6;
+	l.inflight = false;
+	rti_ledger_format(&l, file + RTI_LEDGER_SLOT);
+	ok(!rti_ledger_file_parse(file, sizeof(file), &m, &slot, why, sizeof(why)) && slot == 1 &&
+	   m.gen == 6 && !m.inflight, "ledger file: the slot with the higher gen");
+	file[RTI_LEDGER_SLOT + 30] ^= 1; /* a torn write of slot 1 */
+	ok(!rti_ledger_file_parse(file, sizeof(file), &m, &slot, why, sizeof(why)) && slot == 0 &&
+	   m.gen == 5 && m.inflight, "ledger file: a torn slot falls back to the other one");
+	file[20] ^= 1;
+	ok(rti_ledger_file_parse(file, sizeof(file), &m, &slot, why, sizeof(why)) == -EINVAL,
+	   "ledger file: both slots bad is an error (%s)", why);
 	ok(!rti_spool_seg_name_parse("00000000000000000042.seg", &seq) && seq == 42, "segment name");
 	ok(rti_spool_seg_name_parse("0000000000000000042.seg", &seq) < 0, "segment name: 19 digits refused");
 }
