@@ -141,8 +141,8 @@ static int open_delivery(struct rti_agent *a, char *err, size_t errlen)
 	void *sctx;
 
 	rti_agent_delivery_opts(a->cfg, &o);
-	if (!o.events_url)
-		return 0; /* the signals sink is wired by its own source */
+	if (!o.events_url && !rti_cfg_str(a->cfg, O_DL_SIGNALS_URL))
+		return 0; /* no sink: no delivery (the signals source plugs in with rti_delivery_add_source) */
 	o.log = rti_agent_delivery_log;
 	o.log_ctx = a;
 	a->dl = rti_delivery_open(&o, err, errlen);

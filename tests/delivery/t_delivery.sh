@@ -112,7 +112,7 @@ serve g7
 want=$(( want + $(lines g7.conv) ))
 check "400: the agent wrote g7" wait_for 120 has_lines events.ndjson "$want"
 check "400: one dead batch counted" wait_for 60 metric_is 'stella_rti_delivery_dead_total{sink="events"}' 1
-check "400: the batch is kept in spool/dead/ with its status" bash -c "ls spool/dead/events-*.ndjson && grep -qx 'status 400' spool/dead/events-*.txt" >/dev/null
+check "400: the batch is kept in spool/dead/ with its status" bash -c "ls spool/dead/events-*.ndjson >/dev/null && grep -qx 'status 400' spool/dead/events-*.txt"
 ids events.ndjson >want.ids
 cat spool/dead/events-*.ndjson | ids /dev/stdin >dead.ids
 comm -23 want.ids dead.ids >want-live.ids
