@@ -22,117 +22,13 @@
 #include "util/opts.h"
 
 #define RETRY_DIR_MS 1000
-#define MAX_SEGMENTS (1u << 20)
 /* after a failed append the spool counts as writable again (readiness)
  * once its file system has this much room, or an append succeeds */
 #define ROOM_BYTES (1u << 20)
 
-void rti_spool_logf(struct rti_spool *s, int level, const char *msg, const char *k,
-		    const char *fmt, ...)
-{
-	char v[512];
-	va_list ap;
-
-	if (!s->log)
-		return;
-	v[0] = '\0';
-	if (fmt) {
-		va_start(ap, fmt);
-		vsnprintf(v, sizeof(v), fmt, ap);
-		va_end(ap);
-	}
-	s->log(s->log_ctx, level, msg, k, k ? v : NULL);
-}
-
-void rti_spool_seg_name(uint64_t seq, char buf[32])
-{
-	snprintf(buf, 32, "%020" PRIu64 ".seg", seq);
-}
-
 static uint64_t wall_ms(void)
 {
 	return rti_wall_ns() / 1000000u;
-}
-
-size_t rti_spool_seg_find(const struct rti_spool *s, uint64_t want)
-{
-	size_t lo = 0, hi = s->nseg;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (s->segs[mid].seq < want)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-void rti_spool_seg_remove(struct rti_spool *s, size_t i)
-{
-	s->bytes -= s->segs[i].size;
-	memmove(&s->segs[i], &s->segs[i + 1], (s->nseg - i - 1) * sizeof(s->segs[0]));
-	s->nseg--;
-}
-
-static int seg_push(struct rti_spool *s, uint64_t seq, uint64_t size, uint64_t first_ms)
-{
-	if (s->nseg == s->capseg) {
-		size_t cap = s->capseg ? s->capseg * 2 : 16;
-		struct rti_seg *g;
-
-		if (cap > MAX_SEGMENTS || !(g = realloc(s->segs, cap * sizeof(*g))))
-			return -ENOMEM;
-		s->segs = g;
-		s->capseg = cap;
-	}
-	s->segs[s->nseg++] = (struct rti_seg){ seq, size, first_ms };
-	s->bytes += size;
-	return 0;
-}
-
-void rti_spool_quarantine(struct rti_spool *s, const char *file)
-{
-	char dst[4200], src[4200];
-
-	snprintf(src, sizeof(src), "%s/%s", s->sub, file);
-	snprintf(dst, sizeof(dst), "%s/corrupt/%s-%" PRIu64 "-%s", s->root, s->name, wall_ms(), file);
-	if (rename(src, dst) && errno != ENOENT) {
-		rti_spool_logf(s, 2, "spool cannot quarantine: removed", "file", "%s: %s", src,
-			       strerror(errno));
-		unlink(src);
-	}
-	atomic_store(&s->dir_dirty, true);
-}
-
-uint64_t rti_spool_count_records(struct rti_spool *s, uint64_t seq, uint64_t off)
-{
-	char name[32];
-	uint8_t hdr[RTI_SPOOL_HDR];
-	uint64_t n = 0;
-	struct stat st;
-	int fd;
-
-	rti_spool_seg_name(seq, name);
-	fd = s->subfd >= 0 ? openat(s->subfd, name, O_RDONLY | O_CLOEXEC) : -1;
-	if (fd < 0 || fstat(fd, &st)) {
-		if (fd >= 0)
-			close(fd);
-		return 0;
-	}
-	while (off + RTI_SPOOL_HDR <= (uint64_t)st.st_size &&
-	       pread(fd, hdr, sizeof(hdr), (off_t)off) == (ssize_t)sizeof(hdr)) {
-		uint32_t len = (uint32_t)hdr[0] | (uint32_t)hdr[1] << 8 | (uint32_t)hdr[2] << 16 |
-			       (uint32_t)hdr[3] << 24;
-
-		if (!len || len > RTI_SPOOL_MAX_RECORD || off + RTI_SPOOL_HDR + len > (uint64_t)st.st_size)
-			break;
-		off += RTI_SPOOL_HDR + len;
-		n++;
-	}
-	close(fd);
-	return n;
 }
 
 /* ---- opening ---- */
@@ -195,41 +91,6 @@ out:
 	close(fd);
 }
 
-static void load_ledger(struct rti_spool *s)
-{
-	char buf[RTI_LEDGER_SIZE + 1], why[400];
-	ssize_t n = -1;
-	int fd = openat(s->subfd, "ledger", O_RDWR | O_CLOEXEC);
-
-	memset(&s->led, 0, sizeof(s->led));
-	s->led.acked_seq = s->nseg ? s->segs[0].seq : s->next_seq;
-	if (fd < 0 && errno == ENOENT) { /* a new spool: made now, while there is room */
-		s->acked_seq = s->led.acked_seq;
-		s->acked_off = 0;
-		rti_spool_save_ledger(s);
-		return;
-	}
-	if (fd >= 0)
-		n = pread(fd, buf, sizeof(buf), 0);
-	if (n >= 0 && !rti_ledger_file_parse(buf, (size_t)n, &s->led, &s->lslot, why, sizeof(why))) {
-		s->lfd = fd;
-		return;
-	}
-	if (n < 0)
-		snprintf(why, sizeof(why), "%s", strerror(errno));
-	if (fd >= 0)
-		close(fd);
-	rti_spool_logf(s, 2, "spool unreadable ledger quarantined: unacknowledged batches are sent again",
-		       "ledger", "%s/ledger: %s", s->sub, why);
-	atomic_fetch_add(&s->ledger_resets, 1);
-	rti_spool_quarantine(s, "ledger");
-	memset(&s->led, 0, sizeof(s->led));
-	s->led.acked_seq = s->nseg ? s->segs[0].seq : s->next_seq;
-	s->pos_moved = true;
-	s->acked_seq = s->led.acked_seq;
-	rti_spool_save_ledger(s);
-}
-
 /* Scans DIR/NAME: the segments, gaps counted, the newest one's tear cut,
  * the ledger read. A spool with nothing usable starts empty. */
 static int recover(struct rti_spool *s)
@@ -250,7 +111,7 @@ static int recover(struct rti_spool *s)
 		if (rti_spool_seg_name_parse(e->d_name, &seq) ||
 		    fstatat(s->subfd, e->d_name, &st, 0) || !S_ISREG(st.st_mode))
 			continue;
-		if (seg_push(s, seq, (uint64_t)st.st_size, (uint64_t)st.st_mtim.tv_sec * 1000u)) {
+		if (rti_spool_seg_push(s, seq, (uint64_t)st.st_size, (uint64_t)st.st_mtim.tv_sec * 1000u)) {
 			closedir(d);
 			return -ENOMEM;
 		}
@@ -267,7 +128,7 @@ static int recover(struct rti_spool *s)
 	if (s->nseg)
 		cut_torn_tail(s, &s->segs[s->nseg - 1]);
 	s->next_seq = s->nseg ? s->segs[s->nseg - 1].seq + 1 : 1;
-	load_ledger(s);
+	rti_spool_load_ledger(s);
 	s->acked_seq = s->led.acked_seq;
 	s->acked_off = s->led.acked_off;
 	if (!s->nseg || s->acked_seq > s->segs[s->nseg - 1].seq) {
@@ -478,7 +339,7 @@ static int roll(struct rti_spool *s)
 	fd = openat(s->subfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -errno;
-	if (seg_push(s, s->next_seq, 0, wall_ms())) {
+	if (rti_spool_seg_push(s, s->next_seq, 0, wall_ms())) {
 		close(fd);
 		unlinkat(s->subfd, name, 0);
 		return -ENOMEM;

@@ -74,12 +74,18 @@ void rti_spool_seg_name(uint64_t seq, char buf[32]);
 uint64_t rti_spool_count_records(struct rti_spool *s, uint64_t seq, uint64_t off);
 /* Under mu: the index of the first segment with seq >= want (nseg: none). */
 size_t rti_spool_seg_find(const struct rti_spool *s, uint64_t want);
+/* Under mu (or before the threads): appends a segment to the list. 0 or -ENOMEM. */
+int rti_spool_seg_push(struct rti_spool *s, uint64_t seq, uint64_t size, uint64_t first_ms);
 /* Under mu: removes segs[i] from the list (the file is the caller's). */
 void rti_spool_seg_remove(struct rti_spool *s, size_t i);
-/* The ledger (spool_read.c): s->led saved in the other slot; a ledger
- * file made when there is none. 0 or -errno (logged). */
+/* spool_store.c. The ledger: s->led saved in the other slot (a ledger
+ * file made when there is none). 0 or -errno (logged). */
 int rti_spool_save_ledger(struct rti_spool *s);
+/* At open: the ledger read into s->led (an unreadable one quarantined,
+ * a missing one made). */
+void rti_spool_load_ledger(struct rti_spool *s);
 /* Moves a file of the spool to DIR/corrupt/ (named by the sink and time). */
 void rti_spool_quarantine(struct rti_spool *s, const char *file);
+
 
 #endif
