@@ -68,7 +68,8 @@ int rti_delivery_start(struct rti_delivery *d);
 /* Reload: http settings, backoff, events url and batch limits (the spool
  * itself is never reopened). */
 int rti_delivery_reconfigure(struct rti_delivery *d, const struct rti_delivery_opts *o);
-/* A writer waiting for spool space (when_full: block) drops instead. Any thread. */
+/* A writer waiting for spool space (when_full: block) drops instead.
+ * Any thread; async-signal-safe (an atomic store). */
 void rti_delivery_unblock(struct rti_delivery *d);
 /* Drains for at most drain_ms, then stops the senders. */
 void rti_delivery_stop(struct rti_delivery *d);

@@ -309,7 +309,7 @@ static bool make_room(struct rti_spool *s, uint64_t need)
 	while (s->bytes + need > s->max_bytes) {
 		bool only_active = s->nseg == 0 || (s->nseg == 1 && s->wfd >= 0);
 
-		if (s->block && !s->unblock) {
+		if (s->block && !atomic_load(&s->unblock)) {
 			struct timespec ts;
 
 			atomic_store(&s->blocked, true);
@@ -518,10 +518,8 @@ void rti_spool_set_draining(struct rti_spool *s, bool on)
 
 void rti_spool_unblock(struct rti_spool *s)
 {
-	pthread_mutex_lock(&s->mu);
-	s->unblock = true;
-	pthread_cond_broadcast(&s->space);
-	pthread_mutex_unlock(&s->mu);
+	/* async-signal-safe (rti_agent_stop): the waiting writer checks every 100 ms */
+	atomic_store(&s->unblock, true);
 }
 
 void rti_spool_get_stats(struct rti_spool *s, struct rti_spool_stats *st)

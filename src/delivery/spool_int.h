@@ -44,10 +44,10 @@ struct rti_spool {
 	uint64_t retry_ms;         /* when a broken spool retries its directory */
 	uint64_t unsynced;         /* bytes appended since the last sync */
 	uint64_t synced_seq;       /* segments before it were synced and sealed */
-	bool unblock;
 	uint64_t batch_max, timeout_ms;
 
 	atomic_bool writable, blocked, draining, dir_dirty;
+	atomic_bool unblock;       /* set from a signal handler: no lock */
 	atomic_uint_fast64_t last_fail_ms; /* monotonic ms of the last failed append (0: none) */
 #define X(n) atomic_uint_fast64_t n;
 	SPOOL_CTR(X)

@@ -7,7 +7,8 @@
 # restarted (no event lost; a re-sent batch has the same key and bytes);
 # the disk full (a small ext4 image, or a file size limit where mounting
 # is not possible): counted, /readyz says so, and delivery recovers when
-# space returns.
+# space returns; when_full: block (the writer waits, nothing is dropped in
+# the spool, /readyz says so, a stop still stops).
 # variants: rel asan
 . "$RTI_ROOT/tests/lib.sh"
 . "$RTI_ROOT/tests/grpc/grpc-lib.sh"
@@ -38,6 +39,7 @@ delivery:
 Y
 }
 stop_agent() { kill -TERM "$AGENT_PID"; wait "$AGENT_PID"; }
+# (a stop drains for at most 5 s: RTI_DELIVERY_DRAIN_MS)
 reset_receiver() { rm -f rcv/events.txt rcv/batches.txt rcv/requests.txt; }
 
 # ---- the spool at its limit: the oldest dropped, counted exactly ----
@@ -58,6 +60,31 @@ ids kept.ndjson >want.ids
 if wait_for 120 same_ids want.ids; then ok "full: received = the newest $(( N - D )) of $N written ($D dropped, counted)"
 else not_ok "full: received = the newest $(( N - D )) of $N written ($D dropped, counted)"; show_ids_diff want.ids; fi
 stop_agent
+stop_pid "$RP_PID"; RP_PID=
+
+# ---- when_full: block: the writer waits (nothing dropped in the spool) ----
+reset_receiver
+answer 503
+gen block 400 50000
+config block "$T/spool-b" 64KiB
+sed -i 's/max_bytes: 64KiB}/max_bytes: 64KiB, when_full: block}/' etc/block.yaml
+serve block
+start_agent block etc/block.yaml || { done_testing; exit; }
+blocked() { http /readyz >ready.json; [ "$HTTP_CODE" = 503 ] && grep -q '"spool":"full (when_full: block)"' ready.json; }
+check "block: /readyz 503, the spool full and the writer waiting" wait_for 60 blocked
+check "block: /healthz 200 while the writer waits" code_is /healthz 200
+answer ok
+check "block: the writer goes on once the receiver is back" wait_for 120 has_lines block.ndjson "$GEN_KEPT"
+ids block.ndjson >want.ids
+if wait_for 120 same_ids want.ids; then ok "block: received = written ($(wc -l <want.ids)), nothing dropped in the spool"
+else not_ok "block: received = written"; show_ids_diff want.ids; fi
+check "block: no spool_full drop" metric_is 'stella_rti_delivery_dropped_total{sink="events",reason="spool_full"}' 0
+answer 503
+gen block2 400 60000
+serve block2
+check "block: blocked again" wait_for 60 blocked
+stop_agent
+check "block: SIGTERM while the writer waits: the agent stops" test $? -eq 0
 stop_pid "$RP_PID"; RP_PID=
 
 # ---- a corrupt segment: quarantined, counted; the rest delivered ----
