@@ -7,7 +7,6 @@
 # set the agent wrote (its event file), the 400's batch is in spool/dead/
 # and counted; the token file is re-read when it changes; /healthz stays
 # 200 while the backend is down; promtool accepts /metrics.
-# variants: rel asan
 . "$RTI_ROOT/tests/lib.sh"
 . "$RTI_ROOT/tests/grpc/grpc-lib.sh"
 . "$RTI_ROOT/tests/agent/agent-lib.sh"
@@ -139,6 +138,18 @@ promtool check metrics <page.txt >promtool.out 2>&1
 check "promtool check metrics: no problem" test $? -eq 0 -a ! -s promtool.out
 [ -s promtool.out ] && sed 's/^/#   /' promtool.out
 check "the token never appears in the log" bash -c "! grep -q token-one agent.log && ! grep -q token-two agent.log"
+# the receiver's signals path (for the signals sink's tests): hitCount
+# summed per symbolId, a batch counted once per Idempotency-Key
+printf '{"symbolId":"s1","hitCount":3}\n{"symbolId":"s2","hitCount":1}\n' | gzip -n >sig.gz
+post_signals() { # KEY
+  curl -s -o /dev/null -w '%{http_code}' -X POST --data-binary @sig.gz -H "Idempotency-Key: $1" \
+    -H 'Content-Type: application/x-ndjson' -H 'Content-Encoding: gzip' -H 'User-Agent: stella-rti/test' \
+    -H 'Authorization: Bearer token-two' -H 'X-Stella-Tenant: acme' \
+    "http://127.0.0.1:$RCV_PORT/signals/runtime-facts/ndjson?callgraphId=cg1&imageDigest=sha256:00&source=stella-rti"
+}
+post_signals k1 >/dev/null; post_signals k1 >/dev/null; post_signals k2 >/dev/null
+check "receiver: signals summed per symbol, once per key" \
+  $PY -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d == {"s1": 6, "s2": 2}, d' rcv/signals.json
 kill -INT "$AGENT_PID"
 wait "$AGENT_PID"
 check "SIGINT: exit 0" test $? -eq 0

@@ -9,7 +9,6 @@
 # is not possible): counted, /readyz says so, and delivery recovers when
 # space returns; when_full: block (the writer waits, nothing is dropped in
 # the spool, /readyz says so, a stop still stops).
-# variants: rel asan
 . "$RTI_ROOT/tests/lib.sh"
 . "$RTI_ROOT/tests/grpc/grpc-lib.sh"
 . "$RTI_ROOT/tests/agent/agent-lib.sh"

@@ -4,7 +4,6 @@
 # client certificate. Without one the agent's requests fail (counted as
 # errors, nothing received, events kept); a reload adds cert_file and
 # key_file and every event arrives, headers checked.
-# variants: rel asan
 . "$RTI_ROOT/tests/lib.sh"
 . "$RTI_ROOT/tests/grpc/grpc-lib.sh"
 . "$RTI_ROOT/tests/agent/agent-lib.sh"
