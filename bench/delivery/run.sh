@@ -67,17 +67,20 @@ one() {
   } >"$dir/config.yaml"
   "$B/stella-rti" agent --config "$dir/config.yaml" >/dev/null 2>"$dir/agent.log" &
   agent=$!
-  for _ in $(seq 600); do grep -q 'port=' "$dir/agent.log" && break; sleep 0.05; done
+  for _ in $(seq 600); do grep -qs 'port=' "$dir/agent.log" && break; sleep 0.05; done
   port=$(grep -o 'serving /metrics.*port=[0-9]*' "$dir/agent.log" | grep -o '[0-9]*$')
-  # until every message was taken in and written (and delivered)
+  # until every message was taken in and written (the queue empty, the
+  # written count still between two looks) and, with delivery, acknowledged
+  local prev=-1
   while :; do
     w=$(metric "$port" stella_rti_events_written_total)
-    if [ "$(metric "$port" stella_rti_tetragon_messages_total)" -ge "$M" ] && [ "$w" -gt 0 ] &&
-       [ "$(metric "$port" stella_rti_events_received_total)" -ge "$M" ]; then
+    if [ "$(metric "$port" stella_rti_events_received_total)" -ge "$M" ] && [ "$w" -gt 0 ] &&
+       [ "$(metric "$port" stella_rti_queue_bytes)" -eq 0 ] && [ "$w" -eq "$prev" ]; then
       if [ "$v" = none ]; then break; fi
       d=$(metric "$port" stella_rti_delivery_records_total)
       [ "$d" -ge "$w" ] && break
     fi
+    prev=$w
     sleep 0.2
   done
   awk -v t="$TCK" -v w="$w" '{ printf "%.3f %d\n", ($14 + $15) / t, w }' "/proc/$agent/stat" | sed 's/)//'
