@@ -106,6 +106,7 @@ bench: deps
 	@BUILD=$(BUILD) bash bench/grpc/run.sh
 	@bash bench/hotsym/run.sh $(BUILD)/rel
 	@bash bench/privacy/run.sh $(BUILD)/rel
+	@BUILD=$(BUILD) bash bench/delivery/run.sh
 
 # hours: SOAK_EVENTS through the agent, RSS/fds flat, counts exact (docs/performance.md)
 soak: deps

@@ -13,7 +13,10 @@ PKGS=(
   systemd man-db groff-base
   librtmp-dev libssh2-1-dev libpsl-dev libkrb5-dev libldap-dev libzstd-dev
   libunistring-dev
+  openssl e2fsprogs util-linux curl
 )
+# openssl, e2fsprogs (mkfs.ext4), util-linux (mount) and curl: tests/delivery
+# (a test CA; a small file system filled up; the agent's endpoints).
 # systemd (systemd-analyze), man-db and groff-base: tests/deploy checks the
 # unit and the man page. The last two lines: what `pkg-config --static`
 # of libcurl and libmicrohttpd names on Debian, for programs linked against

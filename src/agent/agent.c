@@ -133,6 +133,28 @@ static int open_hot(struct rti_agent *a, char *err, size_t errlen)
 	return 0;
 }
 
+/* delivery.* (docs/delivery.md): the events sink into the spool, the senders. */
+static int open_delivery(struct rti_agent *a, char *err, size_t errlen)
+{
+	struct rti_delivery_opts o;
+	const struct rti_sink_ops *ops;
+	void *sctx;
+
+	rti_agent_delivery_opts(a->cfg, &o);
+	if (!o.events_url && !rti_cfg_str(a->cfg, O_DL_SIGNALS_URL))
+		return 0; /* no sink: no delivery (the signals source plugs in with rti_delivery_add_source) */
+	o.log = rti_agent_delivery_log;
+	o.log_ctx = a;
+	a->dl = rti_delivery_open(&o, err, errlen);
+	if (!a->dl)
+		return -errno;
+	if (!rti_delivery_events_sink(a->dl, &ops, &sctx) && rti_pipeline_add_sink(a->p, ops, sctx)) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	return 0;
+}
+
 static int build_pipeline(struct rti_agent *a, char *err, size_t errlen)
 {
 	const struct rti_config *c = a->cfg;
@@ -178,6 +200,9 @@ static int build_pipeline(struct rti_agent *a, char *err, size_t errlen)
 		a->out_flush = count_flush;
 		a->out_ctx = cs;
 	}
+	rc = open_delivery(a, err, errlen);
+	if (rc)
+		return rc;
 	return open_hot(a, err, errlen);
 }
 
@@ -242,6 +267,7 @@ fail:
 void rti_agent_stop(struct rti_agent *a)
 {
 	atomic_store(&a->stop, true);
+	rti_delivery_unblock(a->dl); /* a writer waiting for spool space lets go */
 }
 
 void rti_agent_reload(struct rti_agent *a)
@@ -275,6 +301,9 @@ int rti_agent_run(struct rti_agent *a)
 	if (rti_agent_ctl_start(a))
 		rti_log(&a->log, RTI_LOG_WARN, "cannot start the reload thread: reloads are off",
 			(const char *)NULL);
+	if (a->dl && rti_delivery_start(a->dl))
+		rti_log(&a->log, RTI_LOG_ERROR, "cannot start the delivery threads: events stay in the spool",
+			(const char *)NULL);
 	atomic_store(&a->running, true);
 	rti_log(&a->log, RTI_LOG_INFO, "started", "config", a->config_path, "node", a->cfg->node,
 		"tetragon", rti_cfg_str(a->cfg, O_TG_ADDRESS), (const char *)NULL);
@@ -294,6 +323,8 @@ int rti_agent_run(struct rti_agent *a)
 	}
 	if (k < 0)
 		atomic_store(&a->output_failed, true);
+	if (a->dl) /* every event is in the spool: deliver for a bounded time, keep the rest */
+		rti_delivery_stop(a->dl);
 	rti_agent_ctl_stop(a);
 	atomic_store(&a->running, false);
 	if (a->pending)
@@ -314,6 +345,21 @@ void rti_agent_print_summary(struct rti_agent *a, FILE *f)
 	snprintf(r, sizeof(r), "%llu", (unsigned long long)ls.messages);
 	snprintf(d, sizeof(d), "%llu", (unsigned long long)ls.queue_dropped);
 	snprintf(b, sizeof(b), "%llu", (unsigned long long)st->bad_records);
+	if (a->dl) {
+		struct rti_delivery_stats ds;
+		char del[24], dd[24], dead[24], sp[24];
+
+		rti_delivery_get_stats(a->dl, &ds);
+		snprintf(del, sizeof(del), "%llu", (unsigned long long)ds.acked_records);
+		snprintf(dd, sizeof(dd), "%llu", (unsigned long long)(ds.dropped_spool_full +
+			 ds.dropped_disk_full + ds.dropped_too_large + ds.dropped_error));
+		snprintf(dead, sizeof(dead), "%llu", (unsigned long long)ds.dead_batches);
+		snprintf(sp, sizeof(sp), "%llu", (unsigned long long)ds.spool_bytes);
+		rti_log(&a->log, RTI_LOG_INFO, "stopped", "received", r, "written", w,
+			"dropped_queue_full", d, "malformed", b, "delivered", del, "delivery_dropped", dd,
+			"dead_batches", dead, "spool_bytes", sp, (const char *)NULL);
+		return;
+	}
 	rti_log(&a->log, RTI_LOG_INFO, "stopped", "received", r, "written", w, "dropped_queue_full",
 		d, "malformed", b, (const char *)NULL);
 }
@@ -332,6 +378,10 @@ void rti_agent_free(struct rti_agent *a)
 		rti_hotsym_close(a->hot);
 	}
 	rti_pipeline_free(a->p);
+	if (a->dl) { /* after the pipeline: no more appends; then drain for a bounded time */
+		rti_delivery_stop(a->dl);
+		rti_delivery_free(a->dl);
+	}
 	free(a->req);
 	{
 		struct rti_reconf *r = atomic_exchange(&a->pending, NULL);

@@ -10,6 +10,7 @@
 
 #include "agent/config_int.h"
 #include "agent/log.h"
+#include "delivery/delivery.h"
 #include "rti/agent.h"
 #include "rti/hotsym.h"
 #include "rti/live.h"
@@ -28,6 +29,8 @@ struct rti_agent_snap {
 	uint64_t hot_flush_us_hist[12]; /* cumulative buckets of flush durations */
 	uint64_t hot_flush_us_sum, hot_flush_count;
 	uint64_t out_bytes, out_rotations;
+	struct rti_delivery_stats dl;
+	bool have_dl;
 };
 
 /* A prepared reload: built off the event path, switched in by the writer. */
@@ -46,6 +49,7 @@ struct rti_agent {
 	const struct rti_privacy *profile; /* in use: cfg->profile */
 	struct rti_policy_set policies;    /* what the pipeline swapped out, freed later */
 	struct rti_hotsym *hot;
+	struct rti_delivery *dl;      /* delivery.* (NULL: off) */
 	int (*out_flush)(void *ctx);
 	void *out_ctx;
 	struct rti_rotate *rot;       /* the event file's (its sink owns it) */
@@ -89,7 +93,11 @@ void rti_agent_ctl_stop(struct rti_agent *a);
 void rti_agent_apply_pending(struct rti_agent *a);
 
 void rti_agent_rotate_opts(const struct rti_config *c, struct rti_rotate_opts *ro);
-/* settings.c: the reloadable settings of c (log, readiness grace, rotation) */
+/* settings.c: the delivery options of c (strings point into c) */
+void rti_agent_delivery_opts(const struct rti_config *c, struct rti_delivery_opts *o);
+/* delivery's log lines, component=delivery */
+void rti_agent_delivery_log(void *ctx, int level, const char *msg, const char *k, const char *v);
+/* settings.c: the reloadable settings of c (log, readiness grace, rotation, delivery) */
 void rti_agent_apply_settings(struct rti_agent *a, const struct rti_config *c);
 
 #endif

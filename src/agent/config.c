@@ -564,6 +564,41 @@ static int check_stream(struct rti_config *c, struct cerr *e)
 	return 0;
 }
 
+static bool http_url(const char *u)
+{
+	return !strncmp(u, "http://", 7) || !strncmp(u, "https://", 8);
+}
+
+/* delivery.*: URLs, files, the pairs that go together. */
+static int check_delivery(struct rti_config *c, struct cerr *e)
+{
+	static const enum rti_opt_id urls[] = { O_DL_EVENTS_URL, O_DL_SIGNALS_URL };
+
+	for (size_t i = 0; i < sizeof(urls) / sizeof(urls[0]); i++) {
+		const char *u = rti_cfg_str(c, urls[i]);
+
+		if (u && (!http_url(u) || strpbrk(u, " \t\r\n")))
+			return fail(e, c->v[urls[i]].node, rti_options[urls[i]].key,
+				    "'%s': expected an http:// or https:// URL", u);
+	}
+	for (int id = O_DL_SPOOL_DIR; id < O__COUNT; id++) {
+		const char *p = rti_cfg_str(c, (enum rti_opt_id)id);
+
+		if ((rti_options[id].flags & RTI_OPT_FILE) && p && access(p, R_OK))
+			return fail(e, c->v[id].node, rti_options[id].key, "%s: %s", p, strerror(errno));
+	}
+	if (rti_cfg_str(c, O_DL_HTTP_KEY_FILE) && !rti_cfg_str(c, O_DL_HTTP_CERT_FILE))
+		return fail(e, c->v[O_DL_HTTP_KEY_FILE].node, "delivery.http.key_file",
+			    "needs delivery.http.cert_file");
+	if (rti_cfg_u(c, O_DL_HTTP_BACKOFF_MAX) < rti_cfg_u(c, O_DL_HTTP_BACKOFF_INITIAL))
+		return fail(e, c->v[O_DL_HTTP_BACKOFF_MAX].node, "delivery.http.backoff_max",
+			    "shorter than delivery.http.backoff_initial");
+	if (rti_cfg_str(c, O_DL_SIGNALS_URL) && !rti_cfg_str(c, O_HOT_URL))
+		return fail(e, c->v[O_DL_SIGNALS_URL].node, "delivery.signals.url",
+			    "needs hot_index.url (the signals sink pushes the hot index's counts)");
+	return 0;
+}
+
 static int finish(struct rti_config *c, struct cerr *e)
 {
 	const char *node = rti_cfg_str(c, O_NODE);
@@ -587,7 +622,7 @@ static int finish(struct rti_config *c, struct cerr *e)
 		    id != O_METRICS_LISTEN)
 			return fail(e, v->node, rti_options[id].key, "empty value");
 	}
-	if (check_stream(c, e))
+	if (check_stream(c, e) || check_delivery(c, e))
 		return -EINVAL;
 	return e->file ? open_files(c, e) : 0;
 }

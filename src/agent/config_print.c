@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* `validate --print` and the reference table of docs/agent.md. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -125,9 +126,54 @@ void rti_config_print_value(FILE *f, const struct rti_config *c, enum rti_opt_id
 	}
 }
 
+/* The length of the section part of key (up to its last '.'). */
+static size_t section_len(const char *key)
+{
+	const char *dot = strrchr(key, '.');
+
+	return dot ? (size_t)(dot - key) : 0;
+}
+
+/* The n-th section component of key: its start and length. false: none. */
+static bool component(const char *key, size_t sl, unsigned n, size_t *at, size_t *len)
+{
+	size_t i = 0;
+
+	for (unsigned k = 0; k < n; k++) {
+		const char *dot = memchr(key + i, '.', sl > i ? sl - i : 0);
+
+		if (!dot)
+			return false;
+		i = (size_t)(dot - key) + 1;
+	}
+	if (i >= sl && !(i == 0 && sl))
+		return false;
+	{
+		const char *dot = memchr(key + i, '.', sl - i);
+
+		*at = i;
+		*len = dot ? (size_t)(dot - key) - i : sl - i;
+	}
+	return true;
+}
+
+/* Section headers of key that the previous key did not open (nested:
+ * delivery.spool.dir is printed under "delivery:" and "  spool:"). */
+static void open_sections(FILE *f, const char *prev, const char *key)
+{
+	size_t pl = section_len(prev), kl = section_len(key), ka, kn, pa, pn;
+	unsigned n = 0;
+
+	while (component(key, kl, n, &ka, &kn) && component(prev, pl, n, &pa, &pn) && kn == pn &&
+	       !memcmp(key + ka, prev + pa, kn))
+		n++;
+	for (; component(key, kl, n, &ka, &kn); n++)
+		fprintf(f, "%*s%.*s:\n", (int)(2 * n), "", (int)kn, key + ka);
+}
+
 int rti_config_print(const struct rti_config *c, FILE *f)
 {
-	char section[64] = "";
+	const char *prev = "";
 
 	fputs("# effective configuration from", f);
 	for (unsigned i = 0; i < c->nfiles; i++)
@@ -135,20 +181,20 @@ int rti_config_print(const struct rti_config *c, FILE *f)
 	fputc('\n', f);
 	for (int id = 0; id < O__COUNT; id++) {
 		const char *key = rti_options[id].key;
-		const char *dot = strchr(key, '.');
+		size_t sl = section_len(key);
+		unsigned depth = 0;
 
 		if (rti_options[id].flags & RTI_OPT_NOTYET)
 			continue;
-		if (dot && (strlen(section) != (size_t)(dot - key) ||
-			    strncmp(section, key, (size_t)(dot - key)))) {
-			snprintf(section, sizeof(section), "%.*s", (int)(dot - key), key);
-			fprintf(f, "%s:\n", section);
-		} else if (!dot) {
-			section[0] = '\0';
-		}
-		fprintf(f, "%s%s: ", dot ? "  " : "", dot ? dot + 1 : key);
+		open_sections(f, prev, key);
+		for (size_t i = 0; i < sl; i++)
+			depth += key[i] == '.';
+		if (sl)
+			depth++;
+		fprintf(f, "%*s%s: ", (int)(2 * depth), "", sl ? key + sl + 1 : key);
 		rti_config_print_value(f, c, (enum rti_opt_id)id, false);
 		fputc('\n', f);
+		prev = key;
 	}
 	return ferror(f) ? -EIO : 0;
 }

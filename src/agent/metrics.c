@@ -43,6 +43,10 @@ void rti_agent_publish(struct rti_agent *a, bool force)
 		a->work.last_event_wall_ns = rti_wall_ns();
 	}
 	a->work.st = *st;
+	if (a->dl) {
+		rti_delivery_get_stats(a->dl, &a->work.dl);
+		a->work.have_dl = true;
+	}
 	if (a->rot) {
 		struct rti_rotate_stats rs;
 
@@ -114,6 +118,10 @@ static void render_events(FILE *f, const struct rti_agent_snap *s, const struct 
 	put_lu(f, "stella_rti_events_dropped_total", "reason", "malformed",
 	       s->st.bad_records + ls->not_decodable);
 	put_lu(f, "stella_rti_events_dropped_total", "reason", "sink_error", s->st.sink_errors);
+	if (s->have_dl) { /* lost on the way to the events sink's receiver */
+		put_lu(f, "stella_rti_events_dropped_total", "reason", "spool_full", s->dl.dropped_spool_full);
+		put_lu(f, "stella_rti_events_dropped_total", "reason", "disk_full", s->dl.dropped_disk_full);
+	}
 	help(f, "stella_rti_tetragon_reported_dropped_total", "counter",
 	     "events Tetragon reported it dropped (rate_limit_info)");
 	put_u(f, "stella_rti_tetragon_reported_dropped_total", "", s->st.rate_limit_dropped);
@@ -264,6 +272,8 @@ static char *render_metrics(struct rti_agent *a, size_t *len)
 	help(f, "stella_rti_last_event_timestamp_seconds", "gauge",
 	     "wall-clock time when an event was last written (0: none yet)");
 	fprintf(f, "stella_rti_last_event_timestamp_seconds %.3f\n", s->last_event_wall_ns / 1e9);
+	if (a->dl)
+		rti_delivery_metrics(a->dl, f);
 	render_process(f);
 	free(s);
 	if (fclose(f)) {
@@ -280,6 +290,10 @@ static char *render_healthz(struct rti_agent *a, unsigned *status)
 	uint64_t age = rti_coarse_ms() - atomic_load(&a->heartbeat_ms);
 	char *body = NULL;
 
+	/* a writer waiting for spool space (when_full: block) waits on purpose:
+	 * liveness never depends on a delivery backend */
+	if (rti_delivery_blocked(a->dl))
+		age = 0;
 	*status = age < LIVENESS_MS ? MHD_HTTP_OK : MHD_HTTP_SERVICE_UNAVAILABLE;
 	if (asprintf(&body, "{\"status\":\"%s\",\"event_loop_age_seconds\":%.3f}\n",
 		     *status == MHD_HTTP_OK ? "ok" : "stalled", age / 1000.0) < 0)
@@ -302,9 +316,9 @@ static char *render_readyz(struct rti_agent *a, unsigned *status)
 	uint64_t down = since ? rti_coarse_ms() - since : 0;
 	bool running = atomic_load(&a->running), out_ok = !atomic_load(&a->output_failed);
 	struct rti_live_stats ls;
-	char tg[700];
+	char tg[700], spool[64];
 	char *body = NULL;
-	bool tg_ok;
+	bool tg_ok, spool_ok = rti_delivery_spool_ok(a->dl, spool, sizeof(spool));
 
 	rti_live_get_stats(a->live, &ls);
 	json_safe(ls.last_reason);
@@ -315,12 +329,12 @@ static char *render_readyz(struct rti_agent *a, unsigned *status)
 		snprintf(tg, sizeof(tg), "%s for %.1fs (grace %.1fs)%s%s",
 			 ls.connections ? "reconnecting" : "connecting", down / 1000.0, grace / 1000.0,
 			 ls.last_reason[0] ? ": " : "", ls.last_reason);
-	*status = running && out_ok && tg_ok ? MHD_HTTP_OK : MHD_HTTP_SERVICE_UNAVAILABLE;
+	*status = running && out_ok && tg_ok && spool_ok ? MHD_HTTP_OK : MHD_HTTP_SERVICE_UNAVAILABLE;
 	if (asprintf(&body,
 		     "{\"ready\":%s,\"checks\":{\"config\":\"loaded\",\"event_loop\":\"%s\","
-		     "\"output\":\"%s\",\"tetragon\":{\"ok\":%s,\"state\":\"%s\"}}}\n",
+		     "\"output\":\"%s\",\"spool\":\"%s\",\"tetragon\":{\"ok\":%s,\"state\":\"%s\"}}}\n",
 		     *status == MHD_HTTP_OK ? "true" : "false", running ? "running" : "stopped",
-		     out_ok ? "writable" : "failed", tg_ok ? "true" : "false", tg) < 0)
+		     out_ok ? "writable" : "failed", spool, tg_ok ? "true" : "false", tg) < 0)
 		return NULL;
 	return body;
 }
