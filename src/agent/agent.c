@@ -155,6 +155,39 @@ static int open_delivery(struct rti_agent *a, char *err, size_t errlen)
 	return 0;
 }
 
+/* delivery.signals: the hot index's growth pushed to Signals by its own
+ * sender (docs/signals.md), from a source with its own hot index handle,
+ * opened after the agent's so that the index exists. */
+static int open_signals(struct rti_agent *a, char *err, size_t errlen)
+{
+	const struct rti_config *c = a->cfg;
+	struct rti_signals_source_opts so = RTI_OPTS_INIT(rti_signals_source_opts);
+	const char *url = rti_cfg_str(c, O_DL_SIGNALS_URL);
+	char why[512];
+	int rc;
+
+	if (!url || !a->dl)
+		return 0;
+	so.hot_index = rti_cfg_str(c, O_HOT_URL);
+	so.node = c->node;
+	so.interval_ms = rti_cfg_u(c, O_DL_SIGNALS_INTERVAL);
+	so.callgraph_map = rti_cfg_str(c, O_DL_SIGNALS_CALLGRAPH_MAP);
+	so.require_callgraph = rti_cfg_u(c, O_DL_SIGNALS_REQUIRE_CALLGRAPH) != 0;
+	a->signals = rti_signals_source_open(&so, why, sizeof(why));
+	if (!a->signals) {
+		rc = -errno;
+		snprintf(err, errlen, "delivery.signals: %s", why);
+		return rc;
+	}
+	rc = rti_delivery_add_source(a->dl, rti_signals_source_ops(), a->signals, url);
+	if (rc) {
+		rti_signals_source_free(a->signals);
+		a->signals = NULL;
+		snprintf(err, errlen, "delivery.signals: %s", strerror(-rc));
+	}
+	return rc;
+}
+
 static int build_pipeline(struct rti_agent *a, char *err, size_t errlen)
 {
 	const struct rti_config *c = a->cfg;
@@ -201,9 +234,11 @@ static int build_pipeline(struct rti_agent *a, char *err, size_t errlen)
 		a->out_ctx = cs;
 	}
 	rc = open_delivery(a, err, errlen);
-	if (rc)
-		return rc;
-	return open_hot(a, err, errlen);
+	if (!rc)
+		rc = open_hot(a, err, errlen);
+	if (!rc)
+		rc = open_signals(a, err, errlen);
+	return rc;
 }
 
 static int build_live(struct rti_agent *a, char *err, size_t errlen)

@@ -11,6 +11,7 @@
 #include "agent/config_int.h"
 #include "agent/log.h"
 #include "delivery/delivery.h"
+#include "delivery/signals_source.h"
 #include "rti/agent.h"
 #include "rti/hotsym.h"
 #include "rti/live.h"
@@ -50,6 +51,7 @@ struct rti_agent {
 	struct rti_policy_set policies;    /* what the pipeline swapped out, freed later */
 	struct rti_hotsym *hot;
 	struct rti_delivery *dl;      /* delivery.* (NULL: off) */
+	struct rti_signals_source *signals; /* delivery.signals (owned by dl) */
 	int (*out_flush)(void *ctx);
 	void *out_ctx;
 	struct rti_rotate *rot;       /* the event file's (its sink owns it) */
@@ -98,6 +100,6 @@ void rti_agent_delivery_opts(const struct rti_config *c, struct rti_delivery_opt
 /* delivery's log lines, component=delivery */
 void rti_agent_delivery_log(void *ctx, int level, const char *msg, const char *k, const char *v);
 /* settings.c: the reloadable settings of c (log, readiness grace, rotation, delivery) */
-void rti_agent_apply_settings(struct rti_agent *a, const struct rti_config *c);
+void rti_agent_apply_settings(struct rti_agent *a, struct rti_config *c);
 
 #endif

@@ -534,6 +534,14 @@ static int open_files(struct rti_config *c, struct cerr *e)
 	c->profile = rti_privacy_open(rti_cfg_str(c, O_PRIV_PROFILE), &po, why, sizeof(why));
 	if (!c->profile)
 		return fail(e, c->v[O_PRIV_PROFILE].node, "privacy.profile", "%s", why);
+	/* parsed here, so that a broken map fails the reload, not the switch */
+	if (rti_cfg_str(c, O_DL_SIGNALS_CALLGRAPH_MAP)) {
+		c->cgmap = rti_callgraph_map_load(rti_cfg_str(c, O_DL_SIGNALS_CALLGRAPH_MAP), why,
+						  sizeof(why));
+		if (!c->cgmap)
+			return fail(e, c->v[O_DL_SIGNALS_CALLGRAPH_MAP].node,
+				    "delivery.signals.callgraph_map", "%s", why);
+	}
 	return 0;
 }
 
@@ -671,6 +679,7 @@ void rti_config_free(struct rti_config *c)
 	for (unsigned i = 0; i < c->nfiles; i++)
 		yt_release(&c->files[i]);
 	rti_privacy_free(c->profile);
+	rti_callgraph_map_free(c->cgmap);
 	rti_policy_set_release(&c->policies);
 	free(c);
 }

@@ -9,6 +9,7 @@
 
 #include "agent/options.h"
 #include "agent/ytree.h"
+#include "delivery/callgraph_map.h"
 #include "rti/config.h"
 #include "rti/grpc.h"
 #include "rti/privacy.h"
@@ -43,6 +44,7 @@ struct rti_config {
 	/* opened by the loader; the agent may take them (set to NULL) */
 	struct rti_privacy *profile;
 	struct rti_policy_set policies;
+	struct rti_callgraph_map *cgmap; /* delivery.signals.callgraph_map, parsed */
 };
 
 static inline const char *rti_cfg_str(const struct rti_config *c, enum rti_opt_id id)

@@ -50,7 +50,7 @@ void rti_agent_delivery_log(void *ctx, int level, const char *msg, const char *k
 		rti_log(&a->log, lv, msg, "component", "delivery", (const char *)NULL);
 }
 
-void rti_agent_apply_settings(struct rti_agent *a, const struct rti_config *c)
+void rti_agent_apply_settings(struct rti_agent *a, struct rti_config *c)
 {
 	rti_logger_set(&a->log, (enum rti_log_level)rti_cfg_u(c, O_LOG_LEVEL),
 		       rti_cfg_u(c, O_LOG_FORMAT) == 1);
@@ -62,6 +62,12 @@ void rti_agent_apply_settings(struct rti_agent *a, const struct rti_config *c)
 		if (rti_delivery_reconfigure(a->dl, &dop))
 			rti_log(&a->log, RTI_LOG_ERROR, "delivery settings not applied", "error",
 				strerror(ENOMEM), (const char *)NULL);
+	}
+	if (a->signals) { /* the map was parsed by the config's load: taken */
+		rti_signals_source_reconfigure(a->signals, rti_cfg_u(c, O_DL_SIGNALS_INTERVAL),
+					       rti_cfg_u(c, O_DL_SIGNALS_REQUIRE_CALLGRAPH) != 0,
+					       c->cgmap);
+		c->cgmap = NULL;
 	}
 	if (a->rot) {
 		struct rti_rotate_opts ro;

@@ -24,9 +24,10 @@
 
 struct rti_signals_source {
 	struct rti_hotsym *h;
-	uint64_t interval_ms, lease_ms, max_lines;
+	_Atomic uint64_t interval_ms; /* reloadable (rti_signals_source_reconfigure) */
+	uint64_t lease_ms, max_lines;
 	size_t max_bytes;
-	bool require_callgraph;
+	_Atomic bool require_callgraph;
 	uint64_t next_freeze_ms;
 	bool started;
 	bool more;                 /* a scope's growth did not fit its batch */
@@ -370,6 +371,22 @@ int rti_signals_source_set_map(struct rti_signals_source *s, const char *path, c
 	rti_callgraph_map_free(old);
 	atomic_store(&s->map_changed, true);
 	return 0;
+}
+
+void rti_signals_source_reconfigure(struct rti_signals_source *s, uint64_t interval_ms,
+				    bool require_callgraph, struct rti_callgraph_map *map)
+{
+	struct rti_callgraph_map *old;
+
+	atomic_store(&s->interval_ms, interval_ms ? interval_ms : INTERVAL_MS);
+	atomic_store(&s->require_callgraph, require_callgraph);
+	pthread_mutex_lock(&s->lock);
+	old = s->map;
+	s->map = map;
+	pthread_mutex_unlock(&s->lock);
+	rti_callgraph_map_free(old);
+	/* held scopes may have an id now, or need none */
+	atomic_store(&s->map_changed, true);
 }
 
 void rti_signals_source_stats(struct rti_signals_source *s, struct rti_signals_source_stats *out)

@@ -63,6 +63,12 @@ const struct rti_batch_source_ops *rti_signals_source_ops(void);
  * on failure the old map stays and err says FILE:LINE:COL. 0 or -errno. */
 int rti_signals_source_set_map(struct rti_signals_source *s, const char *path, char *err,
 			       size_t errlen);
+/* Reload of the reloadable keys (interval, require_callgraph, the map,
+ * already parsed: taken, NULL = none), from any thread; the next call of
+ * next() freezes with them. */
+struct rti_callgraph_map;
+void rti_signals_source_reconfigure(struct rti_signals_source *s, uint64_t interval_ms,
+				    bool require_callgraph, struct rti_callgraph_map *map);
 void rti_signals_source_stats(struct rti_signals_source *s, struct rti_signals_source_stats *out);
 /* The last error message ("" none). */
 const char *rti_signals_source_errmsg(struct rti_signals_source *s);

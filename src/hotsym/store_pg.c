@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "hotsym/hotsym_int.h"
 #include "rti/gobuildinfo.h"
@@ -35,6 +36,8 @@ struct pg_store {
 	struct hs_store base;
 	PGconn *c;
 	bool staged; /* temporary tables exist on this connection */
+	char *locked[HS_MAX_SOURCES]; /* "node\nsource" input locks this session holds */
+	size_t nlocked;
 	struct rti_buf sid; /* symbol_id of the row being read */
 };
 
@@ -162,12 +165,21 @@ static void rollback(struct pg_store *s)
 		rti_pq.PQclear(rti_pq.PQexec(s->c, "ROLLBACK"));
 }
 
+/* The session ended (or ends): its advisory locks went with it. */
+static void unlock_all(struct pg_store *s)
+{
+	for (size_t i = 0; i < s->nlocked; i++)
+		free(s->locked[i]);
+	s->nlocked = 0;
+}
+
 static int connected(struct pg_store *s)
 {
 	if (rti_pq.PQstatus(s->c) == CONNECTION_OK)
 		return 0;
 	rti_pq.PQreset(s->c);
 	s->staged = false;
+	unlock_all(s); /* session locks end with the session */
 	if (rti_pq.PQstatus(s->c) != CONNECTION_OK)
 		return fail_msg(s, "reconnecting", rti_pq.PQerrorMessage(s->c), -ECONNREFUSED);
 	return 0;
@@ -500,6 +512,70 @@ static int pg_buildinfo(struct pg_store *s, const struct hs_ptrmap *codes)
 	return err;
 }
 
+#define INPUT_LOCK_WAIT_MS 60000
+
+/*
+ * An input position (node, source) has one writer. A writer killed in the
+ * middle of its COMMIT leaves the server finishing that transaction after
+ * the process is gone: a restarted writer that read the position before
+ * the commit landed would count the batch's records again. Every session
+ * that reads or records a position holds that position's advisory lock,
+ * so a restart waits until the old session's backend has ended (it does
+ * once it answers the COMMIT to a closed socket). 0, or -EBUSY when a live
+ * writer holds it for INPUT_LOCK_WAIT_MS (two writers of one input under
+ * one node name).
+ */
+static int lock_input(struct pg_store *s, const char *node, const char *source)
+{
+	const char *p[2] = { node, source };
+	uint64_t waited = 0;
+	char *key;
+
+	for (size_t i = 0; i < s->nlocked; i++)
+		if (!strncmp(s->locked[i], node, strlen(node)) && s->locked[i][strlen(node)] == '\n' &&
+		    !strcmp(s->locked[i] + strlen(node) + 1, source))
+			return 0;
+	if (s->nlocked == HS_MAX_SOURCES || asprintf(&key, "%s\n%s", node, source) < 0)
+		return -ENOMEM;
+	for (;;) {
+		PGresult *r = NULL;
+		int err = run(s, "locking the input position",
+			      "SELECT pg_try_advisory_lock(hashtextextended("
+			      "'stella-rti input ' || $1 || chr(10) || $2, 0))",
+			      2, p, PGRES_TUPLES_OK, &r);
+		bool got;
+
+		if (err) {
+			free(key);
+			return err;
+		}
+		got = !strcmp(rti_pq.PQgetvalue(r, 0, 0), "t");
+		rti_pq.PQclear(r);
+		if (got)
+			break;
+		if (waited >= INPUT_LOCK_WAIT_MS) {
+			snprintf(s->base.err, s->base.errlen,
+				 "postgres: another writer of node '%s' holds the input position of %s",
+				 node, source);
+			free(key);
+			return -EBUSY;
+		}
+		nanosleep(&(struct timespec){ 0, 50000000L }, NULL);
+		waited += 50;
+	}
+	s->locked[s->nlocked++] = key;
+	return 0;
+}
+
+static int lock_batch_inputs(struct pg_store *s, const char *node, const struct hs_batch *b)
+{
+	int err = 0;
+
+	for (size_t i = 0; i < b->npos && !err; i++)
+		err = lock_input(s, node, b->pos[i].source);
+	return err;
+}
+
 static int commit_once(struct pg_store *s, const char *node, const struct hs_batch *b,
 		       bool *dup, struct rti_buf *buf)
 {
@@ -512,6 +588,8 @@ static int commit_once(struct pg_store *s, const char *node, const struct hs_bat
 
 	*dup = false;
 	err = connected(s);
+	if (!err)
+		err = lock_batch_inputs(s, node, b);
 	if (!err)
 		err = stage(s);
 	if (!err)
@@ -643,6 +721,8 @@ static int pg_position(struct hs_store *bs, const char *node, const char *source
 	PGresult *r = NULL;
 	int err = connected(s);
 
+	if (!err)
+		err = lock_input(s, node, source);
 	if (!err)
 		err = run(s, "reading the input position",
 			  "SELECT position FROM hot_inputs WHERE node = $1 AND source = $2",
@@ -1102,6 +1182,7 @@ static void pg_close(struct hs_store *bs)
 
 	if (s->c)
 		rti_pq.PQfinish(s->c);
+	unlock_all(s);
 	rti_buf_release(&s->sid);
 	free(s);
 }

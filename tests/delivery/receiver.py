@@ -8,7 +8,8 @@ accepted:
   DIR/batches.txt   one line per batch accepted: "<key> <sha256 of the body> <lines> <time>"
   DIR/requests.txt  one line per request: "<time> <status> <key> <path>"
   DIR/errors.txt    contract violations (a test wants it empty)
-  DIR/signals.json  Signals: hitCount summed per symbolId, a key counted once
+  DIR/signals.json  Signals: hitCount summed per "<imageDigest> <symbolId>", a key
+                    counted once (callgraphId is optional: require_callgraph false)
 
 The answer is switched at run time by the control file DIR/control (read on
 every request; absent or "ok" = 200):
@@ -158,15 +159,17 @@ class Handler(BaseHTTPRequestHandler):
 
     def signals(self, key, url, docs):
         q = urllib.parse.parse_qs(url.query)
-        for k in ('callgraphId', 'imageDigest', 'source'):
+        for k in ('imageDigest', 'source'):
             if k not in q:
                 self.violation('signals: no %s in the query' % k)
+        digest = q.get('imageDigest', [''])[0]
         with LOCK:
             if key in SIGNAL_KEYS:
                 return
             SIGNAL_KEYS.add(key)
+            # per image and symbol: Signals keeps an image's facts apart
             for d in docs:
-                sym = d.get('symbolId')
+                sym = '%s %s' % (digest, d.get('symbolId'))
                 SIGNALS[sym] = SIGNALS.get(sym, 0) + int(d.get('hitCount', 0))
             tmp = os.path.join(ARGS.dir, 'signals.json.tmp')
             with open(tmp, 'w') as f:

@@ -150,7 +150,7 @@ post_signals() { # KEY
 }
 post_signals k1 >/dev/null; post_signals k1 >/dev/null; post_signals k2 >/dev/null
 check "receiver: signals summed per symbol, once per key" \
-  $PY -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d == {"s1": 6, "s2": 2}, d' rcv/signals.json
+  $PY -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d == {"sha256:00 s1": 6, "sha256:00 s2": 2}, d' rcv/signals.json
 kill -INT "$AGENT_PID"
 wait "$AGENT_PID"
 check "SIGINT: exit 0" test $? -eq 0
