@@ -55,15 +55,10 @@ static void finish_segment(struct rti_spool *s, uint64_t seq)
 	atomic_store(&s->dir_dirty, true);
 }
 
-/* A segment that cannot be read on: to corrupt/, counted, the position past it. */
-static void quarantine_segment(struct rti_spool *s, uint64_t seq, uint64_t at, const char *why)
+/* A segment that cannot be read any more (corrupt, missing): out of the
+ * list; the acknowledged position moves past it when it was there. */
+static void forget_segment(struct rti_spool *s, uint64_t seq)
 {
-	char name[32];
-
-	rti_spool_seg_name(seq, name);
-	rti_spool_logf(s, 2, "spool corrupt segment quarantined: its records from there are lost",
-		       "segment", "%s/%s: byte %" PRIu64 ": %s", s->sub, name, at, why);
-	atomic_fetch_add(&s->corrupt_segments, 1);
 	pthread_mutex_lock(&s->mu);
 	{
 		size_t i = rti_spool_seg_find(s, seq);
@@ -76,6 +71,18 @@ static void quarantine_segment(struct rti_spool *s, uint64_t seq, uint64_t at, c
 	wake_writer(s);
 	pthread_mutex_unlock(&s->mu);
 	rti_spool_save_ledger(s);
+}
+
+/* A segment that cannot be read on: to corrupt/, counted, the position past it. */
+static void quarantine_segment(struct rti_spool *s, uint64_t seq, uint64_t at, const char *why)
+{
+	char name[32];
+
+	rti_spool_seg_name(seq, name);
+	rti_spool_logf(s, 2, "spool corrupt segment quarantined: its records from there are lost",
+		       "segment", "%s/%s: byte %" PRIu64 ": %s", s->sub, name, at, why);
+	atomic_fetch_add(&s->corrupt_segments, 1);
+	forget_segment(s, seq);
 	rti_spool_quarantine(s, name);
 }
 
@@ -189,18 +196,7 @@ static void segment_missing(struct rti_spool *s, uint64_t seq)
 	rti_spool_seg_name(seq, name);
 	rti_spool_logf(s, 2, "spool segment missing: skipped", "segment", "%s/%s", s->sub, name);
 	atomic_fetch_add(&s->missing_segments, 1);
-	pthread_mutex_lock(&s->mu);
-	{
-		size_t i = rti_spool_seg_find(s, seq);
-
-		if (i < s->nseg && s->segs[i].seq == seq)
-			rti_spool_seg_remove(s, i);
-	}
-	if (s->acked_seq == seq)
-		move_to(s, seq + 1);
-	wake_writer(s);
-	pthread_mutex_unlock(&s->mu);
-	rti_spool_save_ledger(s);
+	forget_segment(s, seq);
 }
 
 /* The batch in flight of the ledger, re-read after a restart: 1 when its

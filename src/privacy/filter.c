@@ -553,12 +553,10 @@ static void process(struct rti_privacy_run *run, const struct rti_process *in,
 	    &o->pod.annotations, &o->pod.n_annotations);
 }
 
-int rti_privacy_filter_event(struct rti_privacy_run *run, const struct rti_event *in,
-			     struct rti_event *out)
+/* The scalars every filtered copy carries, and a fresh run. */
+static void copy_scalars(struct rti_privacy_run *run, const struct rti_event *in,
+			 struct rti_event *out)
 {
-	/* The copy starts empty and gets only what the canonical event and
-	 * the sinks need, each string through its rule: a field added to
-	 * struct rti_event later cannot leak by default. */
 	memset(out, 0, sizeof(*out));
 	out->kind = in->kind;
 	out->time = in->time;
@@ -570,6 +568,15 @@ int rti_privacy_filter_event(struct rti_privacy_run *run, const struct rti_event
 	out->dropped_events = in->dropped_events;
 	run->err = 0;
 	run->redacted = 0;
+}
+
+int rti_privacy_filter_event(struct rti_privacy_run *run, const struct rti_event *in,
+			     struct rti_event *out)
+{
+	/* The copy starts empty and gets only what the canonical event and
+	 * the sinks need, each string through its rule: a field added to
+	 * struct rti_event later cannot leak by default. */
+	copy_scalars(run, in, out);
 	process(run, &in->process, &out->process, false);
 	process(run, &in->parent, &out->parent, true);
 	out->cluster_name = rti_privacy_filter_field(run, RTI_FIELD_CLUSTER, in->cluster_name);
@@ -600,17 +607,7 @@ int rti_privacy_filter_event(struct rti_privacy_run *run, const struct rti_event
 int rti_privacy_filter_index_fields(struct rti_privacy_run *run, const struct rti_event *in,
 				    struct rti_event *out)
 {
-	memset(out, 0, sizeof(*out));
-	out->kind = in->kind;
-	out->time = in->time;
-	out->offset = in->offset;
-	out->has_offset = in->has_offset;
-	out->has_return = in->has_return;
-	out->exit_status = in->exit_status;
-	out->exit_time = in->exit_time;
-	out->dropped_events = in->dropped_events;
-	run->err = 0;
-	run->redacted = 0;
+	copy_scalars(run, in, out);
 	out->node_name = rti_privacy_filter_field(run, RTI_FIELD_NODE, in->node_name);
 	out->function = rti_privacy_filter_field(run, RTI_FIELD_PROBE_SYMBOL, in->function);
 	if (in->kind == RTI_KIND_UPROBE || in->kind == RTI_KIND_USDT)
