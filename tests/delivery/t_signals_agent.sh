@@ -7,7 +7,6 @@
 # the agent killed with SIGKILL at seeded random moments and restarted;
 # require_callgraph holding unmapped images (stella_rti_delivery_held_scopes)
 # until a callgraph_map reload names them, their callgraphId in the path.
-# variants: rel asan
 . "$RTI_ROOT/tests/lib.sh"
 . "$RTI_ROOT/tests/grpc/grpc-lib.sh"
 . "$RTI_ROOT/tests/agent/agent-lib.sh"
