@@ -4,7 +4,9 @@
  * differentials abort on a difference: the 64-byte framer against the byte
  * loop, one thread against two stages with the writer decoding, and the
  * whole-stack memo on against off (every line fed three times: stored on
- * its second sighting, used on its third). */
+ * its second sighting, used on its third), and aggregate only (the decoder
+ * skims the maps nobody reads) against the full path: the same
+ * acceptance, diagnostics and stacks. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -140,6 +142,66 @@ static void two_stage_differential(const char *d, size_t size)
 	rti_pipeline_free(p2);
 }
 
+/* ---- aggregate only against the full path ---- */
+
+/* An index-only sink: no line, only the index fields; hashes the stack. */
+static int index_event(void *ctx, const struct rti_event *ev, const struct rti_canon *cn,
+		       const char *line, size_t len)
+{
+	uint64_t *h = ctx;
+
+	(void)ev;
+	(void)line;
+	(void)len;
+	*h = fnv(*h, &cn->n_frames, sizeof(cn->n_frames));
+	for (unsigned i = 0; i < cn->n_frames; i++) {
+		const char *sym = cn->frames[i].symbol ? cn->frames[i].symbol : "";
+
+		*h = fnv(*h, cn->frames[i].frame_id, strnlen(cn->frames[i].frame_id,
+							    sizeof(cn->frames[i].frame_id)));
+		*h = fnv(*h, sym, strlen(sym) + 1);
+	}
+	return 0;
+}
+
+static const struct rti_sink_ops index_ops = { "index", index_event, NULL, NULL,
+					       RTI_SINK_NO_LINE | RTI_SINK_INDEX_FIELDS };
+
+/* Every line through a full pipeline and an aggregate-only one: the same
+ * return codes, diagnostics and stacks, or abort. */
+static void skim_differential(const char *d, size_t size)
+{
+	static const struct rti_symbolizer_opts so = { .sz = sizeof(so), .disabled = true };
+	struct rti_pipeline_opts po = { sizeof(po), NULL, 1u << 16, 4u << 20, 64, &so, NULL, 0 };
+	uint64_t st[2] = { 1, 1 }, lines = 1;
+	struct rti_pipeline *p[2] = { rti_pipeline_new(&po), rti_pipeline_new(&po) };
+
+	if (p[0] && p[1] && !rti_pipeline_add_sink(p[0], &hash_ops, &lines) &&
+	    !rti_pipeline_add_sink(p[0], &index_ops, &st[0]) &&
+	    !rti_pipeline_add_sink(p[1], &index_ops, &st[1])) {
+		for (size_t i = 0; i < size;) {
+			const char *nl = memchr(d + i, '\n', size - i);
+			size_t n = nl ? (size_t)(nl - d) - i : size - i;
+			struct rti_diag dg[2];
+			int rc[2];
+
+			for (int k = 0; k < 2; k++) {
+				memset(&dg[k], 0, sizeof(dg[k]));
+				rc[k] = rti_pipeline_feed_json(p[k], d + i, n, &dg[k]);
+			}
+			if (rc[0] != rc[1] || (rc[0] && (strcmp(dg[0].msg, dg[1].msg) ||
+							 dg[0].offset != dg[1].offset)))
+				abort();
+			i += n + 1;
+		}
+		if (st[0] != st[1] ||
+		    rti_pipeline_stats(p[0])->bad_records != rti_pipeline_stats(p[1])->bad_records)
+			abort();
+	}
+	rti_pipeline_free(p[0]);
+	rti_pipeline_free(p[1]);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct rti_pipeline *p;
@@ -179,6 +241,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		two_stage_differential((const char *)data, size);
 	if (size && data[0] % 8 == 2)
 		memo_differential((const char *)data, size);
+	if (size && data[0] % 8 == 3)
+		skim_differential((const char *)data, size);
 	if (size && data[0] % 16 == 0) {
 		/* the 64-byte framer against the byte loop: the same records,
 		 * diagnostics and line numbers, or abort */

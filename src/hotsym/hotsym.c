@@ -13,7 +13,6 @@
  *   - batches commit in order: a failed one is retried before the next.
  */
 #include <errno.h>
-#include <inttypes.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <openssl/evp.h>
@@ -717,14 +716,39 @@ static int add_candidates(struct rti_hotsym *h, size_t nc, const char *scope_i, 
 }
 
 /* One frame of an exemplar: space, code_id, offset, module, symbol,
- * tab-separated (tabs and newlines inside a value become spaces). */
+ * tab-separated (tabs and newlines inside a value become spaces). Copied
+ * by spans: exemplars are kilobytes, one per new call path. */
 static int exemplar_field(struct rti_buf *b, const char *v, char end)
 {
 	int err = 0;
 
-	for (; v && *v && !err; v++)
-		err = rti_buf_addch(b, *v == '\t' || *v == '\n' ? ' ' : *v);
+	while (v && *v && !err) {
+		size_t n = strcspn(v, "\t\n");
+
+		err = rti_buf_add(b, v, n);
+		v += n;
+		if (*v && !err) {
+			err = rti_buf_addch(b, ' ');
+			v++;
+		}
+	}
 	return err ? err : rti_buf_addch(b, end);
+}
+
+/* "0x" and the offset in lowercase hex, then a tab (as "0x%" PRIx64 "\t") */
+static int exemplar_offset(struct rti_buf *b, uint64_t off)
+{
+	char t[2 + 16 + 1];
+	size_t n = sizeof(t);
+
+	t[--n] = '\t';
+	do {
+		t[--n] = "0123456789abcdef"[off & 15];
+		off >>= 4;
+	} while (off);
+	t[--n] = 'x';
+	t[--n] = '0';
+	return rti_buf_add(b, t + n, sizeof(t) - n);
 }
 
 /* The frames of the first event of a new call path, innermost first (§5);
@@ -742,7 +766,7 @@ static void keep_exemplar(struct rti_hotsym *h, const struct rti_canon *cn)
 		if (!err)
 			err = exemplar_field(b, f->code_id, '\t');
 		if (!err)
-			err = rti_buf_addf(b, "0x%" PRIx64 "\t", f->offset);
+			err = exemplar_offset(b, f->offset);
 		if (!err)
 			err = exemplar_field(b, f->module, '\t');
 		if (!err)

@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "hotsym/hotsym_int.h"
-#include "util/hash.h"
 
 #define IDX_MIN 1024u
 
@@ -90,9 +89,26 @@ static int grow_index(uint64_t **idx, size_t *icap, size_t n)
 	return 1; /* rehash needed */
 }
 
+/* Eight bytes a step: symbols are hashed once per observation, and an
+ * exemplar (kilobytes) is interned once per new call path. */
+static uint64_t str_hash(const char *s, size_t n)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
+	uint64_t w;
+
+	for (; n >= 8; s += 8, n -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
+	w = 0;
+	memcpy(&w, s, n);
+	return mix64(h ^ w);
+}
+
 const char *hs_intern(struct hs_table *t, const char *s, size_t n)
 {
-	uint64_t h = rti_fnv1a(s, n, RTI_FNV_INIT);
+	uint64_t h = str_hash(s, n);
 	size_t mask, i;
 	char *c;
 
@@ -151,22 +167,6 @@ static void rehash_paths(struct hs_table *t)
 			i = (i + 1) & mask;
 		t->pidx[i] = SLOT(t->p[k].hash, k + 1);
 	}
-}
-
-/* Eight bytes a step: symbols are hashed once per observation. */
-static uint64_t str_hash(const char *s, size_t n)
-{
-	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
-	uint64_t w;
-
-	for (; n >= 8; s += 8, n -= 8) {
-		memcpy(&w, s, 8);
-		h = (h ^ w) * 0xff51afd7ed558ccdULL;
-		h ^= h >> 32;
-	}
-	w = 0;
-	memcpy(&w, s, n);
-	return mix64(h ^ w);
 }
 
 uint64_t hs_entry_hash(const char *scope, const char *code_id, const char *symbol,

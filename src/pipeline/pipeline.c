@@ -342,6 +342,8 @@ int rti_pipeline_feed_json(struct rti_pipeline *p, const char *rec, size_t len,
 		return -EBUSY;
 	p->st.records++;
 	rti_arena_reset(&p->arena);
+	/* aggregate only: nothing reads the environment, labels, annotations */
+	rti_json_decoder_skim(p->dec, p->adapter.index_only);
 	if (rti_json_decode(p->dec, rec, len, &p->arena, &ev, &de)) {
 		snprintf(d->msg, sizeof(d->msg), "%s", de.msg);
 		d->offset = de.offset;
@@ -389,6 +391,7 @@ static void decode_slot(struct rti_pipeline *p, struct rti_json_decoder *dec,
 	size_t before = a->used_total;
 
 	a->max_total = before + p->arena_max;
+	rti_json_decoder_skim(dec, p->adapter.index_only);
 	if (rti_json_decode(dec, rec, len, a, &sl->ev, &de)) {
 		snprintf(sl->d.msg, sizeof(sl->d.msg), "%s", de.msg);
 		sl->d.offset = de.offset;

@@ -12,6 +12,7 @@
 
 #include "tetragon/jstr.h"
 #include "tetragon/json_decode.h"
+#include "util/swar.h"
 #include "util/opts.h"
 #include "util/base64.h"
 #include "util/timefmt.h"
@@ -24,6 +25,7 @@ struct rti_json_decoder {
 	unsigned max;
 	char *scratch; /* decoded strings, when they are validated */
 	size_t scratch_cap;
+	bool skim;     /* rti_json_decoder_skim() */
 };
 
 /* rti_json_tokens() hands out jsmn's tokens as they are */
@@ -43,6 +45,7 @@ struct dctx {
 	int nt;
 	struct rti_arena *a;
 	struct rti_decode_error *err;
+	bool skim; /* validate the maps nobody reads, keep nothing of them */
 	/* The field path, kept as segments and only formatted when a record
 	 * is rejected: formatting it for every key visited cost ~10% of the
 	 * decode time. */
@@ -67,6 +70,11 @@ struct rti_json_decoder *rti_json_decoder_new(unsigned max_tokens)
 		return NULL;
 	}
 	return d;
+}
+
+void rti_json_decoder_skim(struct rti_json_decoder *d, bool on)
+{
+	d->skim = on;
 }
 
 void rti_json_decoder_free(struct rti_json_decoder *d)
@@ -377,6 +385,44 @@ static int get_str(struct dctx *c, int i, const char **out)
 	return 0;
 }
 
+/*
+ * get_str() for a value nobody reads (skim): the same checks, the same
+ * error and the same arena use, so an event is accepted or rejected
+ * exactly as when the value is kept; only the copy is skipped when the
+ * string is plain ASCII without escapes (it would be copied as it is).
+ */
+static int check_str(struct dctx *c, int i)
+{
+	const unsigned char *u = (const unsigned char *)c->js + c->t[i].start;
+	const char *why;
+	size_t n, j = 0, off;
+	char *buf;
+
+	if (is_null(c, i))
+		return 0;
+	if (c->t[i].type != JSMN_STRING)
+		return fail(c, i, "expected a string", NULL);
+	n = (size_t)(c->t[i].end - c->t[i].start);
+	buf = rti_arena_alloc(c->a, n + 1);
+	if (!buf)
+		return fail(c, i, "string too large for the event arena", NULL);
+	for (;;) { /* '"' only occurs escaped: as in rti_jstr_decode */
+		j += rti_swar_plain_run(u + j, n - j);
+		if (j < n && u[j] == '"')
+			j++;
+		else
+			break;
+	}
+	if (j == n)
+		return 0;
+	if (rti_jstr_decode((const char *)u, n, buf, &why, &off) < 0) {
+		fail(c, i, "%s", why);
+		c->err->offset = (size_t)c->t[i].start + off;
+		return -1;
+	}
+	return 0;
+}
+
 /* Parses a decimal integer token: a JSON number, or a string holding one
  * (protojson writes 64-bit integers as strings and accepts both). */
 static int get_int(struct dctx *c, int i, int64_t min, uint64_t max, int64_t *sv,
@@ -526,6 +572,13 @@ static int get_str_or_empty(struct dctx *c, int i, const char **out)
 	return 0;
 }
 
+/* A string of a map (labels, annotations, environment): kept, or only
+ * checked when skimming. */
+static int map_str(struct dctx *c, int i, const char **out)
+{
+	return c->skim ? check_str(c, i) : get_str_or_empty(c, i, out);
+}
+
 /* An object of string values: pod labels and annotations. */
 static int get_kv_map(struct dctx *c, int i, const struct rti_kv **out, unsigned *n)
 {
@@ -545,16 +598,17 @@ static int get_kv_map(struct dctx *c, int i, const struct rti_kv **out, unsigned
 		/* an index, not the key: keys are data and diagnostics never
 		 * print data */
 		int o = path_push_index(c, (int)x);
-		int r = get_str_or_empty(c, m.j, &kv[x].key) ||
-			get_str_or_empty(c, m.v, &kv[x].value);
+		int r = map_str(c, m.j, &kv[x].key) || map_str(c, m.v, &kv[x].value);
 
 		path_pop(c, o);
 		if (r)
 			return -1;
 		x++;
 	}
-	*out = kv;
-	*n = x;
+	if (!c->skim) {
+		*out = kv;
+		*n = x;
+	}
 	return 0;
 }
 
@@ -587,9 +641,9 @@ static int get_env(struct dctx *c, int i, const struct rti_kv **out, unsigned *n
 				int o2 = path_push_key(c, m.j);
 
 				if (KEYN(m.k, m.kn, "key"))
-					r = get_str_or_empty(c, m.v, &kv[x].key);
+					r = map_str(c, m.v, &kv[x].key);
 				else if (KEYN(m.k, m.kn, "value"))
-					r = get_str_or_empty(c, m.v, &kv[x].value);
+					r = map_str(c, m.v, &kv[x].value);
 				path_pop(c, o2);
 				if (r)
 					return -1;
@@ -598,8 +652,10 @@ static int get_env(struct dctx *c, int i, const struct rti_kv **out, unsigned *n
 		path_pop(c, o);
 		j = skip(c, j);
 	}
-	*out = kv;
-	*n = (unsigned)c->t[i].size;
+	if (!c->skim) {
+		*out = kv;
+		*n = (unsigned)c->t[i].size;
+	}
 	return 0;
 }
 
@@ -1161,6 +1217,7 @@ int rti_json_decode(struct rti_json_decoder *d, const char *js, size_t len,
 	c.nt = n;
 	c.a = arena;
 	c.err = err;
+	c.skim = d->skim;
 	c.depth = 0;
 	return dec_response(&c, ev);
 }

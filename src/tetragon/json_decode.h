@@ -10,6 +10,7 @@
 #ifndef RTI_JSON_DECODE_H
 #define RTI_JSON_DECODE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "rti/event.h"
@@ -28,5 +29,13 @@ struct rti_decode_error {
 int rti_json_decode(struct rti_json_decoder *d, const char *js, size_t len,
 		    struct rti_arena *arena, struct rti_event *ev,
 		    struct rti_decode_error *err);
+
+/*
+ * Skimming (off by default), for consumers that read no environment, pod
+ * labels or annotations (the aggregate-only path): those maps are checked
+ * as when decoded (same acceptance, same errors, same arena use) but left
+ * empty in the event.
+ */
+void rti_json_decoder_skim(struct rti_json_decoder *d, bool on);
 
 #endif

@@ -65,4 +65,45 @@ for prof in strict balanced; do
 	same_file "$prof, aggregate-only: same call paths" a_$prof.folded f_$prof.folded
 	same_file "$prof, aggregate-only: same hot symbols" a_$prof.top f_$prof.top
 done
+# aggregate only skims the maps nobody reads (environment, pod labels and
+# annotations): checked as when decoded, so malformed ones reject the same
+# events with the same diagnostics, and escaped or non-ASCII ones pass
+python3 - z.jsonl >m.jsonl <<'PY'
+import sys
+lines = open(sys.argv[1], "rb").read().splitlines()
+env = [l for l in lines if b'"environment_variables":[{' in l]
+lab = [l for l in lines if b'"pod_labels":{"' in l]
+out = []
+def env_val(l, v):
+    i = l.index(b'"Value":"') + len(b'"Value":"')
+    j = l.index(b'"', i)
+    return l[:i] + v + l[j:]
+muts_env = [b"bad\xffutf8", b"ctl\x01char", b"esc\\qape", b"ok \\u00e9 \xc3\xa9 \\n\\\"q\\\"", b"trunc\xc3"]
+for k, v in enumerate(muts_env):
+    out.append(env_val(env[k], v))
+l = env[10]; i = l.index(b'"Value":"'); j = l.index(b'"', i + 9)
+out.append(l[:i] + b'"Value":7' + l[j + 1:])          # not a string
+out.append(l[:i] + b'"Value":null' + l[j + 1:])       # null: accepted
+l = lab[0]; i = l.index(b'"pod_labels":{"') + len(b'"pod_labels":{"'); j = l.index(b'"', i)
+k2 = l.index(b'":"', j) + 3; e2 = l.index(b'"', k2)
+out.append(l[:k2 - 1] + b'12' + l[e2 + 1:])           # label value a number
+out.append(l[:k2] + b'v\xfe' + l[e2:])                # label value invalid UTF-8
+out.append(l[:i] + b'k\\u0001ey' + l[j:])              # escaped key: accepted
+l = lab[1]; i = l.index(b'"pod_labels":{') + len(b'"pod_labels":')
+out.append(l[:i] + b'["a"],"pod_x":{' + l[i + 1:])     # labels not an object
+sys.stdout.buffer.write(b"\n".join(lines[:300] + out + lines[300:600]) + b"\n")
+PY
+check "mutated corpus written" test -s m.jsonl
+"$RTI" convert -p pol.yaml --hot-index sqlite:mf.db -o mf.out m.jsonl 2>mf.err
+"$RTI" convert -p pol.yaml --hot-index sqlite:ma.db -o none m.jsonl 2>ma.err
+"$RTI" convert -p pol.yaml --hot-index sqlite:ma1.db -o none --threads 1 m.jsonl 2>ma1.err
+bad=$(awk '/malformed/ { print $2; exit }' mf.err)
+check "malformed maps rejected (${bad:-none})" test "${bad:-0}" -ge 8
+same_file "skimmed maps: same diagnostics and summary" ma.err mf.err
+same_file "skimmed maps, one thread: same diagnostics and summary" ma1.err mf.err
+for db in mf ma ma1; do
+	"$RTI" hot export --hot-index sqlite:$db.db --format folded >$db.folded
+done
+same_file "skimmed maps: same call paths" ma.folded mf.folded
+same_file "skimmed maps, one thread: same call paths" ma1.folded mf.folded
 done_testing
