@@ -144,11 +144,12 @@ static int fail_res(struct pg_store *s, const char *what, PGresult *r)
 	return err;
 }
 
-/* Runs sql expecting status st; 0 or -errno. */
-static int run(struct pg_store *s, const char *what, const char *sql, int nparams,
-	       const char *const *params, ExecStatusType st, PGresult **out)
+/* run() with parameters that may be binary (bytea): lens/fmts per libpq. */
+static int run_bin(struct pg_store *s, const char *what, const char *sql, int n,
+		   const char *const *vals, const int *lens, const int *fmts, ExecStatusType st,
+		   PGresult **out)
 {
-	PGresult *r = rti_pq.PQexecParams(s->c, sql, nparams, NULL, params, NULL, NULL, 0);
+	PGresult *r = rti_pq.PQexecParams(s->c, sql, n, NULL, vals, lens, fmts, 0);
 
 	if (!r || rti_pq.PQresultStatus(r) != st)
 		return fail_res(s, what, r);
@@ -157,6 +158,13 @@ static int run(struct pg_store *s, const char *what, const char *sql, int nparam
 	else
 		rti_pq.PQclear(r);
 	return 0;
+}
+
+/* Runs sql expecting status st; 0 or -errno. */
+static int run(struct pg_store *s, const char *what, const char *sql, int nparams,
+	       const char *const *params, ExecStatusType st, PGresult **out)
+{
+	return run_bin(s, what, sql, nparams, params, NULL, NULL, st, out);
 }
 
 static void rollback(struct pg_store *s)
@@ -863,22 +871,6 @@ static int pg_scopes(struct hs_store *bs, const struct rti_hot_filter *f, hs_sco
 }
 
 /* ---- the Signals push (docs/hot-index.md "Signals push") ---- */
-
-/* run() with parameters that may be binary (bytea): lens/fmts per libpq. */
-static int run_bin(struct pg_store *s, const char *what, const char *sql, int n,
-		   const char *const *vals, const int *lens, const int *fmts, ExecStatusType st,
-		   PGresult **out)
-{
-	PGresult *r = rti_pq.PQexecParams(s->c, sql, n, NULL, vals, lens, fmts, 0);
-
-	if (!r || rti_pq.PQresultStatus(r) != st)
-		return fail_res(s, what, r);
-	if (out)
-		*out = r;
-	else
-		rti_pq.PQclear(r);
-	return 0;
-}
 
 static int hexval(char c)
 {
