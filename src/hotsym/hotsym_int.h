@@ -128,6 +128,13 @@ struct hs_batch {
 /* signals_line.c: one Signals runtime-facts line of e (canonical JSON and
  * '\n') appended to out; the writer of `hot export --format signals-ndjson`. */
 int hs_signals_line(const struct rti_hot_entry *e, struct rti_buf *out);
+struct hs_sig_freeze;
+/* e's line appended to body (line: scratch) unless the batch is full
+ * (f->max_lines lines, or max_bytes once it holds one): 0 appended, 1
+ * full (the rest goes into the scope's next batch), -errno. One rule
+ * for both stores. */
+int hs_signals_take(const struct hs_sig_freeze *f, const struct rti_hot_entry *e,
+		    uint64_t records, struct rti_buf *line, struct rti_buf *body);
 
 /* ---- stores ---- */
 

@@ -121,3 +121,17 @@ int hs_sig_batch_id(char out[160], const char *node, const char *scope, uint64_t
 	len = snprintf(out, 160, "%s/%s/%llu", n, scope, (unsigned long long)seq);
 	return len > 0 && len < 160 ? 0 : -ENAMETOOLONG;
 }
+
+int hs_signals_take(const struct hs_sig_freeze *f, const struct rti_hot_entry *e,
+		    uint64_t records, struct rti_buf *line, struct rti_buf *body)
+{
+	int err;
+
+	rti_buf_reset(line);
+	err = hs_signals_line(e, line);
+	if (err)
+		return err;
+	if (records == f->max_lines || (records && body->len + line->len > f->max_bytes))
+		return 1;
+	return rti_buf_add(body, line->p, line->len);
+}

@@ -943,17 +943,15 @@ static int pg_sig_lines(struct pg_store *s, const struct hs_sig_freeze *f, PGres
 		rti_time_from_ns(strtoll(rti_pq.PQgetvalue(r, i, 4), NULL, 10), &e.first_seen);
 		rti_time_from_ns(strtoll(rti_pq.PQgetvalue(r, i, 5), NULL, 10), &e.last_seen);
 		e.probe_types = (uint32_t)strtoul(rti_pq.PQgetvalue(r, i, 6), NULL, 10);
-		rti_buf_reset(&line);
-		err = hs_signals_line(&e, &line);
-		if (err)
-			break;
-		if (*records == f->max_lines ||
-		    (*records && body->len + line.len > f->max_bytes)) {
+		err = hs_signals_take(f, &e, *records, &line, body);
+		if (err == 1) {
+			err = 0;
 			more = 2; /* the rest goes into the scope's next batch */
 			break;
 		}
-		err = rti_buf_add(body, line.p, line.len);
-		err = err ? err : copy_str(&cp, id);
+		if (err)
+			break;
+		err = copy_str(&cp, id);
 		err = err ? err : rti_buf_addch(&cp, '\t');
 		err = err ? err : put_i64(&cp, strtoll(rti_pq.PQgetvalue(r, i, 7), NULL, 10), '\t');
 		err = err ? err : copy_str(&cp, e.symbol);

@@ -635,16 +635,12 @@ static int sq_sig_lines(struct sq_store *s, const struct hs_sig_freeze *f, int64
 		rti_time_from_ns(sqlite3_column_int64(st, 4), &e.first_seen);
 		rti_time_from_ns(sqlite3_column_int64(st, 5), &e.last_seen);
 		e.probe_types = (uint32_t)sqlite3_column_int64(st, 6);
-		rti_buf_reset(&line);
-		err = hs_signals_line(&e, &line);
-		if (err)
-			break;
-		if (*records == f->max_lines ||
-		    (*records && body->len + line.len > f->max_bytes)) {
+		err = hs_signals_take(f, &e, *records, &line, body);
+		if (err == 1) {
+			err = 0;
 			more = 2; /* the rest goes into the scope's next batch */
 			break;
 		}
-		err = rti_buf_add(body, line.p, line.len);
 		if (err)
 			break;
 		sqlite3_bind_text(ins, 1, id, -1, SQLITE_STATIC);
