@@ -37,9 +37,10 @@ static int fail(struct cerr *e, const struct yt_node *n, const char *key, const 
 		snprintf(e->buf, e->len, "%s:%u:%u: %s: %s", n->file, n->line, n->col, key, why);
 	else if (e->file)
 		snprintf(e->buf, e->len, "%s: %s: %s", e->file, key, why);
-	else /* run's command line: name the flag */
-		snprintf(e->buf, e->len, "%s%s: %s", rti_cfg_flag_of(key) ? "--" : "",
-			 rti_cfg_flag_of(key) ? rti_cfg_flag_of(key) : key, why);
+	else if (rti_cfg_flag_of(key)) /* run's command line: name the flag */
+		snprintf(e->buf, e->len, "--%s: %s", rti_cfg_flag_of(key), why);
+	else
+		snprintf(e->buf, e->len, "%s: %s", key, why);
 	return -EINVAL;
 }
 
@@ -404,10 +405,10 @@ static int assign(struct rti_config *c, struct cerr *e, enum rti_opt_id id, cons
 	return 0;
 }
 
-static int find_option(const char *path)
+int rti_cfg_find(const char *key)
 {
 	for (int i = 0; i < O__COUNT; i++)
-		if (!strcmp(rti_options[i].key, path))
+		if (!strcmp(rti_options[i].key, key))
 			return i;
 	return -1;
 }
@@ -433,7 +434,7 @@ static int walk(struct rti_config *c, struct cerr *e, const struct yt_node *m, c
 		if (snprintf(path, sizeof(path), "%s%s%s", prefix, *prefix ? "." : "", k->s) >=
 		    (int)sizeof(path))
 			return fail(e, k, prefix, "key too long");
-		id = find_option(path);
+		id = rti_cfg_find(path);
 		if (id >= 0)
 			rc = assign(c, e, (enum rti_opt_id)id, v);
 		else if (!is_section(path))
@@ -713,10 +714,9 @@ unsigned rti_cfg_filters(const struct rti_config *c, enum rti_opt_id id,
 
 const char *rti_cfg_flag_of(const char *key)
 {
-	for (int id = 0; id < O__COUNT; id++)
-		if (!strcmp(rti_options[id].key, key))
-			return rti_options[id].flag;
-	return NULL;
+	int id = rti_cfg_find(key);
+
+	return id < 0 ? NULL : rti_options[id].flag;
 }
 
 struct rti_config *rti_config_new(char *err, size_t errlen)

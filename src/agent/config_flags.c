@@ -19,14 +19,6 @@ static int option_of_flag(const char *flag)
 	return -1;
 }
 
-static int option_of_key(const char *key)
-{
-	for (int id = 0; id < O__COUNT; id++)
-		if (!strcmp(rti_options[id].key, key))
-			return id;
-	return -1;
-}
-
 int rti_config_flag_at(unsigned i, const char **name, bool *takes_value)
 {
 	for (int id = 0; id < O__COUNT; id++) {
@@ -144,7 +136,7 @@ int rti_config_set_flag(struct rti_config *c, const char *flag, const char *text
 
 const char *rti_config_str(const struct rti_config *c, const char *key)
 {
-	int id = option_of_key(key);
+	int id = rti_cfg_find(key);
 
 	if (id == O_NODE)
 		return c->node;
@@ -153,14 +145,14 @@ const char *rti_config_str(const struct rti_config *c, const char *key)
 
 uint64_t rti_config_uint(const struct rti_config *c, const char *key)
 {
-	int id = option_of_key(key);
+	int id = rti_cfg_find(key);
 
 	return id < 0 ? 0 : c->v[id].u;
 }
 
 unsigned rti_config_list(const struct rti_config *c, const char *key, const char *const **items)
 {
-	int id = option_of_key(key);
+	int id = rti_cfg_find(key);
 
 	if (id < 0 || rti_options[id].type != RTI_OPT_LIST) {
 		*items = NULL;

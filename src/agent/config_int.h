@@ -72,6 +72,8 @@ int rti_cfg_scalar(const struct rti_option *o, const char *s, struct rti_cval *v
 		   size_t wlen);
 /* Frees what v holds and zeroes it. */
 void rti_cfg_clear(struct rti_cval *v);
+/* The option of a key ("tetragon.address"), or -1. */
+int rti_cfg_find(const char *key);
 /* run's flag of a key, NULL when it has none. */
 const char *rti_cfg_flag_of(const char *key);
 
