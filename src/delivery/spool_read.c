@@ -34,27 +34,6 @@ static void move_to(struct rti_spool *s, uint64_t seq)
 	s->acked_off = 0;
 }
 
-/* A segment read to its end and acknowledged: the ledger first, then the
- * file (a crash between leaves a segment the next start removes). */
-static void finish_segment(struct rti_spool *s, uint64_t seq)
-{
-	char name[32];
-	size_t i;
-
-	pthread_mutex_lock(&s->mu);
-	i = rti_spool_seg_find(s, seq);
-	if (i < s->nseg && s->segs[i].seq == seq)
-		rti_spool_seg_remove(s, i);
-	if (s->acked_seq == seq)
-		move_to(s, seq + 1);
-	wake_writer(s);
-	pthread_mutex_unlock(&s->mu);
-	rti_spool_save_ledger(s);
-	rti_spool_seg_name(seq, name);
-	unlinkat(s->subfd, name, 0);
-	atomic_store(&s->dir_dirty, true);
-}
-
 /* A segment that cannot be read any more (corrupt, missing): out of the
  * list; the acknowledged position moves past it when it was there. */
 static void forget_segment(struct rti_spool *s, uint64_t seq)
@@ -72,6 +51,19 @@ static void forget_segment(struct rti_spool *s, uint64_t seq)
 	pthread_mutex_unlock(&s->mu);
 	rti_spool_save_ledger(s);
 }
+
+/* A segment read to its end and acknowledged: the ledger first, then the
+ * file (a crash between leaves a segment the next start removes). */
+static void finish_segment(struct rti_spool *s, uint64_t seq)
+{
+	char name[32];
+
+	forget_segment(s, seq);
+	rti_spool_seg_name(seq, name);
+	unlinkat(s->subfd, name, 0);
+	atomic_store(&s->dir_dirty, true);
+}
+
 
 /* A segment that cannot be read on: to corrupt/, counted, the position past it. */
 static void quarantine_segment(struct rti_spool *s, uint64_t seq, uint64_t at, const char *why)

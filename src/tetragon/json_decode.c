@@ -357,30 +357,50 @@ static size_t fold_key(const struct dctx *c, int i, char *out)
 	((kn) == sizeof("" lit) - 1 && memcmp((k), "" lit, sizeof("" lit) - 1) == 0) /* literals only */
 #define KEY(k, lit) (strcmp((k), (lit)) == 0)
 
-static int get_str(struct dctx *c, int i, const char **out)
+/* A string token's length and an arena buffer for its decoded bytes: 0,
+ * 1 when the token is null, -1 on error (reported). */
+static int str_token(struct dctx *c, int i, size_t *n, char **buf)
+{
+	if (is_null(c, i))
+		return 1;
+	if (c->t[i].type != JSMN_STRING)
+		return fail(c, i, "expected a string", NULL);
+	*n = (size_t)(c->t[i].end - c->t[i].start);
+	*buf = rti_arena_alloc(c->a, *n + 1);
+	if (!*buf)
+		return fail(c, i, "string too large for the event arena", NULL);
+	return 0;
+}
+
+/* rti_jstr_decode of token i into buf; a bad escape or UTF-8 reported at
+ * its byte offset. The decoded length, or -1. */
+static long decode_at(struct dctx *c, int i, size_t n, char *buf)
 {
 	const char *why;
 	size_t off;
-	size_t n;
-	char *buf;
-	long dl;
+	long dl = rti_jstr_decode(c->js + c->t[i].start, n, buf, &why, &off);
 
-	if (is_null(c, i)) {
-		*out = NULL;
-		return 0;
-	}
-	if (c->t[i].type != JSMN_STRING)
-		return fail(c, i, "expected a string", NULL);
-	n = (size_t)(c->t[i].end - c->t[i].start);
-	buf = rti_arena_alloc(c->a, n + 1);
-	if (!buf)
-		return fail(c, i, "string too large for the event arena", NULL);
-	dl = rti_jstr_decode(c->js + c->t[i].start, n, buf, &why, &off);
 	if (dl < 0) {
 		fail(c, i, "%s", why);
 		c->err->offset = (size_t)c->t[i].start + off;
-		return -1;
 	}
+	return dl;
+}
+
+static int get_str(struct dctx *c, int i, const char **out)
+{
+	size_t n;
+	char *buf;
+	long dl;
+	int rc;
+
+	*out = NULL;
+	rc = str_token(c, i, &n, &buf);
+	if (rc)
+		return rc < 0 ? -1 : 0;
+	dl = decode_at(c, i, n, buf);
+	if (dl < 0)
+		return -1;
 	*out = dl ? buf : NULL;
 	return 0;
 }
@@ -394,18 +414,12 @@ static int get_str(struct dctx *c, int i, const char **out)
 static int check_str(struct dctx *c, int i)
 {
 	const unsigned char *u = (const unsigned char *)c->js + c->t[i].start;
-	const char *why;
-	size_t n, j = 0, off;
+	size_t n, j = 0;
 	char *buf;
+	int rc = str_token(c, i, &n, &buf);
 
-	if (is_null(c, i))
-		return 0;
-	if (c->t[i].type != JSMN_STRING)
-		return fail(c, i, "expected a string", NULL);
-	n = (size_t)(c->t[i].end - c->t[i].start);
-	buf = rti_arena_alloc(c->a, n + 1);
-	if (!buf)
-		return fail(c, i, "string too large for the event arena", NULL);
+	if (rc)
+		return rc < 0 ? -1 : 0;
 	for (;;) { /* '"' only occurs escaped: as in rti_jstr_decode */
 		j += rti_swar_plain_run(u + j, n - j);
 		if (j < n && u[j] == '"')
@@ -415,12 +429,7 @@ static int check_str(struct dctx *c, int i)
 	}
 	if (j == n)
 		return 0;
-	if (rti_jstr_decode((const char *)u, n, buf, &why, &off) < 0) {
-		fail(c, i, "%s", why);
-		c->err->offset = (size_t)c->t[i].start + off;
-		return -1;
-	}
-	return 0;
+	return decode_at(c, i, n, buf) < 0 ? -1 : 0;
 }
 
 /* Parses a decimal integer token: a JSON number, or a string holding one
