@@ -171,7 +171,6 @@ static int open_signals(struct rti_agent *a, char *err, size_t errlen)
 	so.hot_index = rti_cfg_str(c, O_HOT_URL);
 	so.node = c->node;
 	so.interval_ms = rti_cfg_u(c, O_DL_SIGNALS_INTERVAL);
-	so.callgraph_map = rti_cfg_str(c, O_DL_SIGNALS_CALLGRAPH_MAP);
 	so.require_callgraph = rti_cfg_u(c, O_DL_SIGNALS_REQUIRE_CALLGRAPH) != 0;
 	a->signals = rti_signals_source_open(&so, why, sizeof(why));
 	if (!a->signals) {
@@ -179,6 +178,10 @@ static int open_signals(struct rti_agent *a, char *err, size_t errlen)
 		snprintf(err, errlen, "delivery.signals: %s", why);
 		return rc;
 	}
+	/* the map the configuration's load parsed (not read a second time) */
+	rti_signals_source_reconfigure(a->signals, so.interval_ms, so.require_callgraph,
+				       a->cfg->cgmap);
+	a->cfg->cgmap = NULL;
 	rc = rti_delivery_add_source(a->dl, rti_signals_source_ops(), a->signals, url);
 	if (rc) {
 		rti_signals_source_free(a->signals);
