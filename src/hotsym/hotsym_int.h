@@ -13,7 +13,7 @@
 #include "rti/hotsym.h"
 #include "util/arena.h"
 
-#define HS_SCHEMA_VERSION 4
+#define HS_SCHEMA_VERSION 5
 #define HS_EXEMPLAR_MAX (64u << 10) /* bytes of one exemplar's frames */
 #define HS_MAX_SOURCES 256
 #define HS_DIGEST_LEN (7 + 64) /* "sha256:" + hex */

@@ -103,6 +103,10 @@ static const char *const migrations[HS_SCHEMA_VERSION] = {
 	" batch_id text COLLATE \"C\" NOT NULL, code_ref bigint NOT NULL,"
 	" symbol text COLLATE \"C\" NOT NULL, delta bigint NOT NULL,"
 	" PRIMARY KEY (batch_id, code_ref, symbol));",
+	/* 5: the SQLite store moved its exemplars to a rowid table; here
+	 * they already are in a heap table: nothing changes */
+	"COMMENT ON TABLE hot_exemplars IS 'exemplar call paths, per scope those of the"
+	" smallest digests'",
 };
 
 static void ignore_notice(void *arg, const char *msg)

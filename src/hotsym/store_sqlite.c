@@ -90,6 +90,17 @@ static const char *const migrations[HS_SCHEMA_VERSION] = {
 	" batch_id TEXT NOT NULL, code_ref INTEGER NOT NULL, symbol TEXT NOT NULL,"
 	" delta INTEGER NOT NULL,"
 	" PRIMARY KEY (batch_id, code_ref, symbol)) WITHOUT ROWID;",
+	/* 5: exemplars in a rowid table: a WITHOUT ROWID row keeps about a
+	 * kilobyte in its page and spills the rest of an exemplar (1-2 KB)
+	 * to an overflow page of its own, which made the exemplars most of
+	 * the index's bytes and of every commit's writes */
+	"CREATE TABLE hot_exemplars_5 ("
+	" scope_id INTEGER NOT NULL, stack_digest TEXT NOT NULL, frames TEXT NOT NULL,"
+	" UNIQUE (scope_id, stack_digest));"
+	"INSERT INTO hot_exemplars_5 (scope_id, stack_digest, frames)"
+	" SELECT scope_id, stack_digest, frames FROM hot_exemplars;"
+	"DROP TABLE hot_exemplars;"
+	"ALTER TABLE hot_exemplars_5 RENAME TO hot_exemplars;",
 };
 
 static int fail(struct sq_store *s, const char *what)

@@ -214,6 +214,7 @@ int rti_pipeline_add_sink(struct rti_pipeline *p, const struct rti_sink_ops *ops
 	p->adapter.index_only = p->all_index && !p->need_line;
 	if (ops->flags & RTI_SINK_STACK_DIGEST)
 		rti_stack_want_digest(p->stack, true);
+	rti_stack_want_json(p->stack, p->need_line);
 	return 0;
 }
 

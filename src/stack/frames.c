@@ -22,6 +22,7 @@ struct rti_stack {
 	struct rti_symbolizer *sym;
 	struct rti_stack_memo *memo;   /* whole stacks; NULL: off */
 	bool want_digest;
+	bool no_json;                  /* no sink reads the line: no frame JSON */
 	struct rti_buf key, json;      /* scratch of the memo */
 	struct rti_stack_stats st;
 };
@@ -441,9 +442,15 @@ static int build_key(struct rti_stack *s, const struct rti_frame_filter *ff,
 	}
 	for (unsigned i = 0; i < ev->n_ustack && !err; i++) {
 		const struct rti_stack_entry *e = &ev->ustack[i];
+		const char *prev = i ? ev->ustack[i - 1].module : NULL;
 
-		query_of(ev, e->module, e->offset, &q);
-		rti_symbolize_module_id(s->sym, &q, &id);
+		/* a module's identity does not depend on the offset: frames of
+		 * the module of the frame before share its answer */
+		if (!i || !e->module || !prev ||
+		    (e->module != prev && strcmp(e->module, prev))) {
+			query_of(ev, e->module, e->offset, &q);
+			rti_symbolize_module_id(s->sym, &q, &id);
+		}
 		err = rti_buf_add(k, &e->offset, sizeof(e->offset));
 		if (!err)
 			err = rti_buf_add(k, &id, sizeof(id));
@@ -521,7 +528,7 @@ static void memo_use(struct rti_stack *s, const struct rti_frame_filter *ff,
 		ff->counters[i] += v->counts[i];
 	cn->frames = (struct rti_frame *)(base + val_frames_off(v->n));
 	cn->n_frames = v->n;
-	cn->stack_json = base + v->json_off;
+	cn->stack_json = v->json_len ? base + v->json_off : NULL;
 	cn->stack_json_len = v->json_len;
 	cn->stack_digest = v->has_digest ? v->digest : NULL;
 }
@@ -532,17 +539,19 @@ static void memo_store(struct rti_stack *s, uint64_t h, const struct rti_frame *
 		       const struct tally *tl, unsigned n, const uint64_t counts[],
 		       uint64_t marks, struct rti_canon *cn)
 {
-	size_t strings = 0, need;
+	size_t strings = 0, need, json_len;
 	struct memo_val *v;
 	struct rti_frame *vf;
 	char *p;
 
-	if (frames_json(s, fr, n) || s->json.len < 2)
+	rti_buf_reset(&s->json);
+	if (!s->no_json && (frames_json(s, fr, n) || s->json.len < 2))
 		return;
 	for (unsigned i = 0; i < n; i++)
 		strings += str_need(fr[i].module) + str_need(fr[i].code_id) +
 			   str_need(fr[i].symbol);
-	need = val_frames_off(n) + sizeof(*fr) * n + strings + s->json.len - 2;
+	json_len = s->no_json ? 0 : s->json.len - 2; /* without the brackets */
+	need = val_frames_off(n) + sizeof(*fr) * n + strings + json_len;
 	v = rti_stack_memo_put(s->memo, h, s->key.p, s->key.len, need);
 	if (!v)
 		return;
@@ -561,8 +570,9 @@ static void memo_store(struct rti_stack *s, uint64_t h, const struct rti_frame *
 		str_move(&vf[i].symbol, &p);
 	}
 	v->json_off = (size_t)(p - (char *)v);
-	v->json_len = (uint32_t)(s->json.len - 2);
-	memcpy(p, s->json.p + 1, v->json_len);
+	v->json_len = (uint32_t)json_len;
+	if (json_len)
+		memcpy(p, s->json.p + 1, json_len);
 	if (s->want_digest) {
 		if (stack_digest(vf, n, &s->json, v->digest)) {
 			rti_stack_memo_drop_last(s->memo);
@@ -641,7 +651,7 @@ int rti_stack_canonicalize(struct rti_stack *s, const struct rti_frame_filter *f
 		tally_apply(s, &tl[i]);
 	cn->frames = fr;
 	cn->n_frames = n;
-	if (store && !changed(tl, n))
+	if (store)
 		memo_store(s, h, fr, tl, n, counts, marks, cn);
 	return 0;
 }
@@ -649,6 +659,14 @@ int rti_stack_canonicalize(struct rti_stack *s, const struct rti_frame_filter *f
 void rti_stack_want_digest(struct rti_stack *s, bool on)
 {
 	s->want_digest = on;
+}
+
+void rti_stack_want_json(struct rti_stack *s, bool on)
+{
+	if (s->no_json == !on)
+		return;
+	s->no_json = !on;
+	rti_stack_forget(s); /* values made the other way */
 }
 
 void rti_stack_forget(struct rti_stack *s)

@@ -83,6 +83,9 @@ int rti_stack_canonicalize(struct rti_stack *s, const struct rti_frame_filter *f
 
 /* Memoized stacks carry their digest (cn->stack_digest) when on. */
 void rti_stack_want_digest(struct rti_stack *s, bool on);
+/* Memoized stacks carry their frames' JSON (cn->stack_json) unless off:
+ * nobody reads it when no sink takes the canonical line. Default on. */
+void rti_stack_want_json(struct rti_stack *s, bool on);
 /* Forgets every memoized stack (the privacy profile was swapped). */
 void rti_stack_forget(struct rti_stack *s);
 

@@ -117,7 +117,9 @@ bool rti_proc_liveness_is_traced(struct rti_proc_liveness *pl, uint32_t pid, int
 
 	for (int w = 0; w < PROC_WAYS; w++) {
 		if (set[w].valid && set[w].pid == pid && set[w].start_ns == start_ns) {
-			if (now_ms < set[w].expires_ms)
+			/* a process gone (or its pid reused) never comes back:
+			 * with a start time, only a live answer expires */
+			if ((!set[w].live && start_ns) || now_ms < set[w].expires_ms)
 				return set[w].live;
 			p = &set[w]; /* expired: probe again in place */
 			goto probe;

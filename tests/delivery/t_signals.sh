@@ -128,11 +128,15 @@ migrate() {
   local url=$1 n=$2
   mkdir -p $n.m
   "$RTI" hot export --hot-index "$url" --format signals-ndjson -o $n.before
+  local x0
+  x0=$(store_sql "$url" "SELECT count(*) || ' ' || sum(length(frames)) FROM hot_exemplars")
   "$SC" --hot-index "$url" --node n1 --out $n.m >$n.m.log 2>&1
-  check "$n: a schema-3 index opens and migrates to 4" \
-    test "$(store_sql "$url" "SELECT value FROM hot_meta WHERE key = 'schema_version'")" = 4
+  check "$n: a schema-3 index opens and migrates to 5" \
+    test "$(store_sql "$url" "SELECT value FROM hot_meta WHERE key = 'schema_version'")" = 5
   check "$n: ... its counts unchanged" \
     eval '"$RTI" hot export --hot-index "$url" --format signals-ndjson | cmp -s - $n.before'
+  check "$n: ... its exemplars kept (v5 moved them to a rowid table in SQLite): $x0" \
+    test "$(store_sql "$url" "SELECT count(*) || ' ' || sum(length(frames)) FROM hot_exemplars")" = "$x0"
   check "$n: ... and pushed exactly" exact "$url" $n.m $n.m
 }
 
