@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hotsym/exemplar_seen.h"
 #include "hotsym/hotsym_int.h"
 #include "rti/canon.h"
 #include "util/clock.h"
@@ -88,6 +89,8 @@ struct rti_hotsym {
 	uint64_t scope_gen;
 	char scope_key[SCOPE_MAX];
 	const char *scope_i;
+	uint64_t scope_h;         /* hs_seen_scope(scope_key) */
+	struct hs_seen seen;      /* exemplars already offered to the store */
 	const char *kernel_i, *kmod_i;
 	struct {
 		const char *in, *out;
@@ -143,6 +146,13 @@ static bool any_dirty(const struct rti_hotsym *h)
 		if (h->src[i].dirty)
 			return true;
 	return false;
+}
+
+/* An exemplar the store holds: its path needs none offered. */
+static int seen_one(void *arg, const char *scope, const char *digest_hex)
+{
+	hs_seen_add_hex(arg, hs_seen_scope(scope), digest_hex);
+	return 0;
 }
 
 struct rti_hotsym *rti_hotsym_open(const char *url, const struct rti_hotsym_opts *o,
@@ -209,7 +219,7 @@ struct rti_hotsym *rti_hotsym_open(const char *url, const struct rti_hotsym_opts
 	h->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
 	h->mdctx = EVP_MD_CTX_new();
 	h->c = calloc(MAX_CANDS, sizeof(*h->c));
-	if (!h->sha256 || !h->mdctx || !h->c) {
+	if (!h->sha256 || !h->mdctx || !h->c || hs_seen_init(&h->seen)) {
 		snprintf(err, errlen, "hot index: out of memory, or libcrypto has no SHA-256");
 		rti_hotsym_close(h);
 		errno = ENOMEM;
@@ -248,6 +258,9 @@ struct rti_hotsym *rti_hotsym_open(const char *url, const struct rti_hotsym_opts
 	h->store->err = h->errmsg;
 	h->store->errlen = sizeof(h->errmsg);
 	h->errmsg[0] = '\0';
+	if (!o->read_only && h->store->ops->scan_exemplars &&
+	    h->store->ops->scan_exemplars(h->store, HS_SEEN_ENTRIES, seen_one, &h->seen))
+		h->errmsg[0] = '\0'; /* only work saved: every path is offered again */
 	h->next_flush_ns = mono_ns() + h->interval_ns;
 	return h;
 }
@@ -289,6 +302,12 @@ static int commit_pending(struct rti_hotsym *h)
 	h->st.batches++;
 	if (dup)
 		h->st.batches_duplicate++;
+	for (size_t i = 0; i < h->frozen->np; i++) {
+		const struct hs_path *p = &h->frozen->p[i];
+
+		if (p->frames) /* offered: the store kept it or never will */
+			hs_seen_add(&h->seen, hs_seen_scope(p->scope), p->digest);
+	}
 	h->st.rows_flushed += h->frozen->n;
 	h->st.paths_flushed += h->frozen->np;
 	h->st.last_flush_us = (uint64_t)(mono_ns() - t0) / 1000;
@@ -407,6 +426,7 @@ void rti_hotsym_close(struct rti_hotsym *h)
 		drop_batch(h);
 	hs_table_release(&h->tab[0]);
 	hs_table_release(&h->tab[1]);
+	hs_seen_release(&h->seen);
 	for (size_t i = 0; i < h->nsrc; i++)
 		free(h->src[i].id);
 	EVP_MD_CTX_free(h->mdctx);
@@ -673,6 +693,7 @@ static const char *intern_scope(struct rti_hotsym *h, const char *scope, int sco
 		h->cache[i].in = NULL; /* pointers of the previous event */
 	if (h->scope_gen != h->gen || !h->scope_i || strcmp(h->scope_key, scope)) {
 		memcpy(h->scope_key, scope, (size_t)scope_len + 1);
+		h->scope_h = hs_seen_scope(scope);
 		h->scope_i = hs_intern(h->act, scope, (size_t)scope_len);
 		h->kernel_i = hs_intern(h->act, "kernel", 6);
 		h->kmod_i = hs_intern(h->act, "[kernel]", 8);
@@ -831,7 +852,7 @@ static int hs_event(void *ctx, const struct rti_event *ev, const struct rti_cano
 		r = hs_table_add_path(h->act, scope_i, md, ns);
 		if (r < 0)
 			goto full;
-		if (r > 0)
+		if (r > 0 && !hs_seen_has(&h->seen, h->scope_h, md))
 			keep_exemplar(h, cn);
 		h->st.path_observations++;
 	}

@@ -169,6 +169,7 @@ typedef int (*hs_path_fn)(void *arg, const char *scope, const char *digest,
 			  uint64_t hits, int64_t first_ns, int64_t last_ns, const char *frames);
 typedef int (*hs_scope_fn)(void *arg, const char *scope);
 typedef int (*hs_info_fn)(void *arg, const char *code_id, const char *info);
+typedef int (*hs_exemplar_fn)(void *arg, const char *scope, const char *digest_hex);
 
 struct hs_store_ops {
 	const char *name;
@@ -190,6 +191,10 @@ struct hs_store_ops {
 		      hs_scope_fn fn, void *arg);
 	/* Go build information per code id (schema 3), by code id */
 	int (*scan_buildinfo)(struct hs_store *s, hs_info_fn fn, void *arg);
+	/* up to max of the (scope, digest) pairs that have an exemplar, any
+	 * order; NULL: the store does not list them (a fleet's index is large
+	 * and every node would read all of it at start) */
+	int (*scan_exemplars)(struct hs_store *s, size_t max, hs_exemplar_fn fn, void *arg);
 	/* ---- Signals push (schema 4); each one transaction ---- */
 	/* scopes whose counts grew since their acknowledged push and that have
 	 * no outstanding batch, in byte order */

@@ -380,16 +380,6 @@ static int compute(struct rti_stack *s, const struct rti_frame_filter *ff,
 
 /* ---- the whole-stack memo ---- */
 
-/* A frame whose module changed since its event: the answer depends on
- * the event's time, which the key does not hold. Not memoized. */
-static bool changed(const struct tally *tl, unsigned n)
-{
-	for (unsigned i = 0; i < n; i++)
-		if (tl[i].space == RTI_SPACE_USER && tl[i].found == RTI_FOUND_MODULE_CHANGED)
-			return true;
-	return false;
-}
-
 /* The memoized value: header, tallies, frames, their strings, JSON. */
 struct memo_val {
 	uint32_t n, json_len;

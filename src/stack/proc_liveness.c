@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +24,23 @@ struct rti_proc_slot {
 	bool live, valid;
 };
 
+/* Whether the procfs at proc_root shows our own pid namespace: its "self"
+ * names our pid. Then kill(pid, 0) answers "no such process" without a
+ * path lookup under /proc (most probes are of processes long gone). */
+static bool proc_is_ours(const char *proc_root)
+{
+	char path[4096], link[32];
+	ssize_t n;
+
+	if (snprintf(path, sizeof(path), "%s/self", proc_root) >= (int)sizeof(path))
+		return false;
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n <= 0)
+		return false;
+	link[n] = '\0';
+	return strtol(link, NULL, 10) == (long)getpid();
+}
+
 int rti_proc_liveness_init(struct rti_proc_liveness *pl, const char *proc_root,
 			   unsigned ttl_ms)
 {
@@ -29,6 +48,7 @@ int rti_proc_liveness_init(struct rti_proc_liveness *pl, const char *proc_root,
 	pl->proc_root = proc_root;
 	pl->ttl_ms = ttl_ms;
 	pl->slots = calloc(PROC_SLOTS, sizeof(*pl->slots));
+	pl->our_pids = proc_is_ours(proc_root);
 	return pl->slots ? 0 : -ENOMEM;
 }
 
@@ -84,6 +104,8 @@ static bool proc_matches(struct rti_proc_liveness *pl, uint32_t pid, int64_t sta
 
 	if (start_ns == RTI_SYM_START_UNKNOWABLE)
 		return false;
+	if (pl->our_pids && pid > 0 && pid <= INT_MAX && kill((pid_t)pid, 0) && errno == ESRCH)
+		return false; /* no such task: no <proc>/<pid> either */
 	snprintf(path, sizeof(path), "%s/%u/stat", pl->proc_root, pid);
 	if (read_small(path, buf, sizeof(buf)) < 0)
 		return false;

@@ -20,6 +20,7 @@ struct rti_proc_liveness {
 	unsigned ttl_ms;
 	int64_t btime_ns; /* boot time; 0: unknown */
 	bool btime_tried;
+	bool our_pids; /* proc_root shows our pid namespace: kill(pid, 0) probes */
 	long hz;
 };
 

@@ -90,6 +90,27 @@ void rti_json_decoder_skim(struct rti_json_decoder *d, bool on)
 	d->skim = on;
 }
 
+int rti_json_decoder_process_memo(struct rti_json_decoder *d, bool on)
+{
+	rti_process_memo_free(d->procs);
+	d->procs = on ? rti_process_memo_new(0, 0) : NULL;
+	return on && !d->procs ? -ENOMEM : 0;
+}
+
+void rti_json_decoder_memo_stats(const struct rti_json_decoder *d, struct rti_cache_stats *st)
+{
+	struct rti_process_memo_stats m;
+
+	if (!d->procs)
+		return;
+	rti_process_memo_stats(d->procs, &m);
+	st->hits += m.hits;
+	st->misses += m.misses;
+	st->evictions += m.evictions;
+	st->entries += m.entries;
+	st->bytes += m.bytes;
+}
+
 void rti_json_decoder_free(struct rti_json_decoder *d)
 {
 	if (!d)

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,8 +55,6 @@ void rti_process_memo_free(struct rti_process_memo *m)
 {
 	if (!m)
 		return;
-	if (getenv("PMDEBUG"))
-		fprintf(stderr, "pm %lu/%lu/%lu %lu %lu\n", (unsigned long)m->st.hits, (unsigned long)m->st.misses, (unsigned long)m->st.evictions, (unsigned long)m->st.entries, (unsigned long)m->bytes);
 	for (size_t i = 0; i < m->nsets * WAYS; i++)
 		free(m->e[i].key);
 	free(m->e);

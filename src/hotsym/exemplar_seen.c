@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hotsym/exemplar_seen.h"
+#include "util/hash.h"
+
+#define WAYS 4
+
+int hs_seen_init(struct hs_seen *s)
+{
+	s->nsets = HS_SEEN_ENTRIES / WAYS;
+	s->turn = 0;
+	s->k = calloc(HS_SEEN_ENTRIES, sizeof(*s->k));
+	return s->k ? 0 : -ENOMEM;
+}
+
+void hs_seen_release(struct hs_seen *s)
+{
+	free(s->k);
+	s->k = NULL;
+}
+
+uint64_t hs_seen_scope(const char *scope)
+{
+	return rti_fnv1a(scope, strlen(scope), RTI_FNV_INIT);
+}
+
+/* the pair's 128 bits; never all zero (an empty way) */
+static void key_of(uint64_t scope_h, const unsigned char digest[32], uint64_t k[2])
+{
+	memcpy(&k[0], digest, 8);
+	memcpy(&k[1], digest + 8, 8);
+	k[0] ^= scope_h;
+	if (!k[0] && !k[1])
+		k[1] = 1;
+}
+
+bool hs_seen_has(const struct hs_seen *s, uint64_t scope_h, const unsigned char digest[32])
+{
+	uint64_t k[2];
+	const uint64_t(*set)[2];
+
+	if (!s->k)
+		return false;
+	key_of(scope_h, digest, k);
+	set = &s->k[(k[0] & (s->nsets - 1)) * WAYS];
+	for (int w = 0; w < WAYS; w++)
+		if (set[w][0] == k[0] && set[w][1] == k[1])
+			return true;
+	return false;
+}
+
+void hs_seen_add(struct hs_seen *s, uint64_t scope_h, const unsigned char digest[32])
+{
+	uint64_t k[2];
+	uint64_t(*set)[2];
+	int w;
+
+	if (!s->k)
+		return;
+	key_of(scope_h, digest, k);
+	set = &s->k[(k[0] & (s->nsets - 1)) * WAYS];
+	for (w = 0; w < WAYS; w++) {
+		if (set[w][0] == k[0] && set[w][1] == k[1])
+			return;
+		if (!set[w][0] && !set[w][1])
+			break;
+	}
+	if (w == WAYS)
+		w = (int)(s->turn++ % WAYS);
+	set[w][0] = k[0];
+	set[w][1] = k[1];
+}
+
+static int hexval(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+void hs_seen_add_hex(struct hs_seen *s, uint64_t scope_h, const char *hex)
+{
+	unsigned char d[32];
+
+	if (strlen(hex) != 64)
+		return;
+	for (int i = 0; i < 32; i++) {
+		int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
+
+		if (hi < 0 || lo < 0)
+			return;
+		d[i] = (unsigned char)(hi << 4 | lo);
+	}
+	hs_seen_add(s, scope_h, d);
+}
