@@ -110,21 +110,6 @@ static void print_symbolize(FILE *f, const struct rti_symbolize_stats *y, uint64
 			(unsigned long long)y->stacks.entries, (double)y->stacks.bytes / 1048576.0);
 }
 
-/* JSON input's process memo, with the cache lines (not in the goldens) */
-static void print_process_memo(FILE *f, const struct rti_stats *st)
-{
-	const struct rti_cache_stats *m = &st->process_memo;
-
-	if (!st->symbolize.modules.hits && !st->symbolize.modules.misses)
-		return;
-	if (!m->hits && !m->misses)
-		return;
-	fprintf(f, "    process memo (hit/miss/evicted)  %llu/%llu/%llu, %llu processes, %.1f MiB\n",
-		(unsigned long long)m->hits, (unsigned long long)m->misses,
-		(unsigned long long)m->evictions, (unsigned long long)m->entries,
-		(double)m->bytes / 1048576.0);
-}
-
 void rti_summary_print(FILE *f, const char *cmd, const struct rti_summary *s,
 		       const struct rti_stats *st, bool interrupted)
 {
@@ -174,7 +159,6 @@ void rti_summary_print(FILE *f, const char *cmd, const struct rti_summary *s,
 			(unsigned long long)st->frame_modules_withheld);
 	if (st->frames_kernel || st->frames_user)
 		print_symbolize(f, &st->symbolize, st->frames_kernel + st->frames_user);
-	print_process_memo(f, st);
 	{
 		uint64_t n = 0;
 		const char *sep = " (";

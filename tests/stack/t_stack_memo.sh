@@ -30,8 +30,7 @@ hits=$(awk '/stack memo/ { split($4, a, "/"); print a[1] }' on.err)
 check "the memo hit (summary: ${hits:-none})" test "${hits:-0}" -gt 0
 ev=$(awk '/stack memo/ { split($4, a, "/"); print a[3] + 0 }' small.err)
 check "the squeezed memo evicted (${ev:-none})" test "${ev:-0}" -gt 0
-# the summary counts the same frames either way (cache lines aside: with
-# two stages, which decoder takes a record depends on timing)
+# the summary counts the same frames either way (cache lines aside)
 grep -v -e ' memo ' -e caches -e '    modules' off.err >off.sum
 grep -v -e ' memo ' -e caches -e '    modules' on.err >on.sum
 same_file "memo on: same summary counts" on.sum off.sum
@@ -98,11 +97,9 @@ check "mutated corpus written" test -s m.jsonl
 "$RTI" convert -p pol.yaml --hot-index sqlite:mf.db -o mf.out m.jsonl 2>mf.err
 "$RTI" convert -p pol.yaml --hot-index sqlite:ma.db -o none m.jsonl 2>ma.err
 "$RTI" convert -p pol.yaml --hot-index sqlite:ma1.db -o none --threads 1 m.jsonl 2>ma1.err
-# the memos' bytes differ (aggregate only keeps no frame JSON, no maps);
-# with two stages, which decoder's process memo takes a record is timing
+# the memo's bytes differ: aggregate only keeps no frame JSON
 for e in mf ma ma1; do
-	sed -E -e '/ memo \(hit/ s/, [0-9.]+ MiB$//' -e '/ process memo /d' $e.err >$e.err.n &&
-		mv $e.err.n $e.err
+	sed -E '/ memo \(hit/ s/, [0-9.]+ MiB$//' $e.err >$e.err.n && mv $e.err.n $e.err
 done
 bad=$(awk '/malformed/ { print $2; exit }' mf.err)
 check "malformed maps rejected (${bad:-none})" test "${bad:-0}" -ge 8
@@ -116,11 +113,9 @@ same_file "skimmed maps, one thread: same call paths" ma1.folded mf.folded
 
 # the decoder's process memo (docs/json-input.md): every event repeats its
 # process and parent objects; decoded once per distinct text, the output,
-# diagnostics and counts are those of decoding each (RTI_DECODE_MEMO=0)
-pm=$(awk '/process memo/ { split($4, a, "/"); print a[1] }' on.err)
-check "the process memo hit (summary: ${pm:-none})" test "${pm:-0}" -gt 0
+# diagnostics and counts are those of decoding each (RTI_DECODE_MEMO=0;
+# its hits: tests/unit/test_process_memo.c)
 RTI_DECODE_MEMO=0 "$RTI" convert -p pol.yaml -o pm_off.out z.jsonl 2>pm_off.err
-check "process memo off: no process memo line" test "$(grep -c 'process memo' pm_off.err)" = 0
 same_file "process memo on/off: byte-identical output" on.out pm_off.out
 RTI_DECODE_MEMO=0 "$RTI" convert -p pol.yaml --privacy balanced -o pm_bal.out z.jsonl 2>/dev/null
 same_file "process memo on/off, balanced profile: byte-identical output" bal_on.out pm_bal.out
