@@ -106,6 +106,14 @@ struct rti_frame {
 	char frame_id[RTI_FRAME_ID_LEN + 1];
 };
 
+/* What the hot index keys an observation of a frame by, measured once per
+ * memoized stack: the lengths of its symbol, code id ("kernel" for kernel
+ * frames) and module (0: none), and the symbol's hash (rti_str_hash64). */
+struct rti_obs_key {
+	uint32_t symlen, clen, mlen;
+	uint64_t symhash;
+};
+
 /* Filled in one place, rti_adapt_event (src/adapt/adapter.h). */
 struct rti_canon {
 	enum rti_probe_type probe;
@@ -125,6 +133,8 @@ struct rti_canon {
 	const char *stack_json;
 	size_t stack_json_len;
 	const unsigned char *stack_digest;
+	/* per frame, from the whole-stack memo (NULL: measure the frames) */
+	const struct rti_obs_key *obs;
 };
 
 #endif

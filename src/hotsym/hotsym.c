@@ -47,6 +47,7 @@ struct cand {
 	const char *module;
 	const char *symbol;
 	size_t symlen, clen, mlen;
+	uint64_t symhash; /* 0: hash the symbol */
 	const char *cid, *mod; /* interned */
 	uint64_t hash;
 };
@@ -659,14 +660,25 @@ static size_t collect_candidates(struct rti_hotsym *h, const struct rti_event *e
 			h->st.dropped++;
 			continue;
 		}
-		/* neighbouring frames often share their code id and module */
-		c[nc].symlen = strlen(sym);
-		c[nc].clen = !code_id ? 6
-			     : nc && code_id == c[nc - 1].code_id ? c[nc - 1].clen
-			     : strnlen(code_id, RTI_HOTSYM_MAX_NAME + 1);
-		c[nc].mlen = !module ? 0
-			     : nc && module == c[nc - 1].module ? c[nc - 1].mlen
-			     : strnlen(module, RTI_HOTSYM_MAX_NAME + 1);
+		if (i < cn->n_frames && cn->obs) {
+			/* measured once, when the stack was memoized */
+			const struct rti_obs_key *o = &cn->obs[i];
+
+			c[nc].symlen = o->symlen;
+			c[nc].symhash = o->symhash;
+			c[nc].clen = code_id ? o->clen : 6;
+			c[nc].mlen = module ? o->mlen : 0;
+		} else {
+			/* neighbouring frames often share their code id and module */
+			c[nc].symlen = strlen(sym);
+			c[nc].symhash = 0;
+			c[nc].clen = !code_id ? 6
+				     : nc && code_id == c[nc - 1].code_id ? c[nc - 1].clen
+				     : strnlen(code_id, RTI_HOTSYM_MAX_NAME + 1);
+			c[nc].mlen = !module ? 0
+				     : nc && module == c[nc - 1].module ? c[nc - 1].mlen
+				     : strnlen(module, RTI_HOTSYM_MAX_NAME + 1);
+		}
 		if (c[nc].symlen > RTI_HOTSYM_MAX_NAME || c[nc].clen > RTI_HOTSYM_MAX_NAME ||
 		    c[nc].mlen > RTI_HOTSYM_MAX_NAME) {
 			h->st.skipped_too_long++;
@@ -719,7 +731,8 @@ static int add_candidates(struct rti_hotsym *h, size_t nc, const char *scope_i, 
 			   : intern_cached(h, c[i].module, c[i].mlen);
 		if (!c[i].cid || (c[i].module && !c[i].mod))
 			return -ENOMEM;
-		c[i].hash = hs_entry_hash(scope_i, c[i].cid, c[i].symbol, c[i].symlen);
+		c[i].hash = c[i].symhash ? hs_entry_hash_sym(scope_i, c[i].cid, c[i].symhash)
+				: hs_entry_hash(scope_i, c[i].cid, c[i].symbol, c[i].symlen);
 		hs_table_prefetch(h->act, c[i].hash, 0);
 	}
 	for (int stage = 1; stage <= 2; stage++)

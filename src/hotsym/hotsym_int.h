@@ -76,6 +76,8 @@ bool hs_table_has_room(const struct hs_table *t, size_t entries, size_t bytes);
  */
 uint64_t hs_entry_hash(const char *scope, const char *code_id, const char *symbol,
 		      size_t symlen);
+/* The same from the symbol's rti_str_hash64() */
+uint64_t hs_entry_hash_sym(const char *scope, const char *code_id, uint64_t symhash);
 /* A hint before hs_table_add(): stage 0 the slot, 1 the entry, 2 its name.
  * An event's observations go through each stage in turn, so that their
  * cache misses overlap instead of following one another. */

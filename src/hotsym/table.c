@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "hotsym/hotsym_int.h"
+#include "util/hash.h"
 
 #define IDX_MIN 1024u
 
@@ -93,17 +94,7 @@ static int grow_index(uint64_t **idx, size_t *icap, size_t n)
  * exemplar (kilobytes) is interned once per new call path. */
 static uint64_t str_hash(const char *s, size_t n)
 {
-	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
-	uint64_t w;
-
-	for (; n >= 8; s += 8, n -= 8) {
-		memcpy(&w, s, 8);
-		h = (h ^ w) * 0xff51afd7ed558ccdULL;
-		h ^= h >> 32;
-	}
-	w = 0;
-	memcpy(&w, s, n);
-	return mix64(h ^ w);
+	return rti_str_hash64(s, n);
 }
 
 const char *hs_intern(struct hs_table *t, const char *s, size_t n)
@@ -172,7 +163,12 @@ static void rehash_paths(struct hs_table *t)
 uint64_t hs_entry_hash(const char *scope, const char *code_id, const char *symbol,
 		      size_t symlen)
 {
-	uint64_t h = str_hash(symbol, symlen);
+	return hs_entry_hash_sym(scope, code_id, str_hash(symbol, symlen));
+}
+
+uint64_t hs_entry_hash_sym(const char *scope, const char *code_id, uint64_t symhash)
+{
+	uint64_t h = symhash;
 
 	h ^= mix64((uint64_t)(uintptr_t)scope) + 0x9e3779b97f4a7c15ULL * (uint64_t)(uintptr_t)code_id;
 	return mix64(h);

@@ -13,6 +13,7 @@
 #include "stack/memo.h"
 #include "stack/stack_memo.h"
 #include "stack/symbolize_id.h"
+#include "util/hash.h"
 #include "util/timefmt.h"
 
 #define KEY_MAX (64u << 10) /* longer raw stacks are not memoized */
@@ -380,7 +381,8 @@ static int compute(struct rti_stack *s, const struct rti_frame_filter *ff,
 
 /* ---- the whole-stack memo ---- */
 
-/* The memoized value: header, tallies, frames, their strings, JSON. */
+/* The memoized value: header, tallies, observation keys, frames, their
+ * strings, JSON. */
 struct memo_val {
 	uint32_t n, json_len;
 	size_t json_off;
@@ -388,7 +390,8 @@ struct memo_val {
 	uint64_t counts[RTI_FRAME_FILTER_COUNTERS]; /* the filter's counters */
 	unsigned char digest[32];
 	bool has_digest;
-	/* struct tally t[n]; struct rti_frame f[n] (8-aligned); strings; json */
+	/* struct tally t[n]; struct rti_obs_key o[n] and struct rti_frame f[n]
+	 * (8-aligned); strings; json */
 };
 
 static size_t val_tally_off(void)
@@ -396,9 +399,28 @@ static size_t val_tally_off(void)
 	return (sizeof(struct memo_val) + 7) & ~(size_t)7;
 }
 
-static size_t val_frames_off(unsigned n)
+static size_t val_obs_off(unsigned n)
 {
 	return (val_tally_off() + sizeof(struct tally) * n + 7) & ~(size_t)7;
+}
+
+static size_t val_frames_off(unsigned n)
+{
+	return val_obs_off(n) + sizeof(struct rti_obs_key) * n;
+}
+
+/* what the hot index would measure of each frame, once */
+static void obs_keys(const struct rti_frame *fr, unsigned n, struct rti_obs_key *o)
+{
+	for (unsigned i = 0; i < n; i++) {
+		const struct rti_frame *f = &fr[i];
+
+		o[i].symlen = f->symbol ? (uint32_t)strlen(f->symbol) : 0;
+		o[i].symhash = f->symbol ? rti_str_hash64(f->symbol, o[i].symlen) : 0;
+		o[i].clen = f->space == RTI_SPACE_KERNEL ? 6
+			    : f->code_id ? (uint32_t)strlen(f->code_id) : 0;
+		o[i].mlen = f->module ? (uint32_t)strlen(f->module) : 0;
+	}
 }
 
 static int key_str(struct rti_buf *k, const char *str)
@@ -521,6 +543,7 @@ static void memo_use(struct rti_stack *s, const struct rti_frame_filter *ff,
 	cn->stack_json = v->json_len ? base + v->json_off : NULL;
 	cn->stack_json_len = v->json_len;
 	cn->stack_digest = v->has_digest ? v->digest : NULL;
+	cn->obs = (const struct rti_obs_key *)(base + val_obs_off(v->n));
 }
 
 /* The memo's value for the computed frames fr (n > 0); cn then points
@@ -559,6 +582,7 @@ static void memo_store(struct rti_stack *s, uint64_t h, const struct rti_frame *
 		str_move(&vf[i].code_id, &p);
 		str_move(&vf[i].symbol, &p);
 	}
+	obs_keys(vf, n, (struct rti_obs_key *)((char *)v + val_obs_off(n)));
 	v->json_off = (size_t)(p - (char *)v);
 	v->json_len = (uint32_t)json_len;
 	if (json_len)
@@ -607,6 +631,7 @@ int rti_stack_canonicalize(struct rti_stack *s, const struct rti_frame_filter *f
 	cn->stack_json = NULL;
 	cn->stack_json_len = 0;
 	cn->stack_digest = NULL;
+	cn->obs = NULL;
 	learn(s, ev);
 	if (!n)
 		return 0;

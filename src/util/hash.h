@@ -28,4 +28,26 @@ static inline uint64_t rti_fnv1a(const void *p, size_t n, uint64_t h)
 	return h;
 }
 #define RTI_FNV_INIT 0xcbf29ce484222325ULL
+
+/* A string's 64-bit hash, for in-memory tables only: the hot index's
+ * symbol hash, which the whole-stack memo computes once per stack. */
+static inline uint64_t rti_str_hash64(const char *s, size_t n)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
+	uint64_t w;
+
+	for (; n >= 8; s += 8, n -= 8) {
+		__builtin_memcpy(&w, s, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
+	w = 0;
+	__builtin_memcpy(&w, s, n);
+	h ^= w;
+	h ^= h >> 30;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 27;
+	h *= 0x94d049bb133111ebULL;
+	return h ^ (h >> 31);
+}
 #endif
