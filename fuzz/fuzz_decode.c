@@ -6,9 +6,7 @@
  * whole-stack memo on against off (every line fed three times: stored on
  * its second sighting, used on its third), and aggregate only (the decoder
  * skims the maps nobody reads) against the full path: the same
- * acceptance, diagnostics and stacks; and the decoder's process memo on
- * against off (every line decoded twice, skimming and not): the same
- * result, diagnostics, arena use and processes, field by field. */
+ * acceptance, diagnostics and stacks. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,7 +14,6 @@
 #include <unistd.h>
 
 #include "ingest/records.h"
-#include "tetragon/json_decode.h"
 #include "rti/pipeline.h"
 #include "rti/symbolize.h"
 
@@ -205,99 +202,6 @@ static void skim_differential(const char *d, size_t size)
 	rti_pipeline_free(p[1]);
 }
 
-/* ---- the decoder's process memo on against off ---- */
-
-static uint64_t hash_str(uint64_t h, const char *s)
-{
-	return s ? fnv(h, s, strlen(s) + 1) : fnv(h, "\xff", 1);
-}
-
-static uint64_t hash_kv(uint64_t h, const struct rti_kv *kv, unsigned n)
-{
-	h = fnv(h, &n, sizeof(n));
-	for (unsigned i = 0; kv && i < n; i++)
-		h = hash_str(hash_str(h, kv[i].key), kv[i].value);
-	return h;
-}
-
-/* every field of a process (the padding of the struct is not compared) */
-static uint64_t hash_process(uint64_t h, const struct rti_process *p)
-{
-	const struct rti_pod *d = &p->pod;
-	uint32_t u[4] = { p->pid, p->tid, p->uid, p->auid };
-	bool b[9] = { p->present, p->has_pid, p->has_tid, p->has_uid, p->has_auid,
-		      p->has_pod, p->has_caps, p->has_credentials, p->has_ns };
-
-	h = fnv(h, u, sizeof(u));
-	h = fnv(h, b, sizeof(b));
-	h = fnv(h, &p->start_time.sec, sizeof(p->start_time.sec));
-	h = fnv(h, &p->start_time.nsec, sizeof(p->start_time.nsec));
-	h = fnv(h, &p->start_time.set, sizeof(p->start_time.set));
-	h = hash_str(h, p->exec_id);
-	h = hash_str(h, p->parent_exec_id);
-	h = hash_str(h, p->binary);
-	h = hash_str(h, p->cwd);
-	h = hash_str(h, p->arguments);
-	h = hash_str(h, p->user_name);
-	h = hash_str(h, p->docker);
-	h = hash_kv(h, p->env, p->n_env);
-	h = hash_str(h, d->namespace_);
-	h = hash_str(h, d->name);
-	h = hash_str(h, d->workload);
-	h = hash_str(h, d->workload_kind);
-	h = hash_str(h, d->container_id);
-	h = hash_str(h, d->container_name);
-	h = hash_str(h, d->image_id);
-	h = hash_str(h, d->image_name);
-	h = hash_kv(h, d->labels, d->n_labels);
-	return hash_kv(h, d->annotations, d->n_annotations);
-}
-
-static void process_memo_differential(const char *d, size_t size)
-{
-	struct rti_json_decoder *dec[2] = { rti_json_decoder_new(1u << 16),
-					    rti_json_decoder_new(1u << 16) };
-	struct rti_arena a[2];
-
-	rti_arena_init(&a[0], 4096, 4u << 20);
-	rti_arena_init(&a[1], 4096, 4u << 20);
-	if (dec[0] && dec[1] && !rti_json_decoder_process_memo(dec[0], true) &&
-	    !rti_json_decoder_process_memo(dec[1], false)) {
-		for (int skim = 0; skim < 2; skim++) {
-			for (size_t i = 0; i < size;) {
-				const char *nl = memchr(d + i, '\n', size - i);
-				size_t n = nl ? (size_t)(nl - d) - i : size - i;
-
-				for (int rep = 0; rep < 2; rep++) {
-					struct rti_decode_error de[2];
-					struct rti_event ev[2];
-					uint64_t h[2];
-					int rc[2];
-
-					for (int k = 0; k < 2; k++) {
-						rti_arena_reset(&a[k]);
-						rti_json_decoder_skim(dec[k], skim);
-						rc[k] = rti_json_decode(dec[k], d + i, n, &a[k], &ev[k],
-									&de[k]);
-						h[k] = rc[k] ? 1 : hash_process(hash_process(1,
-							&ev[k].process), &ev[k].parent);
-					}
-					if (rc[0] != rc[1] || h[0] != h[1] ||
-					    a[0].used_total != a[1].used_total ||
-					    (rc[0] && (strcmp(de[0].msg, de[1].msg) ||
-						       de[0].offset != de[1].offset)))
-						abort();
-				}
-				i += n + 1;
-			}
-		}
-	}
-	rti_arena_release(&a[0]);
-	rti_arena_release(&a[1]);
-	rti_json_decoder_free(dec[0]);
-	rti_json_decoder_free(dec[1]);
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct rti_pipeline *p;
@@ -339,8 +243,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memo_differential((const char *)data, size);
 	if (size && data[0] % 8 == 3)
 		skim_differential((const char *)data, size);
-	if (size && data[0] % 8 == 4)
-		process_memo_differential((const char *)data, size);
 	if (size && data[0] % 16 == 0) {
 		/* the 64-byte framer against the byte loop: the same records,
 		 * diagnostics and line numbers, or abort */

@@ -59,9 +59,6 @@ struct rti_stats {
 	uint64_t frames_kernel, frames_user, frames_agent, frames_unresolved;
 	uint64_t frame_modules_withheld;
 	struct rti_symbolize_stats symbolize; /* resolution by source and reason, caches */
-	/* JSON input: the decoder's memo of process objects (hits, misses,
-	 * evictions, entries and bytes now) */
-	struct rti_cache_stats process_memo;
 	/* privacy stage: secrets redacted, by detector (rti_privacy_secret_kind) */
 	uint64_t secrets[8];
 };

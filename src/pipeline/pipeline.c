@@ -379,10 +379,6 @@ int rti_pipeline_flush(struct rti_pipeline *p)
 		p->st.frame_modules_withheld = ss->module_withheld;
 		p->st.symbolize = ss->sym;
 	}
-	memset(&p->st.process_memo, 0, sizeof(p->st.process_memo));
-	rti_json_decoder_memo_stats(p->dec, &p->st.process_memo);
-	if (p->s2)
-		rti_json_decoder_memo_stats(p->s2->dec, &p->st.process_memo);
 	return rc;
 }
 

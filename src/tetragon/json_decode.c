@@ -12,7 +12,6 @@
 
 #include "tetragon/jstr.h"
 #include "tetragon/json_decode.h"
-#include "tetragon/process_memo.h"
 #include "util/swar.h"
 #include "util/opts.h"
 #include "util/base64.h"
@@ -27,7 +26,6 @@ struct rti_json_decoder {
 	char *scratch; /* decoded strings, when they are validated */
 	size_t scratch_cap;
 	bool skim;     /* rti_json_decoder_skim() */
-	struct rti_process_memo *procs; /* NULL: off (RTI_DECODE_MEMO=0) */
 };
 
 /* rti_json_tokens() hands out jsmn's tokens as they are */
@@ -48,7 +46,6 @@ struct dctx {
 	struct rti_arena *a;
 	struct rti_decode_error *err;
 	bool skim; /* validate the maps nobody reads, keep nothing of them */
-	struct rti_process_memo *procs;
 	/* The field path, kept as segments and only formatted when a record
 	 * is rejected: formatting it for every key visited cost ~10% of the
 	 * decode time. */
@@ -62,7 +59,6 @@ struct dctx {
 struct rti_json_decoder *rti_json_decoder_new(unsigned max_tokens)
 {
 	struct rti_json_decoder *d = calloc(1, sizeof(*d));
-	const char *env;
 
 	if (!d)
 		return NULL;
@@ -73,15 +69,6 @@ struct rti_json_decoder *rti_json_decoder_new(unsigned max_tokens)
 		free(d);
 		return NULL;
 	}
-	/* RTI_DECODE_MEMO=0: no process memo (debugging, A/B runs) */
-	env = getenv("RTI_DECODE_MEMO");
-	if (!env || strcmp(env, "0")) {
-		d->procs = rti_process_memo_new(0, 0);
-		if (!d->procs) {
-			rti_json_decoder_free(d);
-			return NULL;
-		}
-	}
 	return d;
 }
 
@@ -90,34 +77,12 @@ void rti_json_decoder_skim(struct rti_json_decoder *d, bool on)
 	d->skim = on;
 }
 
-int rti_json_decoder_process_memo(struct rti_json_decoder *d, bool on)
-{
-	rti_process_memo_free(d->procs);
-	d->procs = on ? rti_process_memo_new(0, 0) : NULL;
-	return on && !d->procs ? -ENOMEM : 0;
-}
-
-void rti_json_decoder_memo_stats(const struct rti_json_decoder *d, struct rti_cache_stats *st)
-{
-	struct rti_process_memo_stats m;
-
-	if (!d->procs)
-		return;
-	rti_process_memo_stats(d->procs, &m);
-	st->hits += m.hits;
-	st->misses += m.misses;
-	st->evictions += m.evictions;
-	st->entries += m.entries;
-	st->bytes += m.bytes;
-}
-
 void rti_json_decoder_free(struct rti_json_decoder *d)
 {
 	if (!d)
 		return;
 	free(d->tok);
 	free(d->scratch);
-	rti_process_memo_free(d->procs);
 	free(d);
 }
 
@@ -762,27 +727,7 @@ static int dec_pod(struct dctx *c, int i, struct rti_pod *p)
 	return 0;
 }
 
-static int dec_process_members(struct dctx *c, int i, struct rti_process *p);
-
-/* A process object: from the memo when its text was decoded before. */
 static int dec_process(struct dctx *c, int i, struct rti_process *p)
-{
-	const char *key = c->js + c->t[i].start;
-	size_t klen = (size_t)(c->t[i].end - c->t[i].start);
-	size_t before = c->a->used_total;
-
-	/* a process seen twice in one event (a repeated key) merges: decoded */
-	if (!c->procs || c->t[i].type != JSMN_OBJECT || p->present)
-		return dec_process_members(c, i, p);
-	if (rti_process_memo_get(c->procs, key, klen, c->skim, c->a, p) > 0)
-		return 0;
-	if (dec_process_members(c, i, p))
-		return -1;
-	rti_process_memo_put(c->procs, key, klen, c->skim, p, c->a->used_total - before);
-	return 0;
-}
-
-static int dec_process_members(struct dctx *c, int i, struct rti_process *p)
 {
 	if (is_null(c, i))
 		return 0;
@@ -1282,7 +1227,6 @@ int rti_json_decode(struct rti_json_decoder *d, const char *js, size_t len,
 	c.a = arena;
 	c.err = err;
 	c.skim = d->skim;
-	c.procs = d->procs;
 	c.depth = 0;
 	return dec_response(&c, ev);
 }

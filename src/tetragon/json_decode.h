@@ -15,7 +15,6 @@
 
 #include "rti/event.h"
 #include "rti/json.h"
-#include "rti/symbolize.h" /* struct rti_cache_stats */
 #include "util/arena.h"
 
 struct rti_decode_error {
@@ -38,15 +37,5 @@ int rti_json_decode(struct rti_json_decoder *d, const char *js, size_t len,
  * empty in the event.
  */
 void rti_json_decoder_skim(struct rti_json_decoder *d, bool on);
-
-/*
- * The process memo (tetragon/process_memo.h): a Process object whose text
- * was decoded before is copied from it, with the same result, errors and
- * arena use. On unless RTI_DECODE_MEMO=0 was in the environment when the
- * decoder was made. Adds its counters to *st (entries and bytes: now).
- */
-void rti_json_decoder_memo_stats(const struct rti_json_decoder *d, struct rti_cache_stats *st);
-/* Turns the process memo on (a fresh one) or off. 0 or -ENOMEM. */
-int rti_json_decoder_process_memo(struct rti_json_decoder *d, bool on);
 
 #endif
