@@ -12,6 +12,8 @@ int hs_seen_init(struct hs_seen *s)
 {
 	s->nsets = HS_SEEN_ENTRIES / WAYS;
 	s->turn = 0;
+	s->cut = NULL;
+	s->ncut = 0;
 	s->k = calloc(HS_SEEN_ENTRIES, sizeof(*s->k));
 	return s->k ? 0 : -ENOMEM;
 }
@@ -20,6 +22,9 @@ void hs_seen_release(struct hs_seen *s)
 {
 	free(s->k);
 	s->k = NULL;
+	free(s->cut);
+	s->cut = NULL;
+	s->ncut = 0;
 }
 
 uint64_t hs_seen_scope(const char *scope)
@@ -79,18 +84,66 @@ static int hexval(char c)
 	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
-void hs_seen_add_hex(struct hs_seen *s, uint64_t scope_h, const char *hex)
+/* a stored digest: "sha256:" and 64 hex digits (hs_digest_hex) */
+static bool unhex(const char *hex, unsigned char d[32])
 {
-	unsigned char d[32];
-
+	if (!strncmp(hex, "sha256:", 7))
+		hex += 7;
 	if (strlen(hex) != 64)
-		return;
+		return false;
 	for (int i = 0; i < 32; i++) {
 		int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
 
 		if (hi < 0 || lo < 0)
-			return;
+			return false;
 		d[i] = (unsigned char)(hi << 4 | lo);
 	}
-	hs_seen_add(s, scope_h, d);
+	return true;
+}
+
+void hs_seen_add_hex(struct hs_seen *s, uint64_t scope_h, const char *hex)
+{
+	unsigned char d[32];
+
+	if (unhex(hex, d))
+		hs_seen_add(s, scope_h, d);
+}
+
+void hs_seen_cut_hex(struct hs_seen *s, uint64_t scope_h, const char *max_hex)
+{
+	if (!s->cut)
+		s->cut = calloc(HS_CUT_MAX, sizeof(*s->cut));
+	if (!s->cut || s->ncut == HS_CUT_MAX || !unhex(max_hex, s->cut[s->ncut].max))
+		return; /* no cut: offered, and trimmed by the store */
+	s->cut[s->ncut++].scope_h = scope_h;
+}
+
+static int cut_cmp(const void *a, const void *b)
+{
+	uint64_t x = ((const struct hs_cut *)a)->scope_h, y = ((const struct hs_cut *)b)->scope_h;
+
+	return x < y ? -1 : x > y;
+}
+
+void hs_seen_cut_done(struct hs_seen *s)
+{
+	if (s->ncut)
+		qsort(s->cut, s->ncut, sizeof(*s->cut), cut_cmp);
+}
+
+const unsigned char *hs_seen_cut(const struct hs_seen *s, uint64_t scope_h)
+{
+	size_t lo = 0, hi = s->ncut;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (s->cut[mid].scope_h == scope_h)
+			return s->cut[mid].max;
+		if (s->cut[mid].scope_h < scope_h)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
 }

@@ -23,10 +23,20 @@
 
 #define HS_SEEN_ENTRIES 65536 /* 1 MiB */
 
+#define HS_CUT_MAX 1024 /* scopes with a cut */
+
+/* A full scope's cut: its largest kept digest when the handle opened. */
+struct hs_cut {
+	uint64_t scope_h;
+	unsigned char max[32];
+};
+
 struct hs_seen {
 	uint64_t (*k)[2]; /* NULL: nothing remembered (out of memory) */
 	size_t nsets;
 	unsigned turn;
+	struct hs_cut *cut; /* ncut entries, sorted by scope_h */
+	size_t ncut;
 };
 
 /* 0 or -ENOMEM */
@@ -36,7 +46,21 @@ void hs_seen_release(struct hs_seen *s);
 uint64_t hs_seen_scope(const char *scope);
 bool hs_seen_has(const struct hs_seen *s, uint64_t scope_h, const unsigned char digest[32]);
 void hs_seen_add(struct hs_seen *s, uint64_t scope_h, const unsigned char digest[32]);
-/* The same with the digest in hex (as stored); ignored unless 64 hex digits. */
+/* The same with the digest as stored ("sha256:" and 64 hex digits); anything
+ * else is ignored. */
 void hs_seen_add_hex(struct hs_seen *s, uint64_t scope_h, const char *hex);
+
+/*
+ * Cuts. A scope holding at least max_exemplars exemplars trims any digest
+ * larger than its largest at once, and its set only ever takes smaller
+ * ones: a path beyond the cut never needs its exemplar offered. Cuts are
+ * read at open (hs_store_ops.scan_full_scopes) and never move: a stale cut
+ * is only larger than the true one, so it skips less, never wrongly.
+ */
+void hs_seen_cut_hex(struct hs_seen *s, uint64_t scope_h, const char *max_hex);
+/* after the last hs_seen_cut_hex(): sorts them for lookups */
+void hs_seen_cut_done(struct hs_seen *s);
+/* The scope's cut, or NULL. */
+const unsigned char *hs_seen_cut(const struct hs_seen *s, uint64_t scope_h);
 
 #endif

@@ -91,6 +91,7 @@ struct rti_hotsym {
 	char scope_key[SCOPE_MAX];
 	const char *scope_i;
 	uint64_t scope_h;         /* hs_seen_scope(scope_key) */
+	const unsigned char *scope_cut; /* hs_seen_cut(scope_h) */
 	struct hs_seen seen;      /* exemplars already offered to the store */
 	const char *kernel_i, *kmod_i;
 	struct {
@@ -147,6 +148,13 @@ static bool any_dirty(const struct rti_hotsym *h)
 		if (h->src[i].dirty)
 			return true;
 	return false;
+}
+
+/* A full scope's largest digest: paths beyond it need none offered. */
+static int cut_one(void *arg, const char *scope, const char *max_hex)
+{
+	hs_seen_cut_hex(arg, hs_seen_scope(scope), max_hex);
+	return 0;
 }
 
 /* An exemplar the store holds: its path needs none offered. */
@@ -262,6 +270,10 @@ struct rti_hotsym *rti_hotsym_open(const char *url, const struct rti_hotsym_opts
 	if (!o->read_only && h->store->ops->scan_exemplars &&
 	    h->store->ops->scan_exemplars(h->store, HS_SEEN_ENTRIES, seen_one, &h->seen))
 		h->errmsg[0] = '\0'; /* only work saved: every path is offered again */
+	if (!o->read_only && h->store->ops->scan_full_scopes &&
+	    h->store->ops->scan_full_scopes(h->store, h->batch.max_exemplars, cut_one, &h->seen))
+		h->errmsg[0] = '\0';
+	hs_seen_cut_done(&h->seen);
 	h->next_flush_ns = mono_ns() + h->interval_ns;
 	return h;
 }
@@ -706,6 +718,7 @@ static const char *intern_scope(struct rti_hotsym *h, const char *scope, int sco
 	if (h->scope_gen != h->gen || !h->scope_i || strcmp(h->scope_key, scope)) {
 		memcpy(h->scope_key, scope, (size_t)scope_len + 1);
 		h->scope_h = hs_seen_scope(scope);
+		h->scope_cut = hs_seen_cut(&h->seen, h->scope_h);
 		h->scope_i = hs_intern(h->act, scope, (size_t)scope_len);
 		h->kernel_i = hs_intern(h->act, "kernel", 6);
 		h->kmod_i = hs_intern(h->act, "[kernel]", 8);
@@ -865,7 +878,10 @@ static int hs_event(void *ctx, const struct rti_event *ev, const struct rti_cano
 		r = hs_table_add_path(h->act, scope_i, md, ns);
 		if (r < 0)
 			goto full;
-		if (r > 0 && !hs_seen_has(&h->seen, h->scope_h, md))
+		/* a new path of this batch: its exemplar, unless offered before
+		 * or beyond what the scope can keep */
+		if (r > 0 && !hs_seen_has(&h->seen, h->scope_h, md) &&
+		    !(h->scope_cut && memcmp(md, h->scope_cut, 32) > 0))
 			keep_exemplar(h, cn);
 		h->st.path_observations++;
 	}

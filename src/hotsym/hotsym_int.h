@@ -197,6 +197,9 @@ struct hs_store_ops {
 	 * order; NULL: the store does not list them (a fleet's index is large
 	 * and every node would read all of it at start) */
 	int (*scan_exemplars)(struct hs_store *s, size_t max, hs_exemplar_fn fn, void *arg);
+	/* per scope holding at least cap exemplars, its largest digest (a
+	 * larger one would be trimmed at once); NULL as above */
+	int (*scan_full_scopes)(struct hs_store *s, uint64_t cap, hs_exemplar_fn fn, void *arg);
 	/* ---- Signals push (schema 4); each one transaction ---- */
 	/* scopes whose counts grew since their acknowledged push and that have
 	 * no outstanding batch, in byte order */

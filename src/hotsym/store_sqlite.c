@@ -556,6 +556,32 @@ static int sq_scan_exemplars(struct hs_store *bs, size_t max, hs_exemplar_fn fn,
 	return err;
 }
 
+static int sq_scan_full_scopes(struct hs_store *bs, uint64_t cap, hs_exemplar_fn fn, void *arg)
+{
+	struct sq_store *s = (struct sq_store *)bs;
+	sqlite3_stmt *st;
+	int rc, err = prep(s, &st, "SELECT s.scope, max(x.stack_digest) FROM hot_exemplars x"
+				   " JOIN hot_scopes s ON s.id = x.scope_id GROUP BY x.scope_id"
+				   " HAVING count(*) >= ?1");
+
+	if (err)
+		return err;
+	sqlite3_bind_int64(st, 1, (int64_t)cap);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (!col(st, 0) || !col(st, 1)) {
+			err = -ENOMEM;
+			break;
+		}
+		err = fn(arg, col(st, 0), col(st, 1));
+		if (err)
+			break;
+	}
+	if (!err && rc != SQLITE_DONE)
+		err = fail(s, "reading the exemplars");
+	sqlite3_finalize(st);
+	return err;
+}
+
 static int sq_scan_buildinfo(struct hs_store *bs, hs_info_fn fn, void *arg)
 {
 	struct sq_store *s = (struct sq_store *)bs;
@@ -908,6 +934,7 @@ static const struct hs_store_ops sqlite_ops = {
 	.scan_paths = sq_scan_paths,
 	.scan_buildinfo = sq_scan_buildinfo,
 	.scan_exemplars = sq_scan_exemplars,
+	.scan_full_scopes = sq_scan_full_scopes,
 	.scopes = sq_scopes,
 	.sig_scopes = sq_sig_scopes,
 	.sig_freeze = sq_sig_freeze,

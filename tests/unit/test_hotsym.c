@@ -535,6 +535,96 @@ static void test_exports(void)
 	free(ev);
 }
 
+/* Exemplars offered once (src/hotsym/exemplar_seen.c): a handle opened on
+ * a warm index builds no exemplar for the paths the store holds, nor for
+ * those beyond a full scope's cut; the store's set is the same as when
+ * every path is offered each time. */
+static void path_event(struct evb *b, int k)
+{
+	char sym[32];
+	static char syms[64][32];
+
+	ev_init(b, RTI_PROBE_KPROBE, "tcp_connect", IMG, 1700000000 + k);
+	snprintf(sym, sizeof(sym), "fn_%d", k);
+	memcpy(syms[k % 64], sym, sizeof(sym));
+	frame(b, RTI_SPACE_KERNEL, NULL, "[kernel]", "tcp_connect");
+	frame(b, RTI_SPACE_KERNEL, NULL, "[kernel]", syms[k % 64]);
+}
+
+static char *exemplar_rows(const char *name)
+{
+	char path[512], cmd[700];
+	FILE *f;
+	static char out[1 << 16];
+	size_t n;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	snprintf(cmd, sizeof(cmd),
+		 "sqlite3 '%s' \"SELECT stack_digest, length(frames) FROM hot_exemplars"
+		 " ORDER BY 1\" 2>/dev/null", path);
+	f = popen(cmd, "r");
+	n = f ? fread(out, 1, sizeof(out) - 1, f) : 0;
+	out[n] = '\0';
+	if (f)
+		pclose(f);
+	return out;
+}
+
+static void test_offered_once(void)
+{
+	struct rti_hotsym_opts o;
+	struct rti_hotsym *h;
+	struct evb b;
+	char url[512], err[512], first[1 << 16];
+	uint64_t kept[3];
+
+	memset(&o, 0, sizeof(o));
+	o.sz = sizeof(o);
+	o.node = "n1";
+	o.max_exemplars = 8; /* 20 paths: the scope fills, the rest is cut */
+	url_of(url, sizeof(url), "seen.db");
+	for (int round = 0; round < 3; round++) {
+		h = rti_hotsym_open(url, &o, err, sizeof(err));
+		if (!h) {
+			ok(0, "open %s: %s", url, err);
+			return;
+		}
+		/* round 2: fresh paths too, in the other order */
+		for (int k = 0; k < 20 + (round == 2 ? 10 : 0); k++) {
+			path_event(&b, round == 2 ? 29 - k : k);
+			feed(h, &b);
+		}
+		ok(rti_hotsym_flush(h) == 0, "round %d committed", round);
+		kept[round] = rti_hotsym_stats(h)->exemplars;
+		rti_hotsym_close(h);
+		if (round == 0)
+			snprintf(first, sizeof(first), "%s", exemplar_rows("seen.db"));
+		else if (round == 1)
+			ok(!strcmp(first, exemplar_rows("seen.db")), "warm handle: the same exemplars");
+	}
+	ok(kept[0] == 20, "fresh index: every new path offered (%llu)",
+	   (unsigned long long)kept[0]);
+	ok(kept[1] == 0, "warm index: none offered again, held or beyond the cut (%llu)",
+	   (unsigned long long)kept[1]);
+	ok(kept[2] <= 10, "new paths: only those (%llu of 30)", (unsigned long long)kept[2]);
+	{
+		/* the same 30 paths offered every time, into a fresh index */
+		url_of(url, sizeof(url), "seen2.db");
+		h = rti_hotsym_open(url, &o, err, sizeof(err));
+		for (int k = 0; h && k < 30; k++) {
+			path_event(&b, k);
+			feed(h, &b);
+		}
+		if (h) {
+			rti_hotsym_flush(h);
+			rti_hotsym_close(h);
+		}
+		snprintf(first, sizeof(first), "%s", exemplar_rows("seen2.db"));
+		ok(*first && !strcmp(first, exemplar_rows("seen.db")),
+		   "the kept set: the 8 smallest digests of all, as if all were offered at once");
+	}
+}
+
 int main(void)
 {
 	const char *t = getenv("T");
@@ -547,7 +637,7 @@ int main(void)
 	}
 	/* a fresh start when T is reused */
 	for (const char *const *n = (const char *const[]){ "obs", "exact", "down", "drop", "early",
-							   "newer", "notdb", "e1", "e2", NULL };
+							   "newer", "notdb", "e1", "e2", "seen", "seen2", NULL };
 	     *n; n++) {
 		static const char *const sfx[] = { ".db", ".db-wal", ".db-shm" };
 
@@ -565,5 +655,6 @@ int main(void)
 	test_early_flush();
 	test_errors();
 	test_exports();
+	test_offered_once();
 	return done_testing();
 }
