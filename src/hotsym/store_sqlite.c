@@ -531,16 +531,16 @@ static int sq_scopes(struct hs_store *bs, const struct rti_hot_filter *f, hs_sco
 	return err;
 }
 
-static int sq_scan_exemplars(struct hs_store *bs, size_t max, hs_exemplar_fn fn, void *arg)
+/* Rows of two text columns to fn; the statement's ?1 bound to n. */
+static int scan_pairs(struct sq_store *s, const char *sql, uint64_t n, hs_exemplar_fn fn,
+		      void *arg)
 {
-	struct sq_store *s = (struct sq_store *)bs;
 	sqlite3_stmt *st;
-	int rc, err = prep(s, &st, "SELECT s.scope, x.stack_digest FROM hot_exemplars x"
-				   " JOIN hot_scopes s ON s.id = x.scope_id LIMIT ?1");
+	int rc, err = prep(s, &st, sql);
 
 	if (err)
 		return err;
-	sqlite3_bind_int64(st, 1, (int64_t)max);
+	sqlite3_bind_int64(st, 1, (int64_t)n);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (!col(st, 0) || !col(st, 1)) {
 			err = -ENOMEM;
@@ -556,30 +556,21 @@ static int sq_scan_exemplars(struct hs_store *bs, size_t max, hs_exemplar_fn fn,
 	return err;
 }
 
+static int sq_scan_exemplars(struct hs_store *bs, size_t max, hs_exemplar_fn fn, void *arg)
+{
+	return scan_pairs((struct sq_store *)bs,
+			  "SELECT s.scope, x.stack_digest FROM hot_exemplars x"
+			  " JOIN hot_scopes s ON s.id = x.scope_id LIMIT ?1",
+			  max, fn, arg);
+}
+
 static int sq_scan_full_scopes(struct hs_store *bs, uint64_t cap, hs_exemplar_fn fn, void *arg)
 {
-	struct sq_store *s = (struct sq_store *)bs;
-	sqlite3_stmt *st;
-	int rc, err = prep(s, &st, "SELECT s.scope, max(x.stack_digest) FROM hot_exemplars x"
-				   " JOIN hot_scopes s ON s.id = x.scope_id GROUP BY x.scope_id"
-				   " HAVING count(*) >= ?1");
-
-	if (err)
-		return err;
-	sqlite3_bind_int64(st, 1, (int64_t)cap);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (!col(st, 0) || !col(st, 1)) {
-			err = -ENOMEM;
-			break;
-		}
-		err = fn(arg, col(st, 0), col(st, 1));
-		if (err)
-			break;
-	}
-	if (!err && rc != SQLITE_DONE)
-		err = fail(s, "reading the exemplars");
-	sqlite3_finalize(st);
-	return err;
+	return scan_pairs((struct sq_store *)bs,
+			  "SELECT s.scope, max(x.stack_digest) FROM hot_exemplars x"
+			  " JOIN hot_scopes s ON s.id = x.scope_id GROUP BY x.scope_id"
+			  " HAVING count(*) >= ?1",
+			  cap, fn, arg);
 }
 
 static int sq_scan_buildinfo(struct hs_store *bs, hs_info_fn fn, void *arg)
