@@ -79,11 +79,6 @@ void hs_seen_add(struct hs_seen *s, uint64_t scope_h, const unsigned char digest
 	set[w][1] = k[1];
 }
 
-static int hexval(char c)
-{
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 /* a stored digest: "sha256:" and 64 hex digits (hs_digest_hex) */
 static bool unhex(const char *hex, unsigned char d[32])
 {
@@ -92,7 +87,7 @@ static bool unhex(const char *hex, unsigned char d[32])
 	if (strlen(hex) != 64)
 		return false;
 	for (int i = 0; i < 32; i++) {
-		int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
+		int hi = rti_hexval(hex[2 * i]), lo = rti_hexval(hex[2 * i + 1]);
 
 		if (hi < 0 || lo < 0)
 			return false;

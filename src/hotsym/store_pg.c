@@ -22,6 +22,7 @@
 
 #include "hotsym/hotsym_int.h"
 #include "rti/gobuildinfo.h"
+#include "util/hash.h"
 #include "util/numfmt.h"
 #include "util/timefmt.h"
 #include "hotsym/pq_load.h"
@@ -876,12 +877,6 @@ static int pg_scopes(struct hs_store *bs, const struct rti_hot_filter *f, hs_sco
 
 /* ---- the Signals push (docs/hot-index.md "Signals push") ---- */
 
-static int hexval(char c)
-{
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-		: c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
 /* A bytea column in text form ("\x" and hex, PostgreSQL's default output). */
 static int unhex_bytea(struct pg_store *s, const char *v, struct rti_buf *out)
 {
@@ -889,7 +884,7 @@ static int unhex_bytea(struct pg_store *s, const char *v, struct rti_buf *out)
 	if (v[0] != '\\' || v[1] != 'x')
 		return fail_msg(s, "reading a Signals batch", "bytea_output is not hex", -EIO);
 	for (v += 2; v[0] && v[1]; v += 2) {
-		int hi = hexval(v[0]), lo = hexval(v[1]);
+		int hi = rti_hexval(v[0]), lo = rti_hexval(v[1]);
 
 		if (hi < 0 || lo < 0)
 			return fail_msg(s, "reading a Signals batch", "bad bytea", -EIO);

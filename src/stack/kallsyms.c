@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "stack/kallsyms.h"
+#include "util/hash.h"
 
 #define KALLSYMS_MAX_BYTES (512u << 20)
 
@@ -72,17 +73,6 @@ static int ksym_cmp(const void *pa, const void *pb)
 	return strcmp(ks_pool + a->module, ks_pool + b->module);
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static const char KERNEL[] = "[kernel]";
 
 struct rti_kallsyms *rti_kallsyms_parse(const char *text, size_t len, char *err,
@@ -119,7 +109,7 @@ struct rti_kallsyms *rti_kallsyms_parse(const char *text, size_t len, char *err,
 		char type;
 
 		s = e + 1;
-		while (p < e && (d = hexval(*p)) >= 0 && digits < 17) {
+		while (p < e && (d = rti_hexval(*p)) >= 0 && digits < 17) {
 			a = a << 4 | (uint64_t)d;
 			p++;
 			digits++;

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "rti/maps.h"
+#include "util/hash.h"
 
 #define MAPS_MAX_BYTES (256u << 20) /* a process with millions of mappings */
 
@@ -17,17 +18,6 @@ static int bad(char *err, size_t n, const char *why)
 	return -EINVAL;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Hex number at *p up to a byte not a hex digit; no overflow, >= 1 digit. */
 static int hexnum(const char **p, const char *end, uint64_t *v)
 {
@@ -35,9 +25,9 @@ static int hexnum(const char **p, const char *end, uint64_t *v)
 	uint64_t x = 0;
 	int d;
 
-	if (s >= end || hexval(*s) < 0)
+	if (s >= end || rti_hexval(*s) < 0)
 		return -1;
-	while (s < end && (d = hexval(*s)) >= 0) {
+	while (s < end && (d = rti_hexval(*s)) >= 0) {
 		if (x >> 60)
 			return -1;
 		x = x << 4 | (uint64_t)d;

@@ -3,25 +3,15 @@
 #include <string.h>
 
 #include "tetragon/jstr.h"
+#include "util/hash.h"
 #include "util/swar.h"
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 static long hex4(const char *s)
 {
 	long v = 0;
 
 	for (int i = 0; i < 4; i++) {
-		int h = hexval(s[i]);
+		int h = rti_hexval(s[i]);
 
 		if (h < 0)
 			return -1;

@@ -8,6 +8,17 @@ void rti_sha256_hex(const void *data, size_t n, char out[65]);
 /* SHA-256 of the concatenation of two byte ranges. */
 void rti_sha256_hex2(const void *a, size_t an, const void *b, size_t bn, char out[65]);
 void rti_hex(const unsigned char *in, size_t n, char *out); /* 2n + NUL */
+/* The value of one hex digit (either case), or -1. */
+static inline int rti_hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
 /* "0x" and v in lowercase hex, no NUL (at most 18 bytes); returns the length. */
 size_t rti_hex_u64(char *out, uint64_t v);
 /* HMAC-SHA256 of data under key into md[32]. 0, or -1 when libcrypto fails. */
