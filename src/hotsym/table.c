@@ -90,16 +90,9 @@ static int grow_index(uint64_t **idx, size_t *icap, size_t n)
 	return 1; /* rehash needed */
 }
 
-/* Eight bytes a step: symbols are hashed once per observation, and an
- * exemplar (kilobytes) is interned once per new call path. */
-static uint64_t str_hash(const char *s, size_t n)
-{
-	return rti_str_hash64(s, n);
-}
-
 const char *hs_intern(struct hs_table *t, const char *s, size_t n)
 {
-	uint64_t h = str_hash(s, n);
+	uint64_t h = rti_str_hash64(s, n);
 	size_t mask, i;
 	char *c;
 
@@ -163,7 +156,7 @@ static void rehash_paths(struct hs_table *t)
 uint64_t hs_entry_hash(const char *scope, const char *code_id, const char *symbol,
 		      size_t symlen)
 {
-	return hs_entry_hash_sym(scope, code_id, str_hash(symbol, symlen));
+	return hs_entry_hash_sym(scope, code_id, rti_str_hash64(symbol, symlen));
 }
 
 uint64_t hs_entry_hash_sym(const char *scope, const char *code_id, uint64_t symhash)

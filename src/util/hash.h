@@ -41,7 +41,9 @@ static inline uint64_t rti_fnv1a(const void *p, size_t n, uint64_t h)
 #define RTI_FNV_INIT 0xcbf29ce484222325ULL
 
 /* A string's 64-bit hash, for in-memory tables only: the hot index's
- * symbol hash, which the whole-stack memo computes once per stack. */
+ * symbol and interning hash, which the whole-stack memo computes once per
+ * stack. Eight bytes a step: symbols are hashed once per observation, and
+ * an exemplar (kilobytes) is interned once per new call path. */
 static inline uint64_t rti_str_hash64(const char *s, size_t n)
 {
 	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
