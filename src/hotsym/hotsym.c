@@ -164,6 +164,21 @@ static int seen_one(void *arg, const char *scope, const char *digest_hex)
 	return 0;
 }
 
+/* What a writer need not offer again: the exemplars its store holds and
+ * the cuts of full scopes. A failure only saves less work. */
+static void learn_offered(struct rti_hotsym *h)
+{
+	const struct hs_store_ops *ops = h->store->ops;
+
+	if (ops->scan_exemplars && ops->scan_exemplars(h->store, HS_SEEN_ENTRIES, seen_one,
+						       &h->seen))
+		h->errmsg[0] = '\0';
+	if (ops->scan_full_scopes &&
+	    ops->scan_full_scopes(h->store, h->batch.max_exemplars, cut_one, &h->seen))
+		h->errmsg[0] = '\0';
+	hs_seen_cut_done(&h->seen);
+}
+
 struct rti_hotsym *rti_hotsym_open(const char *url, const struct rti_hotsym_opts *o,
 				   char *err, size_t errlen)
 {
@@ -267,13 +282,8 @@ struct rti_hotsym *rti_hotsym_open(const char *url, const struct rti_hotsym_opts
 	h->store->err = h->errmsg;
 	h->store->errlen = sizeof(h->errmsg);
 	h->errmsg[0] = '\0';
-	if (!o->read_only && h->store->ops->scan_exemplars &&
-	    h->store->ops->scan_exemplars(h->store, HS_SEEN_ENTRIES, seen_one, &h->seen))
-		h->errmsg[0] = '\0'; /* only work saved: every path is offered again */
-	if (!o->read_only && h->store->ops->scan_full_scopes &&
-	    h->store->ops->scan_full_scopes(h->store, h->batch.max_exemplars, cut_one, &h->seen))
-		h->errmsg[0] = '\0';
-	hs_seen_cut_done(&h->seen);
+	if (!o->read_only)
+		learn_offered(h);
 	h->next_flush_ns = mono_ns() + h->interval_ns;
 	return h;
 }
@@ -291,6 +301,27 @@ static void drop_batch(struct rti_hotsym *h)
 	}
 	hs_table_reset(h->frozen);
 	h->pending = false;
+}
+
+/* The committed batch's exemplars were offered: the store kept each or
+ * never will. Paths are sorted by scope (hs_table_freeze): a scope's hash
+ * is computed once per run of its paths. */
+static void remember_offered(struct rti_hotsym *h, const struct hs_table *t)
+{
+	const char *scope = NULL;
+	uint64_t scope_h = 0;
+
+	for (size_t i = 0; i < t->np; i++) {
+		const struct hs_path *p = &t->p[i];
+
+		if (!p->frames)
+			continue;
+		if (p->scope != scope) {
+			scope = p->scope;
+			scope_h = hs_seen_scope(scope);
+		}
+		hs_seen_add(&h->seen, scope_h, p->digest);
+	}
 }
 
 static int commit_pending(struct rti_hotsym *h)
@@ -315,12 +346,7 @@ static int commit_pending(struct rti_hotsym *h)
 	h->st.batches++;
 	if (dup)
 		h->st.batches_duplicate++;
-	for (size_t i = 0; i < h->frozen->np; i++) {
-		const struct hs_path *p = &h->frozen->p[i];
-
-		if (p->frames) /* offered: the store kept it or never will */
-			hs_seen_add(&h->seen, hs_seen_scope(p->scope), p->digest);
-	}
+	remember_offered(h, h->frozen);
 	h->st.rows_flushed += h->frozen->n;
 	h->st.paths_flushed += h->frozen->np;
 	h->st.last_flush_us = (uint64_t)(mono_ns() - t0) / 1000;
