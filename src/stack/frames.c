@@ -557,7 +557,6 @@ static void memo_store(struct rti_stack *s, uint64_t h, const struct rti_frame *
 	struct rti_frame *vf;
 	char *p;
 
-	rti_buf_reset(&s->json);
 	if (!s->no_json && (frames_json(s, fr, n) || s->json.len < 2))
 		return;
 	for (unsigned i = 0; i < n; i++)
