@@ -1,17 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "grpc/status.h"
 #include "rti/grpc.h"
-
-static int hexv(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
+#include "util/hash.h"
 
 void rti_grpc_percent_decode(const char *in, size_t n, char *out, size_t outlen)
 {
@@ -20,8 +10,8 @@ void rti_grpc_percent_decode(const char *in, size_t n, char *out, size_t outlen)
 	for (size_t i = 0; i < n && o + 1 < outlen; i++) {
 		unsigned char ch = (unsigned char)in[i];
 
-		if (ch == '%' && i + 2 < n && hexv(in[i + 1]) >= 0 && hexv(in[i + 2]) >= 0) {
-			ch = (unsigned char)(hexv(in[i + 1]) * 16 + hexv(in[i + 2]));
+		if (ch == '%' && i + 2 < n && rti_hexval(in[i + 1]) >= 0 && rti_hexval(in[i + 2]) >= 0) {
+			ch = (unsigned char)(rti_hexval(in[i + 1]) * 16 + rti_hexval(in[i + 2]));
 			i += 2;
 		}
 		/* keep UTF-8 bytes, drop nothing: a log line must stay one line */
